@@ -1,0 +1,106 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Settings every Swift target shares: Swift 6 language mode plus the upcoming features we keep.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Kosmos",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "KosmosAPI", targets: ["KosmosAPI"]),
+        .library(name: "KosmosNet", targets: ["KosmosNet"]),
+        .library(name: "KosmosTree", targets: ["KosmosTree"]),
+        .library(name: "KosmosSched", targets: ["KosmosSched"]),
+        .library(name: "KosmosLocal", targets: ["KosmosLocal"]),
+        .executable(name: "kosmosctl", targets: ["kosmosctl"]),
+        .executable(name: "kosmos-apiserver", targets: ["kosmos-apiserver"]),
+        .executable(name: "kosmos-bench", targets: ["kosmos-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+    ],
+    targets: [
+        // MARK: - C libraries (system-library targets; Debian packages named as providers)
+        .systemLibrary(
+            name: "CLibCurl", path: "Sources/CLibCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CLibYAML", path: "Sources/CLibYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(
+            name: "CLibMnl", path: "Sources/CLibMnl", pkgConfig: "libmnl",
+            providers: [.apt(["libmnl-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+
+        // MARK: - Libraries
+        .target(
+            name: "KosmosAPI",
+            dependencies: [
+                "CLibCurl", "CLibYAML",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "KosmosNet",
+            dependencies: ["KosmosAPI", "CLibMnl", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .target(name: "KosmosTree", dependencies: ["KosmosAPI"], swiftSettings: strict),
+        .target(name: "KosmosSched", dependencies: ["KosmosAPI"], swiftSettings: strict),
+        .target(
+            name: "KosmosLocal",
+            dependencies: [
+                "KosmosAPI", "KosmosNet", "CSQLite",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+
+        // MARK: - Executables (thin: flags -> library call)
+        .executableTarget(
+            name: "kosmosctl",
+            dependencies: [
+                "KosmosAPI", "KosmosNet", "KosmosLocal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/Executables/kosmosctl", swiftSettings: strict),
+        .executableTarget(
+            name: "kosmos-apiserver",
+            dependencies: [
+                "KosmosAPI", "KosmosLocal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/Executables/kosmos-apiserver", swiftSettings: strict),
+        .executableTarget(
+            name: "kosmos-bench",
+            dependencies: [
+                "KosmosAPI", "KosmosNet", "KosmosLocal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/Executables/kosmos-bench", swiftSettings: strict),
+
+        // MARK: - Examples (built in CI)
+        .executableTarget(name: "list-clusters", dependencies: ["KosmosAPI"], path: "Examples/list-clusters"),
+        .executableTarget(name: "watch-pods", dependencies: ["KosmosAPI"], path: "Examples/watch-pods"),
+
+        // MARK: - Tests
+        .testTarget(name: "KosmosAPITests", dependencies: ["KosmosAPI", "KosmosLocal"], swiftSettings: strict),
+        .testTarget(name: "KosmosNetTests", dependencies: ["KosmosNet"], swiftSettings: strict),
+        .testTarget(name: "KosmosTreeTests", dependencies: ["KosmosTree"], swiftSettings: strict),
+        .testTarget(name: "KosmosSchedTests", dependencies: ["KosmosSched"], swiftSettings: strict),
+        .testTarget(name: "KosmosLocalTests", dependencies: ["KosmosLocal", "KosmosAPI"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

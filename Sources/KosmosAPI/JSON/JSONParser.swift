@@ -1,0 +1,285 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A JSON text that could not be parsed: what was wrong and where (byte offset, line and column, all 1-based
+/// for line and column).
+public struct JSONParseError: Error, Sendable, CustomStringConvertible {
+    /// What was wrong.
+    public var message: String
+    /// Byte offset into the input (0-based).
+    public var offset: Int
+    /// Line in the input (1-based).
+    public var line: Int
+    /// Column in the input (1-based, in bytes).
+    public var column: Int
+
+    public var description: String { "invalid JSON at line \(line), column \(column): \(message)" }
+}
+
+extension JSONValue {
+    /// Parses JSON text.
+    /// - Parameter bytes: UTF-8 JSON text.
+    /// - Returns: The value.
+    /// - Throws: `JSONParseError` naming line and column.
+    public static func parse<Bytes: Sequence>(_ bytes: Bytes) throws -> JSONValue where Bytes.Element == UInt8 {
+        if let r = try bytes.withContiguousStorageIfAvailable({ try parse(buffer: $0) }) { return r }
+        let a = Array(bytes)
+        return try a.withUnsafeBufferPointer { try parse(buffer: $0) }
+    }
+
+    /// Parses JSON text held in a string.
+    public static func parse(_ text: String) throws -> JSONValue {
+        var t = text
+        return try t.withUTF8 { try parse(buffer: $0) }
+    }
+
+    /// Parses JSON text from a buffer.
+    public static func parse(buffer: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
+        var p = JSONParser(buffer)
+        p.skipSpace()
+        let v = try p.parseValue(depth: 0)
+        p.skipSpace()
+        if p.pos != p.end { throw p.error("unexpected data after the JSON value") }
+        return v
+    }
+}
+
+/// A recursive-descent JSON parser over bytes.
+struct JSONParser {
+    let base: UnsafePointer<UInt8>
+    var pos: Int
+    let end: Int
+    static let maxDepth = 10_000
+
+    init(_ b: UnsafeBufferPointer<UInt8>) {
+        base = b.baseAddress ?? UnsafePointer(bitPattern: 1)!
+        pos = 0
+        end = b.count
+    }
+
+    func error(_ m: String) -> JSONParseError {
+        var line = 1, col = 1
+        var i = 0
+        while i < pos && i < end {
+            if base[i] == UInt8(ascii: "\n") { line += 1; col = 1 } else { col += 1 }
+            i += 1
+        }
+        return JSONParseError(message: m, offset: pos, line: line, column: col)
+    }
+
+    @inline(__always) mutating func skipSpace() {
+        while pos < end {
+            let c = base[pos]
+            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { pos += 1 } else { break }
+        }
+    }
+
+    mutating func parseValue(depth: Int) throws -> JSONValue {
+        guard pos < end else { throw error("unexpected end of input") }
+        if depth > Self.maxDepth { throw error("nesting too deep") }
+        switch base[pos] {
+        case UInt8(ascii: "{"): return try parseObject(depth: depth)
+        case UInt8(ascii: "["): return try parseArray(depth: depth)
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        default: throw error("unexpected character '\(Character(Unicode.Scalar(base[pos])))'")
+        }
+    }
+
+    mutating func literal(_ word: StaticString) throws {
+        let n = word.utf8CodeUnitCount
+        guard pos + n <= end else { throw error("invalid literal") }
+        let w = word.utf8Start
+        for i in 0..<n where base[pos + i] != w[i] { throw error("invalid literal") }
+        pos += n
+    }
+
+    mutating func parseObject(depth: Int) throws -> JSONValue {
+        pos += 1
+        var o = JSONObject()
+        skipSpace()
+        if pos < end && base[pos] == UInt8(ascii: "}") {
+            pos += 1
+            return .object(o)
+        }
+        while true {
+            skipSpace()
+            guard pos < end, base[pos] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let k = try parseString()
+            skipSpace()
+            guard pos < end, base[pos] == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(k)\"") }
+            pos += 1
+            skipSpace()
+            let v = try parseValue(depth: depth + 1)
+            // Duplicate keys: the last one wins, as in Go's encoding/json.
+            if o.count < 16 && !o.contains(k) { o.append(k, v) } else { o[k] = v }
+            skipSpace()
+            guard pos < end else { throw error("unterminated object") }
+            let c = base[pos]
+            pos += 1
+            if c == UInt8(ascii: ",") { continue }
+            if c == UInt8(ascii: "}") { return .object(o) }
+            pos -= 1
+            throw error("expected ',' or '}' in object")
+        }
+    }
+
+    mutating func parseArray(depth: Int) throws -> JSONValue {
+        pos += 1
+        var a: [JSONValue] = []
+        skipSpace()
+        if pos < end && base[pos] == UInt8(ascii: "]") {
+            pos += 1
+            return .array(a)
+        }
+        while true {
+            skipSpace()
+            a.append(try parseValue(depth: depth + 1))
+            skipSpace()
+            guard pos < end else { throw error("unterminated array") }
+            let c = base[pos]
+            pos += 1
+            if c == UInt8(ascii: ",") { continue }
+            if c == UInt8(ascii: "]") { return .array(a) }
+            pos -= 1
+            throw error("expected ',' or ']' in array")
+        }
+    }
+
+    mutating func parseString() throws -> String {
+        pos += 1
+        let start = pos
+        // Fast path: no escapes.
+        while pos < end {
+            let c = base[pos]
+            if c == UInt8(ascii: "\"") {
+                let s = String(decoding: UnsafeBufferPointer(start: base + start, count: pos - start), as: UTF8.self)
+                pos += 1
+                return s
+            }
+            if c == UInt8(ascii: "\\") { break }
+            if c < 0x20 { throw error("control character in string") }
+            pos += 1
+        }
+        var bytes = [UInt8](UnsafeBufferPointer(start: base + start, count: pos - start))
+        while pos < end {
+            let c = base[pos]
+            if c == UInt8(ascii: "\"") {
+                pos += 1
+                return String(decoding: bytes, as: UTF8.self)
+            }
+            if c < 0x20 { throw error("control character in string") }
+            if c != UInt8(ascii: "\\") {
+                bytes.append(c)
+                pos += 1
+                continue
+            }
+            pos += 1
+            guard pos < end else { break }
+            let e = base[pos]
+            pos += 1
+            switch e {
+            case UInt8(ascii: "\""): bytes.append(0x22)
+            case UInt8(ascii: "\\"): bytes.append(0x5C)
+            case UInt8(ascii: "/"): bytes.append(0x2F)
+            case UInt8(ascii: "b"): bytes.append(0x08)
+            case UInt8(ascii: "f"): bytes.append(0x0C)
+            case UInt8(ascii: "n"): bytes.append(0x0A)
+            case UInt8(ascii: "r"): bytes.append(0x0D)
+            case UInt8(ascii: "t"): bytes.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if scalar >= 0xD800 && scalar < 0xDC00 {
+                    // A high surrogate must be followed by \u and a low surrogate.
+                    if pos + 6 <= end && base[pos] == UInt8(ascii: "\\") && base[pos + 1] == UInt8(ascii: "u") {
+                        pos += 2
+                        let low = try hex4()
+                        if low >= 0xDC00 && low < 0xE000 {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            scalar = 0xFFFD
+                        }
+                    } else {
+                        scalar = 0xFFFD
+                    }
+                } else if scalar >= 0xDC00 && scalar < 0xE000 {
+                    scalar = 0xFFFD
+                }
+                bytes.append(contentsOf: Array(String(Unicode.Scalar(scalar)!).utf8))
+            default:
+                pos -= 1
+                throw error("invalid escape in string")
+            }
+        }
+        throw error("unterminated string")
+    }
+
+    mutating func hex4() throws -> UInt32 {
+        guard pos + 4 <= end else { throw error("short \\u escape") }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let c = base[pos]
+            let d: UInt32
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(c - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(c - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(c - UInt8(ascii: "A") + 10)
+            default: throw error("invalid hex digit in \\u escape")
+            }
+            v = v * 16 + d
+            pos += 1
+        }
+        return v
+    }
+
+    mutating func parseNumber() throws -> JSONValue {
+        let start = pos
+        var isInt = true
+        if base[pos] == UInt8(ascii: "-") { pos += 1 }
+        guard pos < end, base[pos] >= UInt8(ascii: "0"), base[pos] <= UInt8(ascii: "9") else {
+            throw error("invalid number")
+        }
+        if base[pos] == UInt8(ascii: "0") {
+            pos += 1
+        } else {
+            while pos < end, base[pos] >= UInt8(ascii: "0"), base[pos] <= UInt8(ascii: "9") { pos += 1 }
+        }
+        if pos < end, base[pos] == UInt8(ascii: ".") {
+            isInt = false
+            pos += 1
+            guard pos < end, base[pos] >= UInt8(ascii: "0"), base[pos] <= UInt8(ascii: "9") else {
+                throw error("invalid number: digits expected after '.'")
+            }
+            while pos < end, base[pos] >= UInt8(ascii: "0"), base[pos] <= UInt8(ascii: "9") { pos += 1 }
+        }
+        if pos < end, base[pos] == UInt8(ascii: "e") || base[pos] == UInt8(ascii: "E") {
+            isInt = false
+            pos += 1
+            if pos < end, base[pos] == UInt8(ascii: "+") || base[pos] == UInt8(ascii: "-") { pos += 1 }
+            guard pos < end, base[pos] >= UInt8(ascii: "0"), base[pos] <= UInt8(ascii: "9") else {
+                throw error("invalid number: digits expected in exponent")
+            }
+            while pos < end, base[pos] >= UInt8(ascii: "0"), base[pos] <= UInt8(ascii: "9") { pos += 1 }
+        }
+        let len = pos - start
+        if isInt && len <= 18 {
+            var v: Int64 = 0
+            var i = start
+            let neg = base[i] == UInt8(ascii: "-")
+            if neg { i += 1 }
+            while i < pos {
+                v = v * 10 + Int64(base[i] - UInt8(ascii: "0"))
+                i += 1
+            }
+            return .int(neg ? -v : v)
+        }
+        let text = String(decoding: UnsafeBufferPointer(start: base + start, count: len), as: UTF8.self)
+        if isInt, let v = Int64(text) { return .int(v) }
+        guard let d = Double(text) else { throw error("invalid number \(text)") }
+        return .double(d)
+    }
+}
