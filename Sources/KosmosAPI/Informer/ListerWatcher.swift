@@ -1,0 +1,71 @@
+/// A change seen on a watch, as the reflector consumes it.
+public enum ReflectorEvent<Object: JSONBacked>: Sendable {
+    /// An object was created (or is reported for the first time).
+    case added(Object)
+    /// An object changed.
+    case modified(Object)
+    /// An object was deleted; the object is its last state.
+    case deleted(Object)
+    /// The server reached `resourceVersion` without a change for this watch (a `BOOKMARK`).
+    case bookmark(resourceVersion: String)
+}
+
+/// The result of a full list: every object and the collection's `resourceVersion` to watch from.
+public struct ListSnapshot<Object: JSONBacked>: Sendable {
+    /// Every object of the collection.
+    public var items: [Object]
+    /// The list's `metadata.resourceVersion`.
+    public var resourceVersion: String
+
+    public init(items: [Object], resourceVersion: String) {
+        self.items = items
+        self.resourceVersion = resourceVersion
+    }
+}
+
+/// What a reflector needs from a server: list a collection, watch it from a resourceVersion, and tell "your
+/// resourceVersion is too old" (HTTP 410 Gone) apart from other failures (client-go's `ListerWatcher`).
+///
+/// `KubeClient` provides one per kind and namespace; tests may use an in-memory server.
+public protocol ListerWatcher<Object>: Sendable {
+    associatedtype Object: JSONBacked
+
+    /// Lists the whole collection with a consistent read, following continue tokens.
+    /// - Throws: the transport's or server's error.
+    func list() async throws -> ListSnapshot<Object>
+
+    /// Watches the collection for changes after `resourceVersion`, with bookmarks.
+    /// - Parameters:
+    ///   - resourceVersion: where to start; changes after it are delivered.
+    ///   - timeout: how long the server should keep the watch open before closing it normally.
+    /// - Returns: the events; the stream finishes when the server closes the watch and throws on errors, including
+    ///   an in-stream 410.
+    /// - Throws: when the watch cannot be opened.
+    func watch(resourceVersion: String, timeout: Duration) async throws
+        -> AsyncThrowingStream<ReflectorEvent<Object>, any Error>
+
+    /// Whether `error` says the requested resourceVersion is no longer available (410 Gone / `Expired`), so the
+    /// reflector must list again. The default recognises `ResourceExpiredError`.
+    func isResourceExpired(_ error: any Error) -> Bool
+}
+
+extension ListerWatcher {
+    public func isResourceExpired(_ error: any Error) -> Bool { error is ResourceExpiredError }
+}
+
+/// The server no longer has the requested resourceVersion (HTTP 410 Gone, reason `Expired`).
+public struct ResourceExpiredError: Error, Sendable, CustomStringConvertible {
+    /// The resourceVersion that was asked for.
+    public var resourceVersion: String
+    /// What was being done, e.g. `watch pods`.
+    public var operation: String
+
+    public init(resourceVersion: String, operation: String) {
+        self.resourceVersion = resourceVersion
+        self.operation = operation
+    }
+
+    public var description: String {
+        "\(operation) from resourceVersion \(resourceVersion): too old resource version (410 Gone)"
+    }
+}
