@@ -1,5 +1,16 @@
 #ifndef KOSMOS_CLIBMNL_SHIM_H
 #define KOSMOS_CLIBMNL_SHIM_H
+// glibc's socket headers come first: linux/libc-compat.h then skips its own copies of in6_addr and friends,
+// which would otherwise clash with the Glibc module's definitions.
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <net/if.h>
+#include <sys/syscall.h>
+#include <sys/mount.h>
+#include <unistd.h>
+#include <errno.h>
+#include <string.h>
+#include <pthread.h>
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -9,14 +20,6 @@
 #include <linux/fib_rules.h>
 #include <linux/veth.h>
 #include <linux/if_bridge.h>
-#include <net/if.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/mount.h>
-#include <unistd.h>
-#include <errno.h>
-#include <string.h>
-#include <pthread.h>
 
 // Network namespaces. glibc declares setns(2)/unshare(2) only under _GNU_SOURCE, which the Swift Glibc module is
 // not built with, so these go through syscall(2). Only the network namespace is ever switched, and only on the
