@@ -7,9 +7,8 @@ import Darwin
 /// A value guarded by a `pthread_mutex_t`, for state that synchronous callers (listers, event handlers, work
 /// queue `add`) must reach without `await`.
 ///
-/// It is `@unchecked Sendable` because it owns a C mutex handle and only touches `state` while holding it; every
-/// access goes through `withLock`. Keep critical sections short and never `await` or call user code inside one.
-final class StateLock<State>: @unchecked Sendable {
+/// Keep critical sections short and never `await` or call user code inside one.
+final class StateLock<State> {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var state: State
 
@@ -33,3 +32,7 @@ final class StateLock<State>: @unchecked Sendable {
         return try body(&state)
     }
 }
+
+// `@unchecked` because the class owns a C mutex handle and touches `state` only while holding it; every access goes
+// through `withLock`, so a Sendable state is safe to share.
+extension StateLock: @unchecked Sendable where State: Sendable {}
