@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+
+/// `kosmos-bench <scenario>`: runs one benchmark scenario and prints one JSON line per figure, each with our
+/// figure, its baseline measured in the same run, and their ratio.
+@main
+struct KosmosBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kosmos-bench",
+        abstract: "Benchmarks of Kosmos, each figure beside its baseline from the same run.",
+        discussion: """
+            Build in release mode: swift run -c release kosmos-bench <scenario>
+            Scenarios: \(BenchScenario.allCases.map(\.rawValue).joined(separator: ", "))
+            Each figure is printed as one JSON line: {"scenario", "figure", "unit", "ours", "baseline", "ratio"}.
+            """)
+
+    @Argument(help: "The scenario to run.")
+    var scenario: BenchScenario
+
+    func run() throws {
+        try scenario.run()
+    }
+}
+
+/// The benchmark scenarios; each lives in its own file.
+enum BenchScenario: String, CaseIterable, ExpressibleByArgument {
+    case json
+
+    func run() throws {
+        switch self {
+        case .json: try JSONBench.run()
+        }
+    }
+}
