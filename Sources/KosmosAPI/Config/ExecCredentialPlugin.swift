@@ -100,7 +100,7 @@ final class ExecCredentialPlugin: Sendable {
             throw fail("status has neither a token nor a client certificate")
         }
         if let exp = status["expirationTimestamp"]?.stringValue {
-            guard let t = RFC3339.parse(exp) else { throw fail("expirationTimestamp \"\(exp)\" is not RFC 3339") }
+            guard let t = ExecTimestamp.parse(exp) else { throw fail("expirationTimestamp \"\(exp)\" is not RFC 3339") }
             c.expiration = t
         }
         return c
@@ -108,7 +108,7 @@ final class ExecCredentialPlugin: Sendable {
 }
 
 /// Parses RFC 3339 timestamps (`2026-11-26T15:19:13Z`, fractions and offsets allowed) to Unix seconds.
-enum RFC3339 {
+enum ExecTimestamp {
     static func parse(_ s: String) -> Int64? {
         let b = Array(s.utf8)
         var i = 0
