@@ -188,6 +188,21 @@ enum AddressText {
         return n
     }
 
+    /// Parses `address/length` in the whole buffer; the address keeps its host bits.
+    static func parseAddressAndLength(
+        _ p: UnsafeBufferPointer<UInt8>, allowLeadingZeros: Bool
+    ) throws(AddressTextFailure) -> (IPFamily, UInt128Bits, Int) {
+        guard let slash = p.firstIndex(of: AddressText.slash) else {
+            throw AddressTextFailure("missing '/' and prefix length")
+        }
+        let isV6 = p[0..<slash].contains(AddressText.colon)
+        let family: IPFamily = isV6 ? .ipv6 : .ipv4
+        let v = isV6 ? try parseV6(p, 0, slash) : UInt128Bits(UInt64(try parseV4(p, 0, slash)))
+        let length = try parseLength(
+            p, slash + 1, p.count, maxLength: family.bitCount, allowLeadingZeros: allowLeadingZeros)
+        return (family, v, length)
+    }
+
     // MARK: - Formatting
 
     @inline(__always)

@@ -75,16 +75,7 @@ public struct IPPrefix: Hashable, Sendable, Comparable, CustomStringConvertible,
     static func parse(_ text: String, strict: Bool) throws(IPParseError) -> IPPrefix {
         do {
             return try AddressText.withBytes(text) { (p) throws(AddressTextFailure) -> IPPrefix in
-                guard let slash = p.firstIndex(of: AddressText.slash) else {
-                    throw AddressTextFailure("missing '/' and prefix length")
-                }
-                let isV6 = p[0..<slash].contains(AddressText.colon)
-                let family: IPFamily = isV6 ? .ipv6 : .ipv4
-                let v = isV6
-                    ? try AddressText.parseV6(p, 0, slash)
-                    : UInt128Bits(UInt64(try AddressText.parseV4(p, 0, slash)))
-                let length = try AddressText.parseLength(
-                    p, slash + 1, p.count, maxLength: family.bitCount, allowLeadingZeros: !strict)
+                let (family, v, length) = try AddressText.parseAddressAndLength(p, allowLeadingZeros: !strict)
                 let host = v & UInt128Bits.hostMask(length: length, bits: family.bitCount)
                 if host != .zero && strict {
                     let network = IPPrefix(family: family, bits: v ^ host, length: length)
