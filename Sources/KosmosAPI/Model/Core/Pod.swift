@@ -1,0 +1,508 @@
+/// core/v1 Pod.
+public struct Pod: NamespacedResource {
+    public static let apiVersion = "v1"
+    public static let kind = "Pod"
+    public static let plural = "pods"
+
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    public var spec: PodSpec { get { self[object: "spec"] } set { self[object: "spec"] = newValue } }
+    public var status: PodStatus { get { self[object: "status"] } set { self[object: "status"] = newValue } }
+}
+
+/// A list of pods.
+public typealias PodList = ResourceList<Pod>
+
+/// core/v1 PodSpec (the fields controllers use; everything else stays in `json`).
+public struct PodSpec: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    /// The scheduler name kube-apiserver defaults an absent `schedulerName` to.
+    public static let defaultSchedulerName = "default-scheduler"
+
+    public var containers: [Container] { get { self[list: "containers"] } set { self[list: "containers"] = newValue } }
+    public var initContainers: [Container] {
+        get { self[list: "initContainers"] }
+        set { self[list: "initContainers"] = newValue }
+    }
+    public var ephemeralContainers: [JSONValue] {
+        get { self[list: "ephemeralContainers"] }
+        set { self[list: "ephemeralContainers"] = newValue }
+    }
+    public var volumes: [Volume] { get { self[list: "volumes"] } set { self[list: "volumes"] = newValue } }
+    /// The node the pod is bound to; empty until scheduled.
+    public var nodeName: String? { get { self[field: "nodeName"] } set { self[field: "nodeName"] = newValue } }
+    public var nodeSelector: [String: String] {
+        get { self[map: "nodeSelector"] }
+        set { self[map: "nodeSelector"] = newValue }
+    }
+    public var affinity: Affinity? { get { self[field: "affinity"] } set { self[field: "affinity"] = newValue } }
+    public var tolerations: [Toleration] {
+        get { self[list: "tolerations"] }
+        set { self[list: "tolerations"] = newValue }
+    }
+    /// `default-scheduler` when absent.
+    public var schedulerName: String {
+        get { self[field: "schedulerName"] ?? Self.defaultSchedulerName }
+        set { self[field: "schedulerName"] = newValue }
+    }
+    public var priority: Int32? { get { self[field: "priority"] } set { self[field: "priority"] = newValue } }
+    public var priorityClassName: String? {
+        get { self[field: "priorityClassName"] }
+        set { self[field: "priorityClassName"] = newValue }
+    }
+    /// `PreemptLowerPriority` (default) or `Never`.
+    public var preemptionPolicy: String? {
+        get { self[field: "preemptionPolicy"] }
+        set { self[field: "preemptionPolicy"] = newValue }
+    }
+    /// Resources the runtime adds on top of the containers'.
+    public var overhead: [String: Quantity] {
+        get { self[field: "overhead"] ?? [:] }
+        set { json["overhead"] = newValue.isEmpty ? nil : newValue.jsonValue }
+    }
+    public var topologySpreadConstraints: [TopologySpreadConstraint] {
+        get { self[list: "topologySpreadConstraints"] }
+        set { self[list: "topologySpreadConstraints"] = newValue }
+    }
+    public var serviceAccountName: String? {
+        get { self[field: "serviceAccountName"] }
+        set { self[field: "serviceAccountName"] = newValue }
+    }
+    /// Deprecated alias of `serviceAccountName`.
+    public var serviceAccount: String? {
+        get { self[field: "serviceAccount"] }
+        set { self[field: "serviceAccount"] = newValue }
+    }
+    public var automountServiceAccountToken: Bool? {
+        get { self[field: "automountServiceAccountToken"] }
+        set { self[field: "automountServiceAccountToken"] = newValue }
+    }
+    public var imagePullSecrets: [LocalObjectReference] {
+        get { self[list: "imagePullSecrets"] }
+        set { self[list: "imagePullSecrets"] = newValue }
+    }
+    /// `Always` (default), `OnFailure` or `Never`.
+    public var restartPolicy: String {
+        get { self[field: "restartPolicy"] ?? "Always" }
+        set { self[field: "restartPolicy"] = newValue }
+    }
+    /// 30 seconds when absent.
+    public var terminationGracePeriodSeconds: Int64 {
+        get { self[field: "terminationGracePeriodSeconds"] ?? 30 }
+        set { self[field: "terminationGracePeriodSeconds"] = newValue }
+    }
+    public var activeDeadlineSeconds: Int64? {
+        get { self[field: "activeDeadlineSeconds"] }
+        set { self[field: "activeDeadlineSeconds"] = newValue }
+    }
+    /// `ClusterFirst` when absent.
+    public var dnsPolicy: String {
+        get { self[field: "dnsPolicy"] ?? "ClusterFirst" }
+        set { self[field: "dnsPolicy"] = newValue }
+    }
+    public var dnsConfig: JSONValue? { get { self[field: "dnsConfig"] } set { self[field: "dnsConfig"] = newValue } }
+    public var hostNetwork: Bool {
+        get { self[field: "hostNetwork"] ?? false }
+        set { self[field: "hostNetwork"] = newValue ? true : nil }
+    }
+    /// Extra `/etc/hosts` entries.
+    public var hostAliases: [HostAlias] {
+        get { self[list: "hostAliases"] }
+        set { self[list: "hostAliases"] = newValue }
+    }
+    public var hostname: String? { get { self[field: "hostname"] } set { self[field: "hostname"] = newValue } }
+    public var subdomain: String? { get { self[field: "subdomain"] } set { self[field: "subdomain"] = newValue } }
+    public var runtimeClassName: String? {
+        get { self[field: "runtimeClassName"] }
+        set { self[field: "runtimeClassName"] = newValue }
+    }
+    public var securityContext: JSONValue? {
+        get { self[field: "securityContext"] }
+        set { self[field: "securityContext"] = newValue }
+    }
+
+    /// What the scheduler accounts for the pod: per resource, the larger of the sum over regular (and sidecar)
+    /// containers and the largest init container, plus `overhead` (k8s.io/component-helpers resource.PodRequests
+    /// for pods without pod-level resources).
+    public var effectiveRequests: [String: Quantity] {
+        var sum: [String: Quantity] = [:]
+        for c in containers { sum = sum + c.resources.requests }
+        var initMax: [String: Quantity] = [:]
+        var sidecars: [String: Quantity] = [:]
+        for c in initContainers {
+            let r = c.resources.requests
+            if c.restartPolicy == "Always" {
+                sidecars = sidecars + r
+                initMax = initMax.max(sidecars)
+            } else {
+                initMax = initMax.max(r + sidecars)
+            }
+        }
+        var total = (sum + sidecars).max(initMax)
+        if !overhead.isEmpty { total = total + overhead }
+        return total
+    }
+}
+
+/// core/v1 HostAlias.
+public struct HostAlias: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    public init(ip: String, hostnames: [String]) {
+        self.init(json: .object(JSONObject()))
+        self.ip = ip
+        self.hostnames = hostnames
+    }
+
+    public var ip: String { get { self[field: "ip"] ?? "" } set { self[field: "ip"] = newValue } }
+    public var hostnames: [String] { get { self[list: "hostnames"] } set { self[list: "hostnames"] = newValue } }
+}
+
+/// core/v1 PodTemplateSpec: metadata and spec of the pods a workload creates.
+public struct PodTemplateSpec: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    public var metadata: ObjectMeta { get { self[object: "metadata"] } set { self[object: "metadata"] = newValue } }
+    public var spec: PodSpec { get { self[object: "spec"] } set { self[object: "spec"] = newValue } }
+}
+
+// MARK: - Containers
+
+/// core/v1 Container.
+public struct Container: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    public init(name: String, image: String) {
+        self.init(json: .object(JSONObject()))
+        self.name = name
+        self.image = image
+    }
+
+    public var name: String { get { self[field: "name"] ?? "" } set { self[field: "name"] = newValue } }
+    public var image: String? { get { self[field: "image"] } set { self[field: "image"] = newValue } }
+    public var command: [String] { get { self[list: "command"] } set { self[list: "command"] = newValue } }
+    public var args: [String] { get { self[list: "args"] } set { self[list: "args"] = newValue } }
+    public var workingDir: String? { get { self[field: "workingDir"] } set { self[field: "workingDir"] = newValue } }
+    public var ports: [ContainerPort] { get { self[list: "ports"] } set { self[list: "ports"] = newValue } }
+    public var env: [EnvVar] { get { self[list: "env"] } set { self[list: "env"] = newValue } }
+    public var envFrom: [EnvFromSource] { get { self[list: "envFrom"] } set { self[list: "envFrom"] = newValue } }
+    public var resources: ResourceRequirements {
+        get { self[object: "resources"] }
+        set { self[object: "resources"] = newValue }
+    }
+    public var volumeMounts: [VolumeMount] {
+        get { self[list: "volumeMounts"] }
+        set { self[list: "volumeMounts"] = newValue }
+    }
+    /// `Always`, `IfNotPresent` or `Never` (kube-apiserver defaults it from the image tag).
+    public var imagePullPolicy: String? {
+        get { self[field: "imagePullPolicy"] }
+        set { self[field: "imagePullPolicy"] = newValue }
+    }
+    /// `Always` on an init container makes it a sidecar.
+    public var restartPolicy: String? {
+        get { self[field: "restartPolicy"] }
+        set { self[field: "restartPolicy"] = newValue }
+    }
+    public var securityContext: JSONValue? {
+        get { self[field: "securityContext"] }
+        set { self[field: "securityContext"] = newValue }
+    }
+    public var livenessProbe: JSONValue? {
+        get { self[field: "livenessProbe"] }
+        set { self[field: "livenessProbe"] = newValue }
+    }
+    public var readinessProbe: JSONValue? {
+        get { self[field: "readinessProbe"] }
+        set { self[field: "readinessProbe"] = newValue }
+    }
+    public var startupProbe: JSONValue? {
+        get { self[field: "startupProbe"] }
+        set { self[field: "startupProbe"] = newValue }
+    }
+}
+
+/// core/v1 ContainerPort.
+public struct ContainerPort: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    public init(name: String? = nil, containerPort: Int32, protocol proto: String? = nil) {
+        self.init(json: .object(JSONObject()))
+        self.name = name
+        self.containerPort = containerPort
+        self[field: "protocol"] = proto
+    }
+
+    public var name: String? { get { self[field: "name"] } set { self[field: "name"] = newValue } }
+    public var containerPort: Int32 {
+        get { self[field: "containerPort"] ?? 0 }
+        set { self[field: "containerPort"] = newValue }
+    }
+    public var hostPort: Int32? { get { self[field: "hostPort"] } set { self[field: "hostPort"] = newValue } }
+    public var hostIP: String? { get { self[field: "hostIP"] } set { self[field: "hostIP"] = newValue } }
+    /// `TCP` when absent.
+    public var `protocol`: String { get { self[field: "protocol"] ?? "TCP" } set { self[field: "protocol"] = newValue } }
+}
+
+/// core/v1 EnvVar.
+public struct EnvVar: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    public init(name: String, value: String) {
+        self.init(json: .object(JSONObject()))
+        self.name = name
+        self.value = value
+    }
+
+    public var name: String { get { self[field: "name"] ?? "" } set { self[field: "name"] = newValue } }
+    public var value: String? { get { self[field: "value"] } set { self[field: "value"] = newValue } }
+    public var valueFrom: EnvVarSource? { get { self[field: "valueFrom"] } set { self[field: "valueFrom"] = newValue } }
+}
+
+/// core/v1 EnvVarSource.
+public struct EnvVarSource: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    public var configMapKeyRef: KeySelector? {
+        get { self[field: "configMapKeyRef"] }
+        set { self[field: "configMapKeyRef"] = newValue }
+    }
+    public var secretKeyRef: KeySelector? {
+        get { self[field: "secretKeyRef"] }
+        set { self[field: "secretKeyRef"] = newValue }
+    }
+    /// `{fieldPath, apiVersion}`.
+    public var fieldRef: JSONValue? { get { self[field: "fieldRef"] } set { self[field: "fieldRef"] = newValue } }
+    public var resourceFieldRef: JSONValue? {
+        get { self[field: "resourceFieldRef"] }
+        set { self[field: "resourceFieldRef"] = newValue }
+    }
+}
+
+/// core/v1 ConfigMapKeySelector / SecretKeySelector.
+public struct KeySelector: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    public var name: String { get { self[field: "name"] ?? "" } set { self[field: "name"] = newValue } }
+    public var key: String { get { self[field: "key"] ?? "" } set { self[field: "key"] = newValue } }
+    public var optional: Bool? { get { self[field: "optional"] } set { self[field: "optional"] = newValue } }
+}
+
+/// core/v1 EnvFromSource.
+public struct EnvFromSource: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    public var prefix: String? { get { self[field: "prefix"] } set { self[field: "prefix"] = newValue } }
+    /// `{name, optional}`.
+    public var configMapRef: KeySelector? {
+        get { self[field: "configMapRef"] }
+        set { self[field: "configMapRef"] = newValue }
+    }
+    /// `{name, optional}`.
+    public var secretRef: KeySelector? { get { self[field: "secretRef"] } set { self[field: "secretRef"] = newValue } }
+}
+
+/// core/v1 VolumeMount.
+public struct VolumeMount: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    public init(name: String, mountPath: String, readOnly: Bool? = nil) {
+        self.init(json: .object(JSONObject()))
+        self.name = name
+        self.mountPath = mountPath
+        self.readOnly = readOnly
+    }
+
+    public var name: String { get { self[field: "name"] ?? "" } set { self[field: "name"] = newValue } }
+    public var mountPath: String { get { self[field: "mountPath"] ?? "" } set { self[field: "mountPath"] = newValue } }
+    public var readOnly: Bool? { get { self[field: "readOnly"] } set { self[field: "readOnly"] = newValue } }
+    public var subPath: String? { get { self[field: "subPath"] } set { self[field: "subPath"] = newValue } }
+}
+
+// MARK: - Volumes
+
+/// core/v1 Volume: a name and one volume source.
+public struct Volume: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    public init(name: String) {
+        self.init(json: .object(JSONObject()))
+        self.name = name
+    }
+
+    public var name: String { get { self[field: "name"] ?? "" } set { self[field: "name"] = newValue } }
+    public var configMap: ConfigMapVolumeSource? {
+        get { self[field: "configMap"] }
+        set { self[field: "configMap"] = newValue }
+    }
+    public var secret: SecretVolumeSource? { get { self[field: "secret"] } set { self[field: "secret"] = newValue } }
+    public var persistentVolumeClaim: PersistentVolumeClaimVolumeSource? {
+        get { self[field: "persistentVolumeClaim"] }
+        set { self[field: "persistentVolumeClaim"] = newValue }
+    }
+    public var projected: ProjectedVolumeSource? {
+        get { self[field: "projected"] }
+        set { self[field: "projected"] = newValue }
+    }
+    public var emptyDir: JSONValue? { get { self[field: "emptyDir"] } set { self[field: "emptyDir"] = newValue } }
+    /// `{path, type}`.
+    public var hostPath: JSONValue? { get { self[field: "hostPath"] } set { self[field: "hostPath"] = newValue } }
+    public var downwardAPI: JSONValue? {
+        get { self[field: "downwardAPI"] }
+        set { self[field: "downwardAPI"] = newValue }
+    }
+}
+
+/// core/v1 ConfigMapVolumeSource (also the shape of a projected config map).
+public struct ConfigMapVolumeSource: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    public var name: String { get { self[field: "name"] ?? "" } set { self[field: "name"] = newValue } }
+    /// `[{key, path, mode}]`.
+    public var items: [JSONValue] { get { self[list: "items"] } set { self[list: "items"] = newValue } }
+    public var defaultMode: Int32? { get { self[field: "defaultMode"] } set { self[field: "defaultMode"] = newValue } }
+    public var optional: Bool? { get { self[field: "optional"] } set { self[field: "optional"] = newValue } }
+}
+
+/// core/v1 SecretVolumeSource.
+public struct SecretVolumeSource: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    public var secretName: String? { get { self[field: "secretName"] } set { self[field: "secretName"] = newValue } }
+    public var items: [JSONValue] { get { self[list: "items"] } set { self[list: "items"] = newValue } }
+    public var defaultMode: Int32? { get { self[field: "defaultMode"] } set { self[field: "defaultMode"] = newValue } }
+    public var optional: Bool? { get { self[field: "optional"] } set { self[field: "optional"] = newValue } }
+}
+
+/// core/v1 PersistentVolumeClaimVolumeSource.
+public struct PersistentVolumeClaimVolumeSource: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    public var claimName: String { get { self[field: "claimName"] ?? "" } set { self[field: "claimName"] = newValue } }
+    public var readOnly: Bool? { get { self[field: "readOnly"] } set { self[field: "readOnly"] = newValue } }
+}
+
+/// core/v1 ProjectedVolumeSource.
+public struct ProjectedVolumeSource: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    public var sources: [VolumeProjection] { get { self[list: "sources"] } set { self[list: "sources"] = newValue } }
+    public var defaultMode: Int32? { get { self[field: "defaultMode"] } set { self[field: "defaultMode"] = newValue } }
+}
+
+/// core/v1 VolumeProjection: one of configMap, secret, serviceAccountToken, downwardAPI.
+public struct VolumeProjection: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    public var configMap: ConfigMapVolumeSource? {
+        get { self[field: "configMap"] }
+        set { self[field: "configMap"] = newValue }
+    }
+    /// `{name, items, optional}` (same shape as a config map projection).
+    public var secret: ConfigMapVolumeSource? { get { self[field: "secret"] } set { self[field: "secret"] = newValue } }
+    /// `{audience, expirationSeconds, path}`.
+    public var serviceAccountToken: JSONValue? {
+        get { self[field: "serviceAccountToken"] }
+        set { self[field: "serviceAccountToken"] = newValue }
+    }
+    public var downwardAPI: JSONValue? {
+        get { self[field: "downwardAPI"] }
+        set { self[field: "downwardAPI"] = newValue }
+    }
+}
+
+// MARK: - Status
+
+/// core/v1 PodStatus.
+public struct PodStatus: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    /// `Pending` when absent.
+    public var phase: PodPhase { get { self[field: "phase"] ?? .pending } set { self[field: "phase"] = newValue } }
+    public var conditions: [Condition] { get { self[list: "conditions"] } set { self[list: "conditions"] = newValue } }
+    public var message: String? { get { self[field: "message"] } set { self[field: "message"] = newValue } }
+    public var reason: String? { get { self[field: "reason"] } set { self[field: "reason"] = newValue } }
+    public var hostIP: String? { get { self[field: "hostIP"] } set { self[field: "hostIP"] = newValue } }
+    /// `[{ip}]`.
+    public var hostIPs: [PodIP] { get { self[list: "hostIPs"] } set { self[list: "hostIPs"] = newValue } }
+    public var podIP: String? { get { self[field: "podIP"] } set { self[field: "podIP"] = newValue } }
+    public var podIPs: [PodIP] { get { self[list: "podIPs"] } set { self[list: "podIPs"] = newValue } }
+    public var startTime: Time? { get { self[field: "startTime"] } set { self[field: "startTime"] = newValue } }
+    public var nominatedNodeName: String? {
+        get { self[field: "nominatedNodeName"] }
+        set { self[field: "nominatedNodeName"] = newValue }
+    }
+    public var qosClass: String? { get { self[field: "qosClass"] } set { self[field: "qosClass"] = newValue } }
+    public var containerStatuses: [ContainerStatus] {
+        get { self[list: "containerStatuses"] }
+        set { self[list: "containerStatuses"] = newValue }
+    }
+    public var initContainerStatuses: [ContainerStatus] {
+        get { self[list: "initContainerStatuses"] }
+        set { self[list: "initContainerStatuses"] = newValue }
+    }
+}
+
+/// core/v1 PodIP / HostIP.
+public struct PodIP: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    public init(ip: String) {
+        self.init(json: .object(JSONObject()))
+        self.ip = ip
+    }
+
+    public var ip: String { get { self[field: "ip"] ?? "" } set { self[field: "ip"] = newValue } }
+}
+
+/// The lifecycle phase of a pod (open set).
+public struct PodPhase: OpenStringEnum {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public static let pending: PodPhase = "Pending"
+    public static let running: PodPhase = "Running"
+    public static let succeeded: PodPhase = "Succeeded"
+    public static let failed: PodPhase = "Failed"
+    public static let unknown: PodPhase = "Unknown"
+}
+
+/// core/v1 ContainerStatus.
+public struct ContainerStatus: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    public var name: String { get { self[field: "name"] ?? "" } set { self[field: "name"] = newValue } }
+    public var ready: Bool { get { self[field: "ready"] ?? false } set { self[field: "ready"] = newValue } }
+    public var started: Bool? { get { self[field: "started"] } set { self[field: "started"] = newValue } }
+    public var restartCount: Int32 {
+        get { self[field: "restartCount"] ?? 0 }
+        set { self[field: "restartCount"] = newValue }
+    }
+    public var image: String? { get { self[field: "image"] } set { self[field: "image"] = newValue } }
+    public var imageID: String? { get { self[field: "imageID"] } set { self[field: "imageID"] = newValue } }
+    public var containerID: String? { get { self[field: "containerID"] } set { self[field: "containerID"] = newValue } }
+    /// One of `waiting {reason, message}`, `running {startedAt}`, `terminated {exitCode, reason, ...}`.
+    public var state: JSONValue? { get { self[field: "state"] } set { self[field: "state"] = newValue } }
+    public var lastState: JSONValue? { get { self[field: "lastState"] } set { self[field: "lastState"] = newValue } }
+}
