@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Generate Sources/KosmosLocal/Protobuf/KubeProtobufSchema+Generated.swift from Kubernetes generated.proto files.
+
+Usage: scripts/gen-proto-schema.py [PROTO_ROOT] [POINTER_LIST] > Sources/KosmosLocal/Protobuf/KubeProtobufSchema+Generated.swift
+Defaults: /work/shared/reference/k8s-proto and
+/work/shared/fixtures/kube-apiserver-1.32/protobuf/go-pointer-scalars.txt.
+
+Why a table of our own: the decoder needs, per message, field number -> JSON name, type, repeated/map, and the Go
+JSON rules the .proto cannot express:
+- omitempty: taken from the `+optional` marker in the field's comment (Kubernetes writes `+optional` exactly on
+  the fields whose json tag has omitempty; the few exceptions are listed in OMITEMPTY_OVERRIDES);
+- pointer scalars (written only when set, zero kept in JSON): the list of Go pointer fields given as POINTER_LIST;
+- embedded structs (`json:",inline"`): INLINE_FIELDS, their fields are merged into the parent JSON object.
+
+Only the standard library is used; the proto text is parsed with a small tokenizer (Kubernetes generated.proto
+files use proto2 syntax without nested messages, enums, oneofs or options on fields).
+"""
+import os
+import re
+import sys
+
+# Go embedded structs, as <message>.<proto field>. go-to-protobuf names such a field after the Go type
+# (lowerCamel), and the JSON has the embedded struct's fields inline.
+INLINE_FIELDS = {
+    "k8s.io.apimachinery.pkg.runtime.Unknown.typeMeta",
+    "k8s.io.api.core.v1.Volume.volumeSource",
+    "k8s.io.api.core.v1.PersistentVolumeSpec.persistentVolumeSource",
+    "k8s.io.api.core.v1.EphemeralContainer.ephemeralContainerCommon",
+    "k8s.io.api.core.v1.Probe.handler",
+    "k8s.io.api.core.v1.ConfigMapEnvSource.localObjectReference",
+    "k8s.io.api.core.v1.ConfigMapKeySelector.localObjectReference",
+    "k8s.io.api.core.v1.ConfigMapProjection.localObjectReference",
+    "k8s.io.api.core.v1.ConfigMapVolumeSource.localObjectReference",
+    "k8s.io.api.core.v1.SecretEnvSource.localObjectReference",
+    "k8s.io.api.core.v1.SecretKeySelector.localObjectReference",
+    "k8s.io.api.core.v1.SecretProjection.localObjectReference",
+}
+
+# Fields whose Go json tag disagrees with the `+optional` marker: name -> omitempty.
+OMITEMPTY_OVERRIDES = {
+}
+
+SCALARS = {"string", "bytes", "bool", "int32", "int64"}
+
+TOKEN = re.compile(r'//[^\n]*|/\*.*?\*/|"(?:[^"\\]|\\.)*"|[A-Za-z_.][A-Za-z0-9_.]*|\d+|[{}<>;=,\[\]()]', re.S)
+
+
+def tokenize(text):
+    """Yields (token, comment-lines-before-it)."""
+    comments = []
+    for m in TOKEN.finditer(text):
+        tok = m.group(0)
+        if tok.startswith("//"):
+            comments.append(tok[2:].strip())
+            continue
+        if tok.startswith("/*"):
+            continue
+        yield tok, comments
+        comments = []
+
+
+def parse_file(path):
+    """Returns (package, [(message name, [field dict])])."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    toks = list(tokenize(text))
+    i = 0
+    package = None
+    messages = []
+
+    def expect(value):
+        nonlocal i
+        if toks[i][0] != value:
+            raise SystemExit(f"{path}: expected {value!r}, got {toks[i][0]!r}")
+        i += 1
+
+    while i < len(toks):
+        tok, _ = toks[i]
+        if tok == "syntax" or tok == "import" or tok == "option":
+            while toks[i][0] != ";":
+                i += 1
+            i += 1
+        elif tok == "package":
+            package = toks[i + 1][0]
+            i += 3
+        elif tok == "message":
+            name = toks[i + 1][0]
+            i += 2
+            expect("{")
+            fields = []
+            while toks[i][0] != "}":
+                label, comments = toks[i]
+                if label == "map":
+                    i += 1
+                    expect("<")
+                    key_type = toks[i][0]
+                    i += 1
+                    expect(",")
+                    value_type = toks[i][0]
+                    i += 1
+                    expect(">")
+                    if key_type != "string":
+                        raise SystemExit(f"{path}: {name}: map key {key_type} not supported")
+                    fname = toks[i][0]
+                    i += 1
+                    expect("=")
+                    number = int(toks[i][0])
+                    i += 1
+                    expect(";")
+                    fields.append(dict(name=fname, number=number, type=value_type, label="map", comments=comments))
+                elif label in ("optional", "repeated"):
+                    ftype = toks[i + 1][0]
+                    fname = toks[i + 2][0]
+                    i += 3
+                    expect("=")
+                    number = int(toks[i][0])
+                    i += 1
+                    expect(";")
+                    fields.append(dict(name=fname, number=number, type=ftype, label=label, comments=comments))
+                else:
+                    raise SystemExit(f"{path}: {name}: unexpected token {label!r}")
+            i += 1
+            messages.append((name, fields))
+        else:
+            raise SystemExit(f"{path}: unexpected token {tok!r}")
+    return package, messages
+
+
+def resolve(type_name, package, known):
+    if type_name in SCALARS:
+        return type_name
+    if type_name.startswith("."):
+        full = type_name[1:]
+    else:
+        full = f"{package}.{type_name}"
+    if full not in known:
+        raise SystemExit(f"unknown message type {type_name} (package {package})")
+    return full
+
+
+def main():
+    root = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/reference/k8s-proto"
+    pointer_path = sys.argv[2] if len(sys.argv) > 2 else \
+        "/work/shared/fixtures/kube-apiserver-1.32/protobuf/go-pointer-scalars.txt"
+    with open(pointer_path, encoding="utf-8") as f:
+        pointers = {line.strip() for line in f if line.strip() and not line.startswith("#")}
+
+    files = []
+    for dirpath, _, names in os.walk(root):
+        for n in names:
+            if n.endswith(".proto"):
+                files.append(os.path.join(dirpath, n))
+    files.sort()
+
+    parsed = [parse_file(p) for p in files]
+    known = {f"{pkg}.{name}" for pkg, msgs in parsed for name, _ in msgs}
+    used_inline = set()
+    used_pointers = set()
+    used_overrides = set()
+
+    out = []
+    for pkg, msgs in sorted(parsed, key=lambda p: p[0]):
+        for name, fields in msgs:
+            full = f"{pkg}.{name}"
+            out.append(f"@{full}")
+            for fd in fields:
+                key = f"{full}.{fd['name']}"
+                ftype = resolve(fd["type"], pkg, known)
+                flags = ""
+                if fd["label"] == "repeated":
+                    flags += "r"
+                optional = any(c.startswith("+optional") for c in fd["comments"])
+                if key in OMITEMPTY_OVERRIDES:
+                    optional = OMITEMPTY_OVERRIDES[key]
+                    used_overrides.add(key)
+                if optional:
+                    flags += "o"
+                if key in pointers:
+                    if ftype not in SCALARS or fd["label"] != "optional":
+                        raise SystemExit(f"pointer list names a non-scalar field {key}")
+                    flags += "p"
+                    used_pointers.add(key)
+                if key in INLINE_FIELDS:
+                    flags += "i"
+                    used_inline.add(key)
+                if fd["label"] == "map":
+                    ftype = "map:" + ftype
+                out.append(f"{fd['number']} {fd['name']} {ftype} {flags or '-'}")
+
+    for missing in sorted((INLINE_FIELDS - used_inline) | (pointers - used_pointers)
+                          | (set(OMITEMPTY_OVERRIDES) - used_overrides)):
+        print(f"warning: {missing} not found in the schemas", file=sys.stderr)
+
+    body = "\n".join(out)
+    sys.stdout.write(
+        "// GENERATED by scripts/gen-proto-schema.py from the Kubernetes v1.32 generated.proto files and the list of\n"
+        "// Go pointer scalars. Do not edit; rerun the script.\n"
+        "// Format: see KubeProtobufSchema.init(text:).\n\n"
+        "extension KubeProtobufSchema {\n"
+        "    static let generatedSchemaText = \"\"\"\n"
+        + body + "\n"
+        "\"\"\"\n"
+        "}\n")
+
+
+if __name__ == "__main__":
+    main()
