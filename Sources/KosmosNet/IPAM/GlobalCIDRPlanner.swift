@@ -7,8 +7,8 @@ public struct GlobalCIDRPlanner: Sendable, Hashable {
     public var pools: [IPPrefix]
 
     /// `242.0.0.0/8` (reserved class E space, never routed on the internet, the range Submariner's Globalnet
-    /// also uses) and the ULA range `fd42:6b6f:736d::/48`.
-    public static let defaultPools: [IPPrefix] = [IPPrefix("242.0.0.0/8")!, IPPrefix("fd42:6b6f:736d::/48")!]
+    /// also uses) and the unique-local range `fd42::/16`, wide enough for IPv6 pod CIDRs of any usual size.
+    public static let defaultPools: [IPPrefix] = [IPPrefix("242.0.0.0/8")!, IPPrefix("fd42::/16")!]
 
     /// Creates a planner drawing from `pools`.
     public init(pools: [IPPrefix] = GlobalCIDRPlanner.defaultPools) {
