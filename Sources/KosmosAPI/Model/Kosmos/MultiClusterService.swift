@@ -1,0 +1,118 @@
+/// multicluster.x-k8s.io/v1alpha1 ServiceExport (namespaced, short name `svcex`): exports the same-named Service to
+/// the cluster set.
+public struct ServiceExport: NamespacedResource {
+    public static let apiVersion = "multicluster.x-k8s.io/v1alpha1"
+    public static let kind = "ServiceExport"
+    public static let plural = "serviceexports"
+
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    /// `Valid`, `Conflict`, ... conditions.
+    public var conditions: [Condition] {
+        get { json["status"]?["conditions"].flatMap { [Condition](jsonValue: $0) } ?? [] }
+        set {
+            var status = json["status"] ?? .object(JSONObject())
+            status["conditions"] = newValue.isEmpty ? nil : newValue.jsonValue
+            json["status"] = status
+        }
+    }
+
+    /// The CRD schema.
+    public static var openAPISchema: JSONValue {
+        OpenAPISchema.resource(
+            "ServiceExport declares that the Service with the same name and namespace as this export should be consumable from other clusters.",
+            spec: nil,
+            status: OpenAPISchema.object(
+                "status describes the current state of an exported service.",
+                ["conditions": OpenAPISchema.array(Condition.openAPISchema)]))
+    }
+}
+
+/// A list of service exports.
+public typealias ServiceExportList = ResourceList<ServiceExport>
+
+/// multicluster.x-k8s.io/v1alpha1 ServiceImport (namespaced, short name `svcim`): a service imported from the
+/// cluster set.
+public struct ServiceImport: NamespacedResource {
+    public static let apiVersion = "multicluster.x-k8s.io/v1alpha1"
+    public static let kind = "ServiceImport"
+    public static let plural = "serviceimports"
+
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    public var spec: ServiceImportSpec { get { self[object: "spec"] } set { self[object: "spec"] = newValue } }
+    /// The clusters exporting the service.
+    public var clusters: [String] {
+        get { (json["status"]?["clusters"]?.arrayValue ?? []).compactMap { $0["cluster"]?.stringValue } }
+        set {
+            var status = json["status"] ?? .object(JSONObject())
+            status["clusters"] = newValue.isEmpty ? nil : .array(newValue.map { ["cluster": .string($0)] })
+            json["status"] = status
+        }
+    }
+
+    /// The CRD schema.
+    public static var openAPISchema: JSONValue {
+        OpenAPISchema.resource(
+            "ServiceImport describes a service imported from clusters in a ClusterSet.",
+            spec: ServiceImportSpec.openAPISchema,
+            status: OpenAPISchema.object(
+                "status contains information about the exported services that form the multi-cluster service referenced by this ServiceImport.",
+                [
+                    "clusters": OpenAPISchema.array(
+                        OpenAPISchema.object(nil, ["cluster": OpenAPISchema.string()], required: ["cluster"]))
+                ]),
+            specRequired: false)
+    }
+}
+
+/// A list of service imports.
+public typealias ServiceImportList = ResourceList<ServiceImport>
+
+/// multicluster.x-k8s.io/v1alpha1 ServiceImportSpec.
+public struct ServiceImportSpec: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    /// `{name, protocol, appProtocol, port}`.
+    public var ports: [ServicePort] { get { self[list: "ports"] } set { self[list: "ports"] = newValue } }
+    /// The VIPs of a `ClusterSetIP` import.
+    public var ips: [String] { get { self[list: "ips"] } set { self[list: "ips"] = newValue } }
+    /// `ClusterSetIP` or `Headless`.
+    public var type: String { get { self[field: "type"] ?? "" } set { self[field: "type"] = newValue } }
+    public var sessionAffinity: String? {
+        get { self[field: "sessionAffinity"] }
+        set { self[field: "sessionAffinity"] = newValue }
+    }
+    public var sessionAffinityConfig: JSONValue? {
+        get { self[field: "sessionAffinityConfig"] }
+        set { self[field: "sessionAffinityConfig"] = newValue }
+    }
+
+    static var openAPISchema: JSONValue {
+        OpenAPISchema.object(
+            "spec defines the behavior of a ServiceImport.",
+            [
+                "ips": OpenAPISchema.array(OpenAPISchema.string(), "ip will be used as the VIP for this service when type is ClusterSetIP."),
+                "ports": OpenAPISchema.array(
+                    OpenAPISchema.object(
+                        "ServicePort represents the port on which the service is exposed",
+                        [
+                            "appProtocol": OpenAPISchema.string(),
+                            "name": OpenAPISchema.string(),
+                            "port": OpenAPISchema.integer(),
+                            "protocol": OpenAPISchema.string(),
+                        ], required: ["port"])),
+                "sessionAffinity": OpenAPISchema.string(),
+                "sessionAffinityConfig": OpenAPISchema.object(
+                    nil,
+                    [
+                        "clientIP": OpenAPISchema.object(
+                            nil, ["timeoutSeconds": OpenAPISchema.integer()])
+                    ]),
+                "type": OpenAPISchema.string(enum: ["ClusterSetIP", "Headless"]),
+            ], required: ["ports", "type"])
+    }
+}
