@@ -1,20 +1,26 @@
 #!/usr/bin/env python3
 """Generate Sources/KosmosLocal/Protobuf/KubeProtobufSchema+Generated.swift from Kubernetes generated.proto files.
 
-Usage: scripts/gen-proto-schema.py [PROTO_ROOT] [POINTER_LIST] > Sources/KosmosLocal/Protobuf/KubeProtobufSchema+Generated.swift
-Defaults: /work/shared/reference/k8s-proto and
-/work/shared/fixtures/kube-apiserver-1.32/protobuf/go-pointer-scalars.txt.
+Usage: scripts/gen-proto-schema.py [PROTO_ROOT] [POINTER_LIST] [OPENAPI_V2] \
+           > Sources/KosmosLocal/Protobuf/KubeProtobufSchema+Generated.swift
+Defaults: /work/shared/reference/k8s-proto,
+/work/shared/fixtures/kube-apiserver-1.32/protobuf/go-pointer-scalars.txt and
+/work/shared/fixtures/kube-apiserver-1.32/016-openapi-v2.response.json (kube-apiserver v1.32's /openapi/v2).
 
 Why a table of our own: the decoder needs, per message, field number -> JSON name, type, repeated/map, and the Go
 JSON rules the .proto cannot express:
-- omitempty: taken from the `+optional` marker in the field's comment (Kubernetes writes `+optional` exactly on
-  the fields whose json tag has omitempty; the few exceptions are listed in OMITEMPTY_OVERRIDES);
+- omitempty: kube-openapi marks a field `required` exactly when it has neither a `+optional` marker nor
+  omitempty in its json tag. So a field without `+optional` has omitempty iff the OpenAPI schema of its type does
+  not list it as required (e.g. ManagedFieldsEntry.subresource: no marker, not required, omitempty); a field with
+  `+optional` is taken as omitempty (the Kubernetes convention). Messages the OpenAPI document lacks fall back to
+  the marker alone. Known exceptions go to OMITEMPTY_OVERRIDES;
 - pointer scalars (written only when set, zero kept in JSON): the list of Go pointer fields given as POINTER_LIST;
 - embedded structs (`json:",inline"`): INLINE_FIELDS, their fields are merged into the parent JSON object.
 
 Only the standard library is used; the proto text is parsed with a small tokenizer (Kubernetes generated.proto
 files use proto2 syntax without nested messages, enums, oneofs or options on fields).
 """
+import json
 import os
 import re
 import sys
@@ -142,8 +148,12 @@ def main():
     root = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/reference/k8s-proto"
     pointer_path = sys.argv[2] if len(sys.argv) > 2 else \
         "/work/shared/fixtures/kube-apiserver-1.32/protobuf/go-pointer-scalars.txt"
+    openapi_path = sys.argv[3] if len(sys.argv) > 3 else \
+        "/work/shared/fixtures/kube-apiserver-1.32/016-openapi-v2.response.json"
     with open(pointer_path, encoding="utf-8") as f:
         pointers = {line.strip() for line in f if line.strip() and not line.startswith("#")}
+    with open(openapi_path, encoding="utf-8") as f:
+        definitions = json.load(f)["definitions"]
 
     files = []
     for dirpath, _, names in os.walk(root):
@@ -158,6 +168,29 @@ def main():
     used_pointers = set()
     used_overrides = set()
 
+    def openapi_name(full):
+        return "io.k8s." + full[len("k8s.io."):]
+
+    # An embedded struct has no OpenAPI definition of its own: its fields are listed (and required) in the
+    # definitions of the types that embed it.
+    embedders = {}
+    for pkg, msgs in parsed:
+        for name, fields in msgs:
+            for fd in fields:
+                if f"{pkg}.{name}.{fd['name']}" in INLINE_FIELDS:
+                    embedders.setdefault(resolve(fd["type"], pkg, known), []).append(f"{pkg}.{name}")
+
+    def required_fields(full):
+        """The OpenAPI `required` list for a message, or None when the document does not describe it."""
+        definition = definitions.get(openapi_name(full))
+        if definition is not None:
+            return set(definition.get("required", []))
+        parents = [required_fields(parent) for parent in embedders.get(full, [])]
+        parents = [p for p in parents if p is not None]
+        if not parents:
+            return None
+        return set().union(*parents)
+
     out = []
     for pkg, msgs in sorted(parsed, key=lambda p: p[0]):
         for name, fields in msgs:
@@ -170,6 +203,9 @@ def main():
                 if fd["label"] == "repeated":
                     flags += "r"
                 optional = any(c.startswith("+optional") for c in fd["comments"])
+                required = required_fields(full)
+                if not optional and required is not None:
+                    optional = fd["name"] not in required
                 if key in OMITEMPTY_OVERRIDES:
                     optional = OMITEMPTY_OVERRIDES[key]
                     used_overrides.add(key)

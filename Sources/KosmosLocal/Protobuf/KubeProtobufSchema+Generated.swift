@@ -6,7 +6,7 @@ extension KubeProtobufSchema {
     static let generatedSchemaText = """
 @k8s.io.api.apps.v1.ControllerRevision
 1 metadata k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta o
-2 data k8s.io.apimachinery.pkg.runtime.RawExtension -
+2 data k8s.io.apimachinery.pkg.runtime.RawExtension o
 3 revision int64 -
 @k8s.io.api.apps.v1.ControllerRevisionList
 1 metadata k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta o
@@ -51,10 +51,10 @@ extension KubeProtobufSchema {
 @k8s.io.api.apps.v1.DeploymentCondition
 1 type string -
 2 status string -
-6 lastUpdateTime k8s.io.apimachinery.pkg.apis.meta.v1.Time -
-7 lastTransitionTime k8s.io.apimachinery.pkg.apis.meta.v1.Time -
-4 reason string -
-5 message string -
+6 lastUpdateTime k8s.io.apimachinery.pkg.apis.meta.v1.Time o
+7 lastTransitionTime k8s.io.apimachinery.pkg.apis.meta.v1.Time o
+4 reason string o
+5 message string o
 @k8s.io.api.apps.v1.DeploymentList
 1 metadata k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta o
 2 items k8s.io.api.apps.v1.Deployment r
@@ -66,7 +66,7 @@ extension KubeProtobufSchema {
 5 minReadySeconds int32 o
 6 revisionHistoryLimit int32 op
 7 paused bool o
-9 progressDeadlineSeconds int32 p
+9 progressDeadlineSeconds int32 op
 @k8s.io.api.apps.v1.DeploymentStatus
 1 observedGeneration int64 o
 2 replicas int32 o
@@ -74,7 +74,7 @@ extension KubeProtobufSchema {
 7 readyReplicas int32 o
 4 availableReplicas int32 o
 5 unavailableReplicas int32 o
-6 conditions k8s.io.api.apps.v1.DeploymentCondition r
+6 conditions k8s.io.api.apps.v1.DeploymentCondition ro
 8 collisionCount int32 op
 @k8s.io.api.apps.v1.DeploymentStrategy
 1 type string o
@@ -129,8 +129,8 @@ extension KubeProtobufSchema {
 @k8s.io.api.apps.v1.StatefulSetOrdinals
 1 start int32 o
 @k8s.io.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy
-1 whenDeleted string -
-2 whenScaled string -
+1 whenDeleted string o
+2 whenScaled string o
 @k8s.io.api.apps.v1.StatefulSetSpec
 1 replicas int32 op
 2 selector k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector -
@@ -138,19 +138,19 @@ extension KubeProtobufSchema {
 4 volumeClaimTemplates k8s.io.api.core.v1.PersistentVolumeClaim ro
 5 serviceName string -
 6 podManagementPolicy string o
-7 updateStrategy k8s.io.api.apps.v1.StatefulSetUpdateStrategy -
-8 revisionHistoryLimit int32 p
+7 updateStrategy k8s.io.api.apps.v1.StatefulSetUpdateStrategy o
+8 revisionHistoryLimit int32 op
 9 minReadySeconds int32 o
 10 persistentVolumeClaimRetentionPolicy k8s.io.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy o
 11 ordinals k8s.io.api.apps.v1.StatefulSetOrdinals o
 @k8s.io.api.apps.v1.StatefulSetStatus
 1 observedGeneration int64 o
 2 replicas int32 -
-3 readyReplicas int32 -
-4 currentReplicas int32 -
-5 updatedReplicas int32 -
-6 currentRevision string -
-7 updateRevision string -
+3 readyReplicas int32 o
+4 currentReplicas int32 o
+5 updatedReplicas int32 o
+6 currentRevision string o
+7 updateRevision string o
 9 collisionCount int32 op
 10 conditions k8s.io.api.apps.v1.StatefulSetCondition ro
 11 availableReplicas int32 o
@@ -166,7 +166,7 @@ extension KubeProtobufSchema {
 1 items string r
 @k8s.io.api.authentication.v1.SelfSubjectReview
 1 metadata k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta o
-2 status k8s.io.api.authentication.v1.SelfSubjectReviewStatus -
+2 status k8s.io.api.authentication.v1.SelfSubjectReviewStatus o
 @k8s.io.api.authentication.v1.SelfSubjectReviewStatus
 1 userInfo k8s.io.api.authentication.v1.UserInfo o
 @k8s.io.api.authentication.v1.TokenRequest
@@ -242,7 +242,7 @@ extension KubeProtobufSchema {
 2 spec k8s.io.api.authorization.v1.SelfSubjectRulesReviewSpec -
 3 status k8s.io.api.authorization.v1.SubjectRulesReviewStatus o
 @k8s.io.api.authorization.v1.SelfSubjectRulesReviewSpec
-1 namespace string -
+1 namespace string o
 @k8s.io.api.authorization.v1.SubjectAccessReview
 1 metadata k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta o
 2 spec k8s.io.api.authorization.v1.SubjectAccessReviewSpec -
@@ -326,7 +326,7 @@ extension KubeProtobufSchema {
 7 completedIndexes string o
 10 failedIndexes string op
 8 uncountedTerminatedPods k8s.io.api.batch.v1.UncountedTerminatedPods o
-9 ready int32 p
+9 ready int32 op
 @k8s.io.api.batch.v1.JobTemplateSpec
 1 metadata k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta o
 2 spec k8s.io.api.batch.v1.JobSpec o
@@ -388,7 +388,7 @@ extension KubeProtobufSchema {
 3 cachingMode string op
 4 fsType string op
 5 readOnly bool op
-6 kind string p
+6 kind string op
 @k8s.io.api.core.v1.AzureFilePersistentVolumeSource
 1 secretName string -
 2 shareName string -
@@ -470,10 +470,10 @@ extension KubeProtobufSchema {
 2 data map:string o
 3 binaryData map:bytes o
 @k8s.io.api.core.v1.ConfigMapEnvSource
-1 localObjectReference k8s.io.api.core.v1.LocalObjectReference i
+1 localObjectReference k8s.io.api.core.v1.LocalObjectReference oi
 2 optional bool op
 @k8s.io.api.core.v1.ConfigMapKeySelector
-1 localObjectReference k8s.io.api.core.v1.LocalObjectReference i
+1 localObjectReference k8s.io.api.core.v1.LocalObjectReference oi
 2 key string -
 3 optional bool op
 @k8s.io.api.core.v1.ConfigMapList
@@ -486,11 +486,11 @@ extension KubeProtobufSchema {
 4 resourceVersion string o
 5 kubeletConfigKey string -
 @k8s.io.api.core.v1.ConfigMapProjection
-1 localObjectReference k8s.io.api.core.v1.LocalObjectReference i
+1 localObjectReference k8s.io.api.core.v1.LocalObjectReference oi
 2 items k8s.io.api.core.v1.KeyToPath ro
 4 optional bool op
 @k8s.io.api.core.v1.ConfigMapVolumeSource
-1 localObjectReference k8s.io.api.core.v1.LocalObjectReference i
+1 localObjectReference k8s.io.api.core.v1.LocalObjectReference oi
 2 items k8s.io.api.core.v1.KeyToPath ro
 3 defaultMode int32 op
 4 optional bool op
@@ -614,11 +614,11 @@ extension KubeProtobufSchema {
 3 configMapKeyRef k8s.io.api.core.v1.ConfigMapKeySelector o
 4 secretKeyRef k8s.io.api.core.v1.SecretKeySelector o
 @k8s.io.api.core.v1.EphemeralContainer
-1 ephemeralContainerCommon k8s.io.api.core.v1.EphemeralContainerCommon i
+1 ephemeralContainerCommon k8s.io.api.core.v1.EphemeralContainerCommon oi
 2 targetContainerName string o
 @k8s.io.api.core.v1.EphemeralContainerCommon
 1 name string -
-2 image string -
+2 image string o
 3 command string ro
 4 args string ro
 5 workingDir string o
@@ -642,7 +642,7 @@ extension KubeProtobufSchema {
 17 stdinOnce bool o
 18 tty bool o
 @k8s.io.api.core.v1.EphemeralVolumeSource
-1 volumeClaimTemplate k8s.io.api.core.v1.PersistentVolumeClaimTemplate -
+1 volumeClaimTemplate k8s.io.api.core.v1.PersistentVolumeClaimTemplate o
 @k8s.io.api.core.v1.Event
 1 metadata k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta -
 2 involvedObject k8s.io.api.core.v1.ObjectReference -
@@ -663,8 +663,8 @@ extension KubeProtobufSchema {
 1 metadata k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta o
 2 items k8s.io.api.core.v1.Event r
 @k8s.io.api.core.v1.EventSeries
-1 count int32 -
-2 lastObservedTime k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime -
+1 count int32 o
+2 lastObservedTime k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime o
 @k8s.io.api.core.v1.EventSource
 1 component string o
 2 host string o
@@ -723,7 +723,7 @@ extension KubeProtobufSchema {
 2 value string -
 @k8s.io.api.core.v1.HostAlias
 1 ip string -
-2 hostnames string r
+2 hostnames string ro
 @k8s.io.api.core.v1.HostIP
 1 ip string -
 @k8s.io.api.core.v1.HostPathVolumeSource
@@ -803,7 +803,7 @@ extension KubeProtobufSchema {
 1 path string -
 2 fsType string op
 @k8s.io.api.core.v1.ModifyVolumeStatus
-1 targetVolumeAttributesClassName string -
+1 targetVolumeAttributesClassName string o
 2 status string -
 @k8s.io.api.core.v1.NFSVolumeSource
 1 server string -
@@ -845,7 +845,7 @@ extension KubeProtobufSchema {
 5 reason string o
 6 message string o
 @k8s.io.api.core.v1.NodeConfigSource
-2 configMap k8s.io.api.core.v1.ConfigMapNodeConfigSource -
+2 configMap k8s.io.api.core.v1.ConfigMapNodeConfigSource o
 @k8s.io.api.core.v1.NodeConfigStatus
 1 assigned k8s.io.api.core.v1.NodeConfigSource o
 2 active k8s.io.api.core.v1.NodeConfigSource o
@@ -982,7 +982,7 @@ extension KubeProtobufSchema {
 14 vsphereVolume k8s.io.api.core.v1.VsphereVirtualDiskVolumeSource o
 15 quobyte k8s.io.api.core.v1.QuobyteVolumeSource o
 16 azureDisk k8s.io.api.core.v1.AzureDiskVolumeSource o
-17 photonPersistentDisk k8s.io.api.core.v1.PhotonPersistentDiskVolumeSource -
+17 photonPersistentDisk k8s.io.api.core.v1.PhotonPersistentDiskVolumeSource o
 18 portworxVolume k8s.io.api.core.v1.PortworxVolumeSource o
 19 scaleIO k8s.io.api.core.v1.ScaleIOPersistentVolumeSource o
 20 local k8s.io.api.core.v1.LocalVolumeSource o
@@ -990,7 +990,7 @@ extension KubeProtobufSchema {
 22 csi k8s.io.api.core.v1.CSIPersistentVolumeSource o
 @k8s.io.api.core.v1.PersistentVolumeSpec
 1 capacity map:k8s.io.apimachinery.pkg.api.resource.Quantity o
-2 persistentVolumeSource k8s.io.api.core.v1.PersistentVolumeSource i
+2 persistentVolumeSource k8s.io.api.core.v1.PersistentVolumeSource oi
 3 accessModes string ro
 4 claimRef k8s.io.api.core.v1.ObjectReference o
 5 persistentVolumeReclaimPolicy string o
@@ -1006,7 +1006,7 @@ extension KubeProtobufSchema {
 4 lastPhaseTransitionTime k8s.io.apimachinery.pkg.apis.meta.v1.Time o
 @k8s.io.api.core.v1.PhotonPersistentDiskVolumeSource
 1 pdID string -
-2 fsType string -
+2 fsType string o
 @k8s.io.api.core.v1.Pod
 1 metadata k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta o
 2 spec k8s.io.api.core.v1.PodSpec o
@@ -1042,7 +1042,7 @@ extension KubeProtobufSchema {
 2 searches string ro
 3 options k8s.io.api.core.v1.PodDNSConfigOption ro
 @k8s.io.api.core.v1.PodDNSConfigOption
-1 name string -
+1 name string o
 2 value string op
 @k8s.io.api.core.v1.PodExecOptions
 1 stdin bool o
@@ -1077,8 +1077,8 @@ extension KubeProtobufSchema {
 1 conditionType string -
 @k8s.io.api.core.v1.PodResourceClaim
 1 name string -
-3 resourceClaimName string p
-4 resourceClaimTemplateName string p
+3 resourceClaimName string op
+4 resourceClaimTemplateName string op
 @k8s.io.api.core.v1.PodResourceClaimStatus
 1 name string -
 2 resourceClaimName string op
@@ -1102,7 +1102,7 @@ extension KubeProtobufSchema {
 1 podController k8s.io.apimachinery.pkg.apis.meta.v1.OwnerReference o
 @k8s.io.api.core.v1.PodSpec
 1 volumes k8s.io.api.core.v1.Volume ro
-20 initContainers k8s.io.api.core.v1.Container r
+20 initContainers k8s.io.api.core.v1.Container ro
 2 containers k8s.io.api.core.v1.Container r
 34 ephemeralContainers k8s.io.api.core.v1.EphemeralContainer ro
 3 restartPolicy string o
@@ -1152,7 +1152,7 @@ extension KubeProtobufSchema {
 6 podIP string o
 12 podIPs k8s.io.api.core.v1.PodIP ro
 7 startTime k8s.io.apimachinery.pkg.apis.meta.v1.Time o
-10 initContainerStatuses k8s.io.api.core.v1.ContainerStatus r
+10 initContainerStatuses k8s.io.api.core.v1.ContainerStatus ro
 8 containerStatuses k8s.io.api.core.v1.ContainerStatus ro
 9 qosClass string o
 13 ephemeralContainerStatuses k8s.io.api.core.v1.ContainerStatus ro
@@ -1176,7 +1176,7 @@ extension KubeProtobufSchema {
 3 error string op
 @k8s.io.api.core.v1.PortworxVolumeSource
 1 volumeID string -
-2 fsType string -
+2 fsType string o
 3 readOnly bool o
 @k8s.io.api.core.v1.Preconditions
 1 uid string op
@@ -1189,7 +1189,7 @@ extension KubeProtobufSchema {
 1 weight int32 -
 2 preference k8s.io.api.core.v1.NodeSelectorTerm -
 @k8s.io.api.core.v1.Probe
-1 handler k8s.io.api.core.v1.ProbeHandler i
+1 handler k8s.io.api.core.v1.ProbeHandler oi
 2 initialDelaySeconds int32 o
 3 timeoutSeconds int32 o
 4 periodSeconds int32 o
@@ -1267,7 +1267,7 @@ extension KubeProtobufSchema {
 3 divisor k8s.io.apimachinery.pkg.api.resource.Quantity o
 @k8s.io.api.core.v1.ResourceHealth
 1 resourceID string -
-2 health string -
+2 health string o
 @k8s.io.api.core.v1.ResourceQuota
 1 metadata k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta o
 2 spec k8s.io.api.core.v1.ResourceQuotaSpec o
@@ -1288,7 +1288,7 @@ extension KubeProtobufSchema {
 3 claims k8s.io.api.core.v1.ResourceClaim ro
 @k8s.io.api.core.v1.ResourceStatus
 1 name string -
-2 resources k8s.io.api.core.v1.ResourceHealth r
+2 resources k8s.io.api.core.v1.ResourceHealth ro
 @k8s.io.api.core.v1.SELinuxOptions
 1 user string o
 2 role string o
@@ -1302,7 +1302,7 @@ extension KubeProtobufSchema {
 5 protectionDomain string o
 6 storagePool string o
 7 storageMode string o
-8 volumeName string -
+8 volumeName string o
 9 fsType string o
 10 readOnly bool o
 @k8s.io.api.core.v1.ScaleIOVolumeSource
@@ -1313,7 +1313,7 @@ extension KubeProtobufSchema {
 5 protectionDomain string o
 6 storagePool string o
 7 storageMode string o
-8 volumeName string -
+8 volumeName string o
 9 fsType string o
 10 readOnly bool o
 @k8s.io.api.core.v1.ScopeSelector
@@ -1332,17 +1332,17 @@ extension KubeProtobufSchema {
 4 stringData map:string o
 3 type string o
 @k8s.io.api.core.v1.SecretEnvSource
-1 localObjectReference k8s.io.api.core.v1.LocalObjectReference i
+1 localObjectReference k8s.io.api.core.v1.LocalObjectReference oi
 2 optional bool op
 @k8s.io.api.core.v1.SecretKeySelector
-1 localObjectReference k8s.io.api.core.v1.LocalObjectReference i
+1 localObjectReference k8s.io.api.core.v1.LocalObjectReference oi
 2 key string -
 3 optional bool op
 @k8s.io.api.core.v1.SecretList
 1 metadata k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta o
 2 items k8s.io.api.core.v1.Secret r
 @k8s.io.api.core.v1.SecretProjection
-1 localObjectReference k8s.io.api.core.v1.LocalObjectReference i
+1 localObjectReference k8s.io.api.core.v1.LocalObjectReference oi
 2 items k8s.io.api.core.v1.KeyToPath ro
 4 optional bool op
 @k8s.io.api.core.v1.SecretReference
@@ -1397,7 +1397,7 @@ extension KubeProtobufSchema {
 @k8s.io.api.core.v1.ServiceProxyOptions
 1 path string o
 @k8s.io.api.core.v1.ServiceSpec
-1 ports k8s.io.api.core.v1.ServicePort r
+1 ports k8s.io.api.core.v1.ServicePort ro
 2 selector map:string o
 3 clusterIP string o
 18 clusterIPs string ro
@@ -1425,13 +1425,13 @@ extension KubeProtobufSchema {
 @k8s.io.api.core.v1.SleepAction
 1 seconds int64 -
 @k8s.io.api.core.v1.StorageOSPersistentVolumeSource
-1 volumeName string -
+1 volumeName string o
 2 volumeNamespace string o
 3 fsType string o
 4 readOnly bool o
 5 secretRef k8s.io.api.core.v1.ObjectReference o
 @k8s.io.api.core.v1.StorageOSVolumeSource
-1 volumeName string -
+1 volumeName string o
 2 volumeNamespace string o
 3 fsType string o
 4 readOnly bool o
@@ -1478,7 +1478,7 @@ extension KubeProtobufSchema {
 4 namespace string op
 @k8s.io.api.core.v1.Volume
 1 name string -
-2 volumeSource k8s.io.api.core.v1.VolumeSource i
+2 volumeSource k8s.io.api.core.v1.VolumeSource oi
 @k8s.io.api.core.v1.VolumeDevice
 1 name string -
 2 devicePath string -
@@ -1496,7 +1496,7 @@ extension KubeProtobufSchema {
 3 readOnly bool o
 4 recursiveReadOnly string op
 @k8s.io.api.core.v1.VolumeNodeAffinity
-1 required k8s.io.api.core.v1.NodeSelector -
+1 required k8s.io.api.core.v1.NodeSelector o
 @k8s.io.api.core.v1.VolumeProjection
 1 secret k8s.io.api.core.v1.SecretProjection o
 2 downwardAPI k8s.io.api.core.v1.DownwardAPIProjection o
@@ -1529,8 +1529,8 @@ extension KubeProtobufSchema {
 20 vsphereVolume k8s.io.api.core.v1.VsphereVirtualDiskVolumeSource o
 21 quobyte k8s.io.api.core.v1.QuobyteVolumeSource o
 22 azureDisk k8s.io.api.core.v1.AzureDiskVolumeSource o
-23 photonPersistentDisk k8s.io.api.core.v1.PhotonPersistentDiskVolumeSource -
-26 projected k8s.io.api.core.v1.ProjectedVolumeSource -
+23 photonPersistentDisk k8s.io.api.core.v1.PhotonPersistentDiskVolumeSource o
+26 projected k8s.io.api.core.v1.ProjectedVolumeSource o
 24 portworxVolume k8s.io.api.core.v1.PortworxVolumeSource o
 25 scaleIO k8s.io.api.core.v1.ScaleIOVolumeSource o
 27 storageos k8s.io.api.core.v1.StorageOSVolumeSource o
@@ -1552,7 +1552,7 @@ extension KubeProtobufSchema {
 4 hostProcess bool op
 @k8s.io.api.discovery.v1.Endpoint
 1 addresses string r
-2 conditions k8s.io.api.discovery.v1.EndpointConditions -
+2 conditions k8s.io.api.discovery.v1.EndpointConditions o
 3 hostname string op
 4 targetRef k8s.io.api.core.v1.ObjectReference o
 5 deprecatedTopology map:string o
@@ -1564,11 +1564,11 @@ extension KubeProtobufSchema {
 2 serving bool op
 3 terminating bool op
 @k8s.io.api.discovery.v1.EndpointHints
-1 forZones k8s.io.api.discovery.v1.ForZone r
+1 forZones k8s.io.api.discovery.v1.ForZone ro
 @k8s.io.api.discovery.v1.EndpointPort
-1 name string p
-2 protocol string p
-3 port int32 p
+1 name string op
+2 protocol string op
+3 port int32 op
 4 appProtocol string op
 @k8s.io.api.discovery.v1.EndpointSlice
 1 metadata k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta o
@@ -1648,7 +1648,7 @@ extension KubeProtobufSchema {
 3 name string -
 4 namespace string o
 @k8s.io.apimachinery.pkg.api.resource.Quantity
-1 string string -
+1 string string o
 @k8s.io.apimachinery.pkg.api.resource.QuantityValue
 1 string string -
 @k8s.io.apimachinery.pkg.apis.meta.v1.APIGroup
@@ -1662,12 +1662,12 @@ extension KubeProtobufSchema {
 1 name string -
 6 singularName string -
 2 namespaced bool -
-8 group string -
-9 version string -
+8 group string o
+9 version string o
 3 kind string -
 4 verbs k8s.io.apimachinery.pkg.apis.meta.v1.Verbs -
-5 shortNames string r
-7 categories string r
+5 shortNames string ro
+7 categories string ro
 10 storageVersionHash string o
 @k8s.io.apimachinery.pkg.apis.meta.v1.APIResourceList
 1 groupVersion string -
@@ -1704,7 +1704,7 @@ extension KubeProtobufSchema {
 2 operator string -
 3 values string ro
 @k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1
-1 Raw bytes -
+1 Raw bytes o
 @k8s.io.apimachinery.pkg.apis.meta.v1.GetOptions
 1 resourceVersion string o
 @k8s.io.apimachinery.pkg.apis.meta.v1.GroupKind
@@ -1740,7 +1740,7 @@ extension KubeProtobufSchema {
 @k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta
 1 selfLink string o
 2 resourceVersion string o
-3 continue string -
+3 continue string o
 4 remainingItemCount int64 op
 @k8s.io.apimachinery.pkg.apis.meta.v1.ListOptions
 1 labelSelector string o
@@ -1754,16 +1754,16 @@ extension KubeProtobufSchema {
 8 continue string -
 11 sendInitialEvents bool op
 @k8s.io.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry
-1 manager string -
-2 operation string -
-3 apiVersion string -
+1 manager string o
+2 operation string o
+3 apiVersion string o
 4 time k8s.io.apimachinery.pkg.apis.meta.v1.Time o
-6 fieldsType string -
+6 fieldsType string o
 7 fieldsV1 k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1 o
-8 subresource string -
+8 subresource string o
 @k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime
-1 seconds int64 -
-2 nanos int32 -
+1 seconds int64 o
+2 nanos int32 o
 @k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta
 1 name string o
 2 generateName string o
@@ -1827,8 +1827,8 @@ extension KubeProtobufSchema {
 @k8s.io.apimachinery.pkg.apis.meta.v1.TableOptions
 1 includeObject string -
 @k8s.io.apimachinery.pkg.apis.meta.v1.Time
-1 seconds int64 -
-2 nanos int32 -
+1 seconds int64 o
+2 nanos int32 o
 @k8s.io.apimachinery.pkg.apis.meta.v1.Timestamp
 1 seconds int64 -
 2 nanos int32 -
@@ -1845,7 +1845,7 @@ extension KubeProtobufSchema {
 1 type string -
 2 object k8s.io.apimachinery.pkg.runtime.RawExtension -
 @k8s.io.apimachinery.pkg.runtime.RawExtension
-1 raw bytes -
+1 raw bytes o
 @k8s.io.apimachinery.pkg.runtime.TypeMeta
 1 apiVersion string o
 2 kind string o
@@ -1855,8 +1855,8 @@ extension KubeProtobufSchema {
 3 contentEncoding string -
 4 contentType string -
 @k8s.io.apimachinery.pkg.util.intstr.IntOrString
-1 type int64 -
-2 intVal int32 -
-3 strVal string -
+1 type int64 o
+2 intVal int32 o
+3 strVal string o
 """
 }
