@@ -207,7 +207,7 @@ public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
             var waiter: Waiter?
             if s.dirty.contains(key) { waiter = Self.enqueue(key, &s).0 }
             var drained: [CheckedContinuation<Void, Never>] = []
-            if s.shuttingDown && s.processing.isEmpty {
+            if s.shuttingDown && s.processing.isEmpty && s.queuedCount == 0 {
                 drained = s.drainWaiters
                 s.drainWaiters = []
             }
