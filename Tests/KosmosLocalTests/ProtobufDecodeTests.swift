@@ -3,7 +3,7 @@ import Testing
 @testable import KosmosLocal
 
 /// Builds protobuf bytes by hand, independently of the code under test.
-enum ProtobufBytes {
+enum ProtobufTestBytes {
     static func varint(_ value: UInt64) -> [UInt8] {
         var v = value
         var out: [UInt8] = []
@@ -39,14 +39,14 @@ enum ProtobufBytes {
 }
 
 /// The key order of every object, recursively, for checking that decoding follows Go's field order.
-func keyOrder(_ value: JSONValue, path: String = "") -> [String] {
+func protobufKeyOrder(_ value: JSONValue, path: String = "") -> [String] {
     switch value {
     case .object(let object):
         var out = ["\(path): " + object.fieldNames.joined(separator: ",")]
-        for (k, v) in object { out += keyOrder(v, path: path + "." + k) }
+        for (k, v) in object { out += protobufKeyOrder(v, path: path + "." + k) }
         return out
     case .array(let items):
-        return items.enumerated().flatMap { keyOrder($0.element, path: path + "[\($0.offset)]") }
+        return items.enumerated().flatMap { protobufKeyOrder($0.element, path: path + "[\($0.offset)]") }
     default:
         return []
     }
@@ -54,7 +54,7 @@ func keyOrder(_ value: JSONValue, path: String = "") -> [String] {
 
 @Suite("KubeProtobuf decoding")
 struct ProtobufDecodeTests {
-    typealias B = ProtobufBytes
+    typealias B = ProtobufTestBytes
 
     // MARK: - Recorded kubectl and kube-apiserver bodies
 
@@ -64,7 +64,7 @@ struct ProtobufDecodeTests {
         let expected = try JSONValue.parse(vector.json)
         #expect(decoded == expected, "\(vector.name): got \(decoded.serializedString(.pretty))")
         if vector.goKeyOrder {
-            #expect(keyOrder(decoded) == keyOrder(expected), "\(vector.name): key order")
+            #expect(protobufKeyOrder(decoded) == protobufKeyOrder(expected), "\(vector.name): key order")
         }
     }
 
