@@ -29,6 +29,9 @@ public struct ListSnapshot<Object: JSONBacked>: Sendable {
 /// `KubeClient` provides one per kind and namespace; tests may use an in-memory server.
 public protocol ListerWatcher<Object>: Sendable {
     associatedtype Object: JSONBacked
+    /// The event sequence of one watch. A sequence that pauses its producer while the consumer is busy keeps
+    /// memory bounded when events arrive faster than handlers take them.
+    associatedtype WatchEvents: AsyncSequence, Sendable where WatchEvents.Element == ReflectorEvent<Object>
 
     /// Lists the whole collection with a consistent read, following continue tokens.
     /// - Throws: the transport's or server's error.
@@ -41,8 +44,7 @@ public protocol ListerWatcher<Object>: Sendable {
     /// - Returns: the events; the stream finishes when the server closes the watch and throws on errors, including
     ///   an in-stream 410.
     /// - Throws: when the watch cannot be opened.
-    func watch(resourceVersion: String, timeout: Duration) async throws
-        -> AsyncThrowingStream<ReflectorEvent<Object>, any Error>
+    func watch(resourceVersion: String, timeout: Duration) async throws -> WatchEvents
 
     /// Whether `error` says the requested resourceVersion is no longer available (410 Gone / `Expired`), so the
     /// reflector must list again. The default recognises `ResourceExpiredError`.

@@ -16,8 +16,9 @@ protocol ReflectorSink<Object>: Sendable {
 /// list's resourceVersion; when a watch ends, watch again from the last resourceVersion seen (events and
 /// bookmarks); when the server says that version is gone (410), list again, which replaces the cache and so
 /// reports objects that vanished meanwhile as deleted. Every other failure waits with backoff and jitter.
-struct Reflector<Object: JSONBacked>: Sendable {
-    let listerWatcher: any ListerWatcher<Object>
+struct Reflector<Source: ListerWatcher>: Sendable {
+    typealias Object = Source.Object
+    let listerWatcher: Source
     let backoff: Backoff
     /// Watches are asked to end after a random time in this range, so load spreads across API servers.
     let watchTimeout: ClosedRange<Duration>

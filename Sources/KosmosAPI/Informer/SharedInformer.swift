@@ -12,7 +12,8 @@ public final class SharedInformer<Object: JSONBacked>: Sendable {
     /// The cache.
     public let store: ObjectStore<Object>
 
-    private let reflector: Reflector<Object>
+    /// Runs the reflector (generic over the concrete lister/watcher) into a sink.
+    private let runReflector: @Sendable (Sink) async -> Void
     private let resyncPeriod: Duration?
     private let logger: Logger
 
@@ -73,9 +74,10 @@ public final class SharedInformer<Object: JSONBacked>: Sendable {
         store = ObjectStore(indexers: indexers)
         self.resyncPeriod = resyncPeriod
         self.logger = logger
-        reflector = Reflector(
+        let reflector = Reflector(
             listerWatcher: listerWatcher, backoff: backoff, watchTimeout: .seconds(300) ... .seconds(600),
             description: "\(Object.self)", logger: logger)
+        runReflector = { sink in await reflector.run(into: sink) }
     }
 
     // MARK: - Handlers
@@ -162,7 +164,7 @@ public final class SharedInformer<Object: JSONBacked>: Sendable {
         }
         await withDiscardingTaskGroup { group in
             for l in existing { group.addTask { await Self.deliver(l) } }
-            group.addTask { await self.reflector.run(into: Sink(informer: self)) }
+            group.addTask { await self.runReflector(Sink(informer: self)) }
             if let period = resyncPeriod {
                 group.addTask { await self.resyncLoop(every: period) }
             }

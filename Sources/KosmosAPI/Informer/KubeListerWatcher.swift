@@ -1,0 +1,116 @@
+/// List/watch access to one kind through a `KubeClient`, for informers.
+///
+/// Lists page by page (500 objects a page, like client-go) with a consistent read, and watches with bookmarks and
+/// a server-side timeout. A 410 (`KubeError.isGone`), whether as the response or in the stream, makes the
+/// reflector list again.
+public struct KubeListerWatcher<R: Resource>: ListerWatcher {
+    public typealias Object = R
+
+    /// The client.
+    public let client: KubeClient
+    /// The namespace; `nil` for all namespaces (always `nil` for cluster-scoped kinds).
+    public let namespace: String?
+    /// Restricts the collection to matching labels (`a=b,c!=d`).
+    public let labelSelector: String?
+    /// Restricts the collection to matching fields (`spec.nodeName=n1`).
+    public let fieldSelector: String?
+    /// Objects per list page.
+    public let pageSize: Int
+
+    /// - Parameters:
+    ///   - client: the cluster.
+    ///   - namespace: the namespace, or `nil` for all namespaces.
+    ///   - labelSelector: optional label selector.
+    ///   - fieldSelector: optional field selector.
+    ///   - pageSize: objects per list page (500 by default).
+    public init(client: KubeClient, namespace: String? = nil, labelSelector: String? = nil,
+                fieldSelector: String? = nil, pageSize: Int = 500) {
+        self.client = client
+        self.namespace = R.scope == .namespaced ? namespace : nil
+        self.labelSelector = labelSelector
+        self.fieldSelector = fieldSelector
+        self.pageSize = pageSize
+    }
+
+    public func list() async throws -> ListSnapshot<R> {
+        let options = ListOptions(labelSelector: labelSelector, fieldSelector: fieldSelector, limit: pageSize)
+        let list = try await client.listAll(R.self, namespace: namespace, options: options)
+        return ListSnapshot(items: list.items, resourceVersion: list.metadata.resourceVersion ?? "")
+    }
+
+    public func watch(resourceVersion: String, timeout: Duration) async throws -> KubeWatchEvents<R> {
+        let options = ListOptions(
+            labelSelector: labelSelector, fieldSelector: fieldSelector, resourceVersion: resourceVersion,
+            timeoutSeconds: max(1, Int(timeout.fractionalSeconds)), allowWatchBookmarks: true)
+        return KubeWatchEvents(stream: try await client.watch(R.self, namespace: namespace, options: options))
+    }
+
+    public func isResourceExpired(_ error: any Error) -> Bool {
+        if let e = error as? KubeError { return e.isGone }
+        return error is ResourceExpiredError
+    }
+}
+
+/// A `WatchStream` as reflector events; cancelling the consuming task closes the watch.
+public struct KubeWatchEvents<R: Resource>: AsyncSequence, Sendable {
+    public typealias Element = ReflectorEvent<R>
+    let stream: WatchStream<R>
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(stream: stream, base: stream.makeAsyncIterator()) }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let stream: WatchStream<R>
+        var base: WatchStream<R>.AsyncIterator
+
+        public mutating func next() async throws -> ReflectorEvent<R>? {
+            let stream = self.stream
+            var it = base
+            defer { base = it }
+            let event = try await withTaskCancellationHandler {
+                try await it.next()
+            } onCancel: {
+                stream.stop()
+            }
+            guard var event else { return nil }
+            switch event.type {
+            case .added:
+                event.object.fillTypeMeta()
+                return .added(event.object)
+            case .modified:
+                event.object.fillTypeMeta()
+                return .modified(event.object)
+            case .deleted:
+                event.object.fillTypeMeta()
+                return .deleted(event.object)
+            case .bookmark:
+                return .bookmark(resourceVersion: event.object.metadata.resourceVersion ?? "")
+            }
+        }
+    }
+}
+
+extension KubeClient: ListerWatcherProvider {
+    public func listerWatcher<R: Resource>(for type: R.Type, namespace: String?) -> any ListerWatcher<R> {
+        KubeListerWatcher<R>(client: self, namespace: namespace)
+    }
+}
+
+extension SharedInformer {
+    /// An informer over a kind of a cluster.
+    /// - Parameters:
+    ///   - client: the cluster.
+    ///   - type: the kind.
+    ///   - namespace: one namespace, or `nil` for all.
+    ///   - labelSelector: optional label selector.
+    ///   - fieldSelector: optional field selector.
+    ///   - resyncPeriod: when set, handlers get every cached object again this often.
+    public convenience init(
+        client: KubeClient, _ type: Object.Type, namespace: String? = nil, labelSelector: String? = nil,
+        fieldSelector: String? = nil, resyncPeriod: Duration? = nil
+    ) where Object: Resource {
+        self.init(
+            listerWatcher: KubeListerWatcher<Object>(
+                client: client, namespace: namespace, labelSelector: labelSelector, fieldSelector: fieldSelector),
+            resyncPeriod: resyncPeriod)
+    }
+}
