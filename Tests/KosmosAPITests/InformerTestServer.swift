@@ -7,17 +7,17 @@ import Foundation
 ///
 /// It is the server side of the protocol, not a mock of the informer; informer tests against the real local
 /// API server live in `InformerLocalServerTests`.
-final class InformerTestServer: ListerWatcher {
-    typealias Object = DynamicObject
+typealias InformerTestServer = EventLogServer<DynamicObject>
 
+final class EventLogServer<Object: JSONBacked>: ListerWatcher {
     private struct Watcher {
-        let continuation: AsyncThrowingStream<ReflectorEvent<DynamicObject>, any Error>.Continuation
+        let continuation: AsyncThrowingStream<ReflectorEvent<Object>, any Error>.Continuation
     }
 
     private struct State {
         var revision = 100
-        var objects: [ObjectKey: DynamicObject] = [:]
-        var log: [(rv: Int, event: ReflectorEvent<DynamicObject>)] = []
+        var objects: [ObjectKey: Object] = [:]
+        var log: [(rv: Int, event: ReflectorEvent<Object>)] = []
         /// Watches from a version below this fail with 410.
         var oldestAvailable = 100
         var watchers: [Int: Watcher] = [:]
@@ -46,11 +46,11 @@ final class InformerTestServer: ListerWatcher {
 
     /// Creates or updates an object (like a PUT without preconditions).
     @discardableResult
-    func upsert(_ object: DynamicObject) -> DynamicObject {
+    func upsert(_ object: DynamicObject) -> Object {
         locked { s in
             s.revision += 1
-            var o = object
-            o.metadata.resourceVersion = String(s.revision)
+            var o = Object(json: object.json)
+            o.json["metadata"]?["resourceVersion"] = .string(String(s.revision))
             let key = ObjectKey(of: o)
             let existed = s.objects.updateValue(o, forKey: key) != nil
             emit(existed ? .modified(o) : .added(o), &s)
@@ -64,13 +64,13 @@ final class InformerTestServer: ListerWatcher {
         locked { s in
             guard var o = s.objects.removeValue(forKey: key) else { return false }
             s.revision += 1
-            o.metadata.resourceVersion = String(s.revision)
+            o.json["metadata"]?["resourceVersion"] = .string(String(s.revision))
             emit(.deleted(o), &s)
             return true
         }
     }
 
-    private func emit(_ event: ReflectorEvent<DynamicObject>, _ s: inout State) {
+    private func emit(_ event: ReflectorEvent<Object>, _ s: inout State) {
         s.log.append((s.revision, event))
         for w in s.watchers.values { w.continuation.yield(event) }
     }
@@ -121,7 +121,7 @@ final class InformerTestServer: ListerWatcher {
     var watchRequests: [String] { locked { $0.watchesFrom } }
     var openWatches: Int { locked { $0.watchers.count } }
     var revision: Int { locked { $0.revision } }
-    var objects: [ObjectKey: DynamicObject] { locked { $0.objects } }
+    var objects: [ObjectKey: Object] { locked { $0.objects } }
 
     // MARK: - ListerWatcher
 
@@ -129,7 +129,7 @@ final class InformerTestServer: ListerWatcher {
         var description: String { "test server: injected transient failure" }
     }
 
-    func list() async throws -> ListSnapshot<DynamicObject> {
+    func list() async throws -> ListSnapshot<Object> {
         try locked { s in
             s.lists += 1
             if s.failLists > 0 {
@@ -141,7 +141,7 @@ final class InformerTestServer: ListerWatcher {
     }
 
     func watch(resourceVersion: String, timeout: Duration) async throws
-        -> AsyncThrowingStream<ReflectorEvent<DynamicObject>, any Error>
+        -> AsyncThrowingStream<ReflectorEvent<Object>, any Error>
     {
         try locked { s in
             s.watchesFrom.append(resourceVersion)
@@ -153,7 +153,7 @@ final class InformerTestServer: ListerWatcher {
                 throw ResourceExpiredError(resourceVersion: resourceVersion, operation: "watch configmaps")
             }
             let (stream, continuation) = AsyncThrowingStream.makeStream(
-                of: ReflectorEvent<DynamicObject>.self, throwing: (any Error).self)
+                of: ReflectorEvent<Object>.self, throwing: (any Error).self)
             for entry in s.log where entry.rv > from { continuation.yield(entry.event) }
             s.nextWatcher += 1
             let id = s.nextWatcher
