@@ -30,7 +30,8 @@ extension JSONBacked {
     public var jsonValue: JSONValue { json }
 
     /// A field converted to `T`; `nil` when absent, `null`, or of another JSON type.
-    /// Setting `nil` removes the field.
+    /// Setting `nil` removes the field (an explicit `null` already there is kept, so reading and writing back never
+    /// changes the JSON).
     @inlinable
     public subscript<T: JSONConvertible>(field key: String) -> T? {
         get {
@@ -38,7 +39,11 @@ extension JSONBacked {
             return T(jsonValue: v)
         }
         set {
-            json[key] = newValue?.jsonValue
+            if let newValue {
+                json[key] = newValue.jsonValue
+            } else if json[key]?.isNull != true {
+                json[key] = JSONValue?.none
+            }
         }
     }
 
@@ -56,19 +61,34 @@ extension JSONBacked {
         }
     }
 
-    /// A list field that reads as empty when absent; setting an empty list removes the field.
+    /// A list field that reads as empty when absent; setting an empty list removes a non-empty list (an absent
+    /// field, `null` or `[]` is left as it is, so reading and writing back never changes the JSON).
     @inlinable
     public subscript<T: JSONConvertible>(list key: String) -> [T] {
         get { self[field: key] ?? [] }
-        set { json[key] = newValue.isEmpty ? nil : newValue.jsonValue }
+        set {
+            // `nil` must be Optional.none here: JSONValue is ExpressibleByNilLiteral, and a bare `nil` in a
+            // ternary with a JSONValue branch would become `.null` and write `"key": null`.
+            if !newValue.isEmpty {
+                json[key] = newValue.jsonValue
+            } else if json[key]?.arrayValue?.isEmpty == false {
+                json[key] = JSONValue?.none
+            }
+        }
     }
 
     /// A string map field (labels, annotations, data) that reads as empty when absent; setting an empty map
-    /// removes the field.
+    /// removes a non-empty map (an absent field, `null` or `{}` is left as it is).
     @inlinable
     public subscript(map key: String) -> [String: String] {
         get { self[field: key] ?? [:] }
-        set { json[key] = newValue.isEmpty ? nil : newValue.jsonValue }
+        set {
+            if !newValue.isEmpty {
+                json[key] = newValue.jsonValue
+            } else if json[key]?.objectValue?.isEmpty == false {
+                json[key] = JSONValue?.none
+            }
+        }
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.json == rhs.json }
