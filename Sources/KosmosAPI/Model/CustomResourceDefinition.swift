@@ -88,9 +88,10 @@ public struct CustomResourceDefinitionVersion: JSONBacked {
     public var openAPIV3Schema: JSONValue? {
         get { json["schema"]?["openAPIV3Schema"] }
         set {
+            guard newValue != nil || json["schema"]?["openAPIV3Schema"] != nil else { return }
             var schema = json["schema"] ?? .object(JSONObject())
             schema["openAPIV3Schema"] = newValue
-            json["schema"] = newValue == nil && schema.objectValue?.isEmpty == true ? nil : schema
+            json["schema"] = schema
         }
     }
     public var subresources: CustomResourceSubresources {

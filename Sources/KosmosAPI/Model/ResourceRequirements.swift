@@ -11,13 +11,13 @@ public struct ResourceRequirements: JSONBacked {
 
     /// Minimum resources, e.g. `["cpu": "500m", "memory": "1Gi"]`; empty when absent or unreadable.
     public var requests: [String: Quantity] {
-        get { self[field: "requests"] ?? [:] }
-        set { json["requests"] = newValue.isEmpty ? nil : newValue.jsonValue }
+        get { self[quantities: "requests"] }
+        set { self[quantities: "requests"] = newValue }
     }
     /// Maximum resources.
     public var limits: [String: Quantity] {
-        get { self[field: "limits"] ?? [:] }
-        set { json["limits"] = newValue.isEmpty ? nil : newValue.jsonValue }
+        get { self[quantities: "limits"] }
+        set { self[quantities: "limits"] = newValue }
     }
     /// Dynamic resource claims, kept as JSON.
     public var claims: [JSONValue] { get { self[list: "claims"] } set { self[list: "claims"] = newValue } }
@@ -52,5 +52,33 @@ extension Dictionary where Key == String, Value == Quantity {
         var r = self
         for (k, v) in other where r[k].map({ $0 < v }) ?? true { r[k] = v }
         return r
+    }
+}
+
+extension JSONBacked {
+    /// A resource map field (`requests`, `capacity`, ...) as quantities; empty when absent or unreadable.
+    ///
+    /// Setting keeps the existing JSON of every entry whose value is unchanged (so `1000m` is not rewritten to `1`
+    /// unless it changed), writes new or changed entries canonically; an empty map removes a non-empty field (an absent field, `null`
+    /// or `{}` is left as it is).
+    public subscript(quantities key: String) -> [String: Quantity] {
+        get { self[field: key] ?? [:] }
+        set {
+            if newValue.isEmpty {
+                if json[key]?.objectValue?.isEmpty == false { json[key] = JSONValue?.none }
+                return
+            }
+            let old = json[key]?.objectValue
+            var o = JSONObject(minimumCapacity: newValue.count)
+            for k in newValue.keys.sorted() {
+                let q = newValue[k]!
+                if let previous = old?[k], Quantity(jsonValue: previous) == q {
+                    o.append(k, previous)
+                } else {
+                    o.append(k, q.jsonValue)
+                }
+            }
+            json[key] = .object(o)
+        }
     }
 }

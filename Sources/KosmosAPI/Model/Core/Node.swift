@@ -38,12 +38,12 @@ public struct NodeStatus: JSONBacked {
     public init(json: JSONValue) { self.json = json }
 
     public var capacity: [String: Quantity] {
-        get { self[field: "capacity"] ?? [:] }
-        set { json["capacity"] = newValue.isEmpty ? nil : newValue.jsonValue }
+        get { self[quantities: "capacity"] }
+        set { self[quantities: "capacity"] = newValue }
     }
     public var allocatable: [String: Quantity] {
-        get { self[field: "allocatable"] ?? [:] }
-        set { json["allocatable"] = newValue.isEmpty ? nil : newValue.jsonValue }
+        get { self[quantities: "allocatable"] }
+        set { self[quantities: "allocatable"] = newValue }
     }
     public var conditions: [Condition] { get { self[list: "conditions"] } set { self[list: "conditions"] = newValue } }
     public var addresses: [NodeAddress] { get { self[list: "addresses"] } set { self[list: "addresses"] = newValue } }

@@ -20,8 +20,8 @@ public struct PersistentVolumeSpec: JSONBacked {
     public init(json: JSONValue) { self.json = json }
 
     public var capacity: [String: Quantity] {
-        get { self[field: "capacity"] ?? [:] }
-        set { json["capacity"] = newValue.isEmpty ? nil : newValue.jsonValue }
+        get { self[quantities: "capacity"] }
+        set { self[quantities: "capacity"] = newValue }
     }
     public var accessModes: [String] { get { self[list: "accessModes"] } set { self[list: "accessModes"] = newValue } }
     /// `Retain` (default for manual volumes), `Delete`, `Recycle`.
@@ -118,8 +118,8 @@ public struct PersistentVolumeClaimStatus: JSONBacked {
     public var phase: String? { get { self[field: "phase"] } set { self[field: "phase"] = newValue } }
     public var accessModes: [String] { get { self[list: "accessModes"] } set { self[list: "accessModes"] = newValue } }
     public var capacity: [String: Quantity] {
-        get { self[field: "capacity"] ?? [:] }
-        set { json["capacity"] = newValue.isEmpty ? nil : newValue.jsonValue }
+        get { self[quantities: "capacity"] }
+        set { self[quantities: "capacity"] = newValue }
     }
     public var conditions: [Condition] { get { self[list: "conditions"] } set { self[list: "conditions"] = newValue } }
 }

@@ -60,8 +60,8 @@ public struct PodSpec: JSONBacked {
     }
     /// Resources the runtime adds on top of the containers'.
     public var overhead: [String: Quantity] {
-        get { self[field: "overhead"] ?? [:] }
-        set { json["overhead"] = newValue.isEmpty ? nil : newValue.jsonValue }
+        get { self[quantities: "overhead"] }
+        set { self[quantities: "overhead"] = newValue }
     }
     public var topologySpreadConstraints: [TopologySpreadConstraint] {
         get { self[list: "topologySpreadConstraints"] }

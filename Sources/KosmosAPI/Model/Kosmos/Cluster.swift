@@ -337,16 +337,37 @@ public struct ClusterStatus: JSONBacked {
         get { self[object: "clusterLinkStatus"] }
         set { self[object: "clusterLinkStatus"] = newValue }
     }
-    /// Leaf node names (unused upstream).
-    public var leafNodeNames: [String] {
-        get {
-            (json["clusterTreeStatus"]?["leafNodeItems"]?.arrayValue ?? []).compactMap { $0["leafNodeName"]?.stringValue }
-        }
-        set {
-            var tree = json["clusterTreeStatus"] ?? .object(JSONObject())
-            tree["leafNodeItems"] = newValue.isEmpty ? nil : .array(newValue.map { ["leafNodeName": .string($0)] })
-            json["clusterTreeStatus"] = tree
-        }
+    /// Leaf node items (unused upstream).
+    public var clusterTreeStatus: ClusterTreeStatus {
+        get { self[object: "clusterTreeStatus"] }
+        set { self[object: "clusterTreeStatus"] = newValue }
+    }
+}
+
+/// kosmos.io/v1alpha1 ClusterTreeStatus.
+public struct ClusterTreeStatus: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    public var leafNodeItems: [LeafNodeItem] {
+        get { self[list: "leafNodeItems"] }
+        set { self[list: "leafNodeItems"] = newValue }
+    }
+}
+
+/// kosmos.io/v1alpha1 LeafNodeItem.
+public struct LeafNodeItem: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    public init(leafNodeName: String) {
+        self.init(json: .object(JSONObject()))
+        self.leafNodeName = leafNodeName
+    }
+
+    public var leafNodeName: String {
+        get { self[field: "leafNodeName"] ?? "" }
+        set { self[field: "leafNodeName"] = newValue }
     }
 }
 

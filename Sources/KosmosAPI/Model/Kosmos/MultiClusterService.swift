@@ -8,15 +8,7 @@ public struct ServiceExport: NamespacedResource {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
-    /// `Valid`, `Conflict`, ... conditions.
-    public var conditions: [Condition] {
-        get { json["status"]?["conditions"].flatMap { [Condition](jsonValue: $0) } ?? [] }
-        set {
-            var status = json["status"] ?? .object(JSONObject())
-            status["conditions"] = newValue.isEmpty ? nil : newValue.jsonValue
-            json["status"] = status
-        }
-    }
+    public var status: ServiceExportStatus { get { self[object: "status"] } set { self[object: "status"] = newValue } }
 
     /// The CRD schema.
     public static var openAPISchema: JSONValue {
@@ -43,15 +35,7 @@ public struct ServiceImport: NamespacedResource {
     public init(json: JSONValue) { self.json = json }
 
     public var spec: ServiceImportSpec { get { self[object: "spec"] } set { self[object: "spec"] = newValue } }
-    /// The clusters exporting the service.
-    public var clusters: [String] {
-        get { (json["status"]?["clusters"]?.arrayValue ?? []).compactMap { $0["cluster"]?.stringValue } }
-        set {
-            var status = json["status"] ?? .object(JSONObject())
-            status["clusters"] = newValue.isEmpty ? nil : .array(newValue.map { ["cluster": .string($0)] })
-            json["status"] = status
-        }
-    }
+    public var status: ServiceImportStatus { get { self[object: "status"] } set { self[object: "status"] = newValue } }
 
     /// The CRD schema.
     public static var openAPISchema: JSONValue {
@@ -114,5 +98,36 @@ public struct ServiceImportSpec: JSONBacked {
                     ]),
                 "type": OpenAPISchema.string(enum: ["ClusterSetIP", "Headless"]),
             ], required: ["ports", "type"])
+    }
+}
+
+/// multicluster.x-k8s.io/v1alpha1 ServiceExportStatus.
+public struct ServiceExportStatus: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    /// `Valid`, `Conflict`, ... conditions.
+    public var conditions: [Condition] { get { self[list: "conditions"] } set { self[list: "conditions"] = newValue } }
+}
+
+/// multicluster.x-k8s.io/v1alpha1 ServiceImportStatus.
+public struct ServiceImportStatus: JSONBacked {
+    public var json: JSONValue
+    public init(json: JSONValue) { self.json = json }
+
+    /// The clusters exporting the service (`[{cluster}]`).
+    public var clusters: [ClusterStatus] { get { self[list: "clusters"] } set { self[list: "clusters"] = newValue } }
+
+    /// `{cluster}`: one exporting cluster.
+    public struct ClusterStatus: JSONBacked {
+        public var json: JSONValue
+        public init(json: JSONValue) { self.json = json }
+
+        public init(cluster: String) {
+            self.init(json: .object(JSONObject()))
+            self.cluster = cluster
+        }
+
+        public var cluster: String { get { self[field: "cluster"] ?? "" } set { self[field: "cluster"] = newValue } }
     }
 }
