@@ -20,15 +20,18 @@ struct ProtobufCapturedRequest: Sendable {
 
 /// A plain-HTTP server on 127.0.0.1 (ephemeral port) that stands in for an API server just enough for kubectl's
 /// imperative commands: it answers `/version` and minimal discovery, records every POST, and answers a protobuf
-/// POST with 201 and the JSON of the decoded object (so kubectl also reads our decode back as its answer).
+/// POST with 201 and the decoded object: as JSON, or (`answerProtobuf`) re-encoded as protobuf by
+/// `KubeProtobuf.encode`, so kubectl's Go decoder also reads our encoding.
 final class ProtobufCaptureServer: @unchecked Sendable {
+    let answerProtobuf: Bool
     // @unchecked: `requests` is guarded by `lock`; `listener` is written once in init and closed in stop().
     private let listener: Int32
     let port: UInt16
     private let lock = NSLock()
     private var requests: [ProtobufCapturedRequest] = []
 
-    init() throws {
+    init(answerProtobuf: Bool = false) throws {
+        self.answerProtobuf = answerProtobuf
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ProtobufPOSIXFailure("socket", errno) }
         var one: Int32 = 1
@@ -106,8 +109,8 @@ final class ProtobufCaptureServer: @unchecked Sendable {
         let request = ProtobufCapturedRequest(
             method: String(requestLine[0]), path: String(requestLine[1]),
             contentType: headers["content-type"] ?? "", body: body)
-        let (status, answer) = respond(to: request)
-        let response = "HTTP/1.1 \(status)\r\nContent-Type: application/json\r\nContent-Length: \(answer.count)\r\n"
+        let (status, answer, contentType) = respond(to: request)
+        let response = "HTTP/1.1 \(status)\r\nContent-Type: \(contentType)\r\nContent-Length: \(answer.count)\r\n"
             + "Connection: close\r\n\r\n"
         let bytes = Array(response.utf8) + answer
         var written = 0
@@ -126,7 +129,20 @@ final class ProtobufCaptureServer: @unchecked Sendable {
         return nil
     }
 
-    private func respond(to request: ProtobufCapturedRequest) -> (String, [UInt8]) {
+    private func respond(to request: ProtobufCapturedRequest) -> (String, [UInt8], String) {
+        let (status, body) = answer(request)
+        guard answerProtobuf, status.hasPrefix("201") else { return (status, body, "application/json") }
+        do {
+            return (status, try KubeProtobuf.encode(try JSONValue.parse(body)), KubeProtobuf.mediaType)
+        } catch {
+            // Surfaces in kubectl's stderr, which the test prints.
+            let message = JSONValue.string("encode answer: \(error)").serializedString()
+            let status = #"{"kind":"Status","apiVersion":"v1","status":"Failure","code":500,"message":"#
+            return ("500 Internal Server Error", Array((status + message + "}").utf8), "application/json")
+        }
+    }
+
+    private func answer(_ request: ProtobufCapturedRequest) -> (String, [UInt8]) {
         let path = request.pathOnly
         if request.method == "GET" {
             let body: String
@@ -282,12 +298,12 @@ struct ProtobufKubectlCase: Sendable, CustomStringConvertible {
 @Suite("KubeProtobuf against the real kubectl")
 struct ProtobufKubectlTests {
     /// Starts a capture server and a kubectl runner, or prints why the test is skipped.
-    private func setUp() throws -> (ProtobufCaptureServer, ProtobufKubectlRunner)? {
+    private func setUp(answerProtobuf: Bool = false) throws -> (ProtobufCaptureServer, ProtobufKubectlRunner)? {
         guard let kubectl = ProtobufKubectlRunner.find() else {
             print("SKIPPED ProtobufKubectlTests: kubectl not found in PATH")
             return nil
         }
-        let server = try ProtobufCaptureServer()
+        let server = try ProtobufCaptureServer(answerProtobuf: answerProtobuf)
         return (server, try ProtobufKubectlRunner(executable: kubectl, port: server.port))
     }
 
@@ -328,6 +344,27 @@ struct ProtobufKubectlTests {
         // `creationTimestamp: null` and `status: {}`, which the protobuf body carries as empty messages.
         #expect(decoded == expected, "decoded \(decoded.serializedString(.pretty))\ndry-run \(dryRun.stdout)")
         #expect(protobufKeyOrder(decoded) == protobufKeyOrder(expected), "key order of \(command)")
+    }
+
+    @Test(arguments: ProtobufKubectlCase.all.filter { !$0.arguments.contains("tls") })
+    func kubectlReadsOurProtobufAnswer(_ command: ProtobufKubectlCase) throws {
+        guard let (server, kubectl) = try setUp(answerProtobuf: true) else { return }
+        defer {
+            server.stop()
+            kubectl.remove()
+        }
+        var outputArguments = command.arguments
+        outputArguments.insert(contentsOf: ["-o", "json"],
+                               at: command.arguments.firstIndex(of: "--") ?? command.arguments.count)
+        // The server answers with KubeProtobuf.encode(decode(request)); kubectl decodes it with the Go types and
+        // prints it, which must be the object it sent.
+        let created = try kubectl.run(outputArguments)
+        #expect(created.status == 0, "kubectl \(command): \(created.stderr)")
+        let posts = server.captured
+        try #require(posts.count == 1)
+        let sent = try KubeProtobuf.decode(posts[0].body)
+        let printed = try JSONValue.parse(created.stdout)
+        #expect(printed == sent, "printed \(created.stdout)")
     }
 
     @Test func authCanIBodyIsASelfSubjectAccessReview() throws {

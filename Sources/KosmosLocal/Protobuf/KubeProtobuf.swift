@@ -128,6 +128,43 @@ public enum KubeProtobuf {
         return .object(object)
     }
 
+    /// Encodes a Kubernetes object (JSON with `apiVersion` and `kind`) as a protobuf body: the magic, then a
+    /// `runtime.Unknown` holding the object's message.
+    ///
+    /// Decoding the result gives back the same JSON (Go's JSON rules applied). The bytes are equivalent to what
+    /// Go writes, though not always identical: Go also writes zero-valued fields the JSON leaves out.
+    ///
+    /// - Parameter json: the object; every field must be known to the v1.32 schema of its kind.
+    /// - Returns: the body, magic included.
+    /// - Throws: `KubeProtobufEncodingError` naming the message type and JSON path of a value that has no
+    ///   protobuf form (unknown kind or field, wrong JSON type, malformed time, base64 or quantity).
+    public static func encode(_ json: JSONValue) throws -> [UInt8] {
+        guard case .object(var object) = json,
+              case .string(let kind)? = object["kind"], case .string(let apiVersion)? = object["apiVersion"]
+        else {
+            throw KubeProtobufEncodingError(
+                messageType: "envelope", path: "", reason: "expected an object with string apiVersion and kind")
+        }
+        guard let message = KubeProtobufSchema.kubernetes.message(apiVersion: apiVersion, kind: kind) else {
+            throw KubeProtobufEncodingError(
+                messageType: "envelope", path: "", reason: "no protobuf schema for \(apiVersion), kind \(kind)")
+        }
+        object["kind"] = nil
+        object["apiVersion"] = nil
+        let encoder = ProtobufJSONEncoder(schema: KubeProtobufSchema.kubernetes)
+        let raw = try encoder.encodeMessage(message.name, .object(object), path: "")
+
+        var typeMeta: [UInt8] = []
+        ProtobufJSONEncoder.appendBytes(1, Array(apiVersion.utf8), to: &typeMeta)
+        ProtobufJSONEncoder.appendBytes(2, Array(kind.utf8), to: &typeMeta)
+        var out = magic
+        ProtobufJSONEncoder.appendBytes(1, typeMeta, to: &out)
+        ProtobufJSONEncoder.appendBytes(2, raw, to: &out)
+        ProtobufJSONEncoder.appendBytes(3, [], to: &out)
+        ProtobufJSONEncoder.appendBytes(4, [], to: &out)
+        return out
+    }
+
     private static func payloadRange(
         _ field: ProtobufWireField, in messageType: String
     ) throws(KubeProtobufError) -> Range<Int> {

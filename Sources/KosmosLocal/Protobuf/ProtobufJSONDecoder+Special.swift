@@ -192,6 +192,88 @@ enum KubeTimeFormat {
         return days * 86_400 + hour * 3600 + minute * 60 + second
     }
 
+    /// Parses `2006-01-02T15:04:05[.fraction](Z|±hh:mm)` into Unix seconds and nanoseconds, as Go's
+    /// `time.Parse(time.RFC3339, ...)` accepts it for metav1.Time and MicroTime.
+    static func parseRFC3339(_ text: String) -> (seconds: Int64, nanos: Int32)? {
+        let b = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int64? {
+            guard range.upperBound <= b.count else { return nil }
+            var n: Int64 = 0
+            for i in range {
+                guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+                n = n * 10 + Int64(b[i] - 0x30)
+            }
+            return n
+        }
+        guard b.count >= 20, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+              b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t"),
+              b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
+              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+        else { return nil }
+        var i = 19
+        var nanos: Int64 = 0
+        if b[i] == UInt8(ascii: ".") {
+            i += 1
+            var digits = 0
+            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 {
+                if digits < 9 { nanos = nanos * 10 + Int64(b[i] - 0x30) }
+                digits += 1
+                i += 1
+            }
+            guard digits > 0 else { return nil }
+            if digits < 9 {
+                for _ in digits..<9 { nanos *= 10 }
+            }
+        }
+        guard i < b.count else { return nil }
+        var offset: Int64 = 0
+        if b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z") {
+            i += 1
+        } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
+            guard i + 6 == b.count, b[i + 3] == UInt8(ascii: ":"),
+                  let h = number((i + 1)..<(i + 3)), let m = number((i + 4)..<(i + 6)) else { return nil }
+            offset = (h * 3600 + m * 60) * (b[i] == UInt8(ascii: "+") ? 1 : -1)
+            i += 6
+        } else {
+            return nil
+        }
+        guard i == b.count else { return nil }
+        let seconds = unixSeconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        return (seconds - offset, Int32(nanos))
+    }
+
+    /// Parses Go's `time.ParseDuration` syntax (`1h2m3.5s`, `-1.5ms`, `300ms`, `0`) into nanoseconds.
+    static func parseGoDuration(_ text: String) -> Int64? {
+        var b = Array(text.utf8)[...]
+        var negative = false
+        if let sign = b.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
+            negative = sign == UInt8(ascii: "-")
+            b = b.dropFirst()
+        }
+        if b.elementsEqual("0".utf8) { return 0 }
+        guard !b.isEmpty else { return nil }
+        let units: [(String, Double)] = [
+            ("ns", 1), ("us", 1e3), ("µs", 1e3), ("μs", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 60e9), ("h", 3600e9),
+        ]
+        var total = 0.0
+        while !b.isEmpty {
+            let numberEnd = b.firstIndex { !($0 >= 0x30 && $0 <= 0x39) && $0 != UInt8(ascii: ".") } ?? b.endIndex
+            guard numberEnd > b.startIndex, let value = Double(String(decoding: b[..<numberEnd], as: UTF8.self))
+            else { return nil }
+            b = b[numberEnd...]
+            let unitEnd = b.firstIndex { ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ".") } ?? b.endIndex
+            let unit = String(decoding: b[..<unitEnd], as: UTF8.self)
+            guard let scale = units.first(where: { $0.0 == unit })?.1 else { return nil }
+            total += value * scale
+            b = b[unitEnd...]
+        }
+        guard total <= 9.2e18 else { return nil }
+        let nanos = Int64(total.rounded())
+        return negative ? -nanos : nanos
+    }
+
     static func pad(_ value: Int64, _ width: Int) -> String {
         let negative = value < 0
         var digits = String(negative ? -value : value)
