@@ -74,6 +74,7 @@ let package = Package(
             dependencies: [
                 "KosmosAPI", "KosmosNet", "KosmosLocal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Executables/kosmosctl", swiftSettings: strict),
         .executableTarget(
