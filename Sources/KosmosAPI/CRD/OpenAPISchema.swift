@@ -100,11 +100,9 @@ public enum OpenAPISchema {
                                 specRequired: Bool = true) -> JSONValue {
         var props: [String: JSONValue] = [
             "apiVersion": string(
-                "APIVersion defines the versioned schema of this representation of an object. Servers should convert "
-                    + "recognized schemas to the latest internal value, and may reject unrecognized values."),
+                "The API group and version of this object, e.g. kosmos.io/v1alpha1."),
             "kind": string(
-                "Kind is a string value representing the REST resource this object represents. Servers may infer "
-                    + "this from the endpoint the client submits requests to. Cannot be updated. In CamelCase."),
+                "The object's kind in CamelCase, e.g. Cluster; fixed once the object exists."),
             "metadata": ["type": "object"],
         ]
         if let spec { props["spec"] = spec }
