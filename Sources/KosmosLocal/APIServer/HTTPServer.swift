@@ -1,0 +1,255 @@
+import Foundation
+import KosmosAPI
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// The request-handling side the HTTP transport calls: returns an answer for a complete request. Runs on a
+/// thread pool (it may block on SQLite), never on an event loop.
+protocol APIRequestHandling: Sendable {
+    func handle(_ request: APIRequest) -> APIResponse
+}
+
+/// HTTP/1.1 over TCP (optionally TLS) on SwiftNIO: reads whole requests, hands them to the handler on a blocking
+/// pool, writes answers with Content-Length, and streams watches with chunked encoding.
+final class HTTPServer: Sendable {
+    let group: MultiThreadedEventLoopGroup
+    let pool: NIOThreadPool
+    let handler: any APIRequestHandling
+    let sslContext: NIOSSLContext?
+    private let channelBox = LockedBox<(any Channel)?>(nil)
+
+    init(handler: any APIRequestHandling, sslContext: NIOSSLContext?, threads: Int) {
+        self.handler = handler
+        self.sslContext = sslContext
+        group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
+        pool = NIOThreadPool(numberOfThreads: max(4, threads * 4))
+        pool.start()
+    }
+
+    /// Binds and starts accepting; returns the bound port.
+    func start(host: String, port: Int) async throws -> Int {
+        let handler = self.handler
+        let pool = self.pool
+        let ssl = sslContext
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 512)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let ssl {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: ssl))
+                    }
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(
+                        HTTPConnectionHandler(handler: handler, pool: pool))
+                }
+            }
+        let channel = try await bootstrap.bind(host: host, port: port).get()
+        channelBox.set(channel)
+        return channel.localAddress?.port ?? port
+    }
+
+    func shutdown() async throws {
+        if let ch = channelBox.get() {
+            try? await ch.close()
+        }
+        try await group.shutdownGracefully()
+        try await pool.shutdownGracefully()
+    }
+}
+
+/// A value behind a lock, for the few mutable fields of otherwise immutable Sendable classes.
+final class LockedBox<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: T
+    init(_ v: T) { value = v }
+    func get() -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+    func set(_ v: T) {
+        lock.lock()
+        value = v
+        lock.unlock()
+    }
+    func modify<R>(_ body: (inout T) -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
+    }
+}
+
+/// Per-connection state machine: collect head + body, dispatch, write the answer; for watches keep the stream
+/// open until timeout, client close, or server shutdown.
+final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let handler: any APIRequestHandling
+    private let pool: NIOThreadPool
+    private var head: HTTPRequestHead?
+    private var body: [UInt8] = []
+    private var watchID: Int?
+    private var watchStop: (@Sendable (Int) -> Void)?
+    private var timers: [Scheduled<Void>] = []
+    private var streaming = false
+    /// Limit on request bodies (kube-apiserver's is 3 MiB for most; we allow a bit more).
+    private let maxBody = 8 * 1024 * 1024
+
+    init(handler: any APIRequestHandling, pool: NIOThreadPool) {
+        self.handler = handler
+        self.pool = pool
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let h):
+            head = h
+            body.removeAll(keepingCapacity: true)
+        case .body(var buf):
+            if body.count + buf.readableBytes > maxBody {
+                body = Array("too large".utf8)
+                head?.uri = "/__too_large__"
+                return
+            }
+            body.append(contentsOf: buf.readBytes(length: buf.readableBytes) ?? [])
+        case .end:
+            guard let h = head else { return }
+            head = nil
+            let request = APIRequest(method: h.method, uri: h.uri, headers: h.headers, body: body)
+            body = []
+            let keepAlive = h.isKeepAlive
+            let version = h.version
+            let handler = self.handler
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            pool.runIfActive(eventLoop: context.eventLoop) {
+                handler.handle(request)
+            }.whenComplete { result in
+                let (me, ctx) = loopBound.value
+                switch result {
+                case .success(let response):
+                    me.write(response, context: ctx, keepAlive: keepAlive, version: version)
+                case .failure:
+                    me.write(.error(.internalError("server shutting down")), context: ctx, keepAlive: false,
+                             version: version)
+                }
+            }
+        }
+    }
+
+    private func write(_ response: APIResponse, context: ChannelHandlerContext, keepAlive: Bool,
+                       version: HTTPVersion) {
+        var headers = HTTPHeaders()
+        for (k, v) in response.headers { headers.add(name: k, value: v) }
+        headers.add(name: "Audit-Id", value: UUID().uuidString.lowercased())
+        headers.add(name: "Date", value: httpDate())
+        switch response.body {
+        case .bytes(let bytes):
+            headers.replaceOrAdd(name: "Content-Length", value: String(bytes.count))
+            if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+            var h = HTTPResponseHead(version: version, status: response.status, headers: headers)
+            h.headers = headers
+            context.write(wrapOutboundOut(.head(h)), promise: nil)
+            if !bytes.isEmpty {
+                var buf = context.channel.allocator.buffer(capacity: bytes.count)
+                buf.writeBytes(bytes)
+                context.write(wrapOutboundOut(.body(.byteBuffer(buf))), promise: nil)
+            }
+            let promise: EventLoopPromise<Void>? = keepAlive ? nil : context.eventLoop.makePromise()
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
+            if let promise {
+                let ctx = NIOLoopBound(context, eventLoop: context.eventLoop)
+                promise.futureResult.whenComplete { _ in ctx.value.close(promise: nil) }
+            }
+        case .watch(let plan):
+            startWatch(plan, headers: headers, context: context, version: version)
+        }
+    }
+
+    private func startWatch(_ plan: WatchPlan, headers: HTTPHeaders, context: ChannelHandlerContext,
+                            version: HTTPVersion) {
+        var headers = headers
+        headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
+        let h = HTTPResponseHead(version: version, status: .ok, headers: headers)
+        context.writeAndFlush(wrapOutboundOut(.head(h)), promise: nil)
+        streaming = true
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((self, context), eventLoop: loop)
+        let emit: @Sendable (@escaping @Sendable () -> [UInt8]) -> Void = { produce in
+            loop.execute {
+                let (me, ctx) = bound.value
+                guard me.streaming else { return }
+                let line = produce()
+                var buf = ctx.channel.allocator.buffer(capacity: line.count)
+                buf.writeBytes(line)
+                ctx.writeAndFlush(me.wrapOutboundOut(.body(.byteBuffer(buf))), promise: nil)
+            }
+        }
+        switch plan.start(emit) {
+        case .failure(let e):
+            var errorLine = JSONValue.object(["type": "ERROR", "object": e.status]).serialized()
+            errorLine.append(0x0A)
+            let line = errorLine
+            emit { line }
+            loop.execute { bound.value.0.endStream(context: bound.value.1) }
+            return
+        case .success(let id):
+            watchID = id
+            watchStop = plan.stop
+        }
+        let timeout = plan.timeoutSeconds > 0 ? plan.timeoutSeconds : 1800
+        timers.append(loop.scheduleTask(in: .seconds(timeout)) {
+            let (me, ctx) = bound.value
+            if let id = me.watchID { plan.bookmark?(id) }
+            loop.execute { me.endStream(context: ctx) }
+        })
+        if let bookmark = plan.bookmark, plan.bookmarkInterval > 0, plan.bookmarkInterval < timeout {
+            var t = plan.bookmarkInterval
+            while t < timeout {
+                timers.append(loop.scheduleTask(in: .seconds(t)) {
+                    if let id = bound.value.0.watchID { bookmark(id) }
+                })
+                t += plan.bookmarkInterval
+            }
+        }
+    }
+
+    private func endStream(context: ChannelHandlerContext) {
+        guard streaming else { return }
+        stopWatch()
+        streaming = false
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    private func stopWatch() {
+        for t in timers { t.cancel() }
+        timers.removeAll()
+        if let id = watchID, let stop = watchStop { stop(id) }
+        watchID = nil
+        watchStop = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        stopWatch()
+        streaming = false
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        stopWatch()
+        context.close(promise: nil)
+    }
+
+    private func httpDate() -> String {
+        var t = time(nil)
+        var tmv = tm()
+        gmtime_r(&t, &tmv)
+        var buf = [CChar](repeating: 0, count: 64)
+        let n = strftime(&buf, 64, "%a, %d %b %Y %H:%M:%S GMT", &tmv)
+        return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import KosmosAPI
+
+/// How kube-apiserver lays out objects on the wire, and the small pieces of metadata the server fills in.
+enum ObjectFormat {
+    /// Go's `ObjectMeta` field order.
+    static let metadataOrder = [
+        "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
+        "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
+        "ownerReferences", "finalizers", "managedFields",
+    ]
+
+    /// Lays out a built-in object like kube-apiserver: `kind`, `apiVersion`, `metadata` (Go field order, sorted
+    /// label/annotation maps), the other fields in their order, `status` last.
+    static func normalizeBuiltin(_ value: JSONValue) -> JSONValue {
+        guard case .object(let o) = value else { return value }
+        var out = JSONObject(minimumCapacity: o.count)
+        if let k = o["kind"] { out.append("kind", k) }
+        if let a = o["apiVersion"] { out.append("apiVersion", a) }
+        if let m = o["metadata"] { out.append("metadata", normalizeMetadata(m)) }
+        for (k, v) in o where k != "kind" && k != "apiVersion" && k != "metadata" && k != "status" {
+            if k == "data" || k == "binaryData" || k == "stringData", case .object(let d) = v {
+                out.append(k, .object(sortedObject(d)))
+            } else {
+                out.append(k, v)
+            }
+        }
+        if let s = o["status"] { out.append("status", s) }
+        return .object(out)
+    }
+
+    static func normalizeMetadata(_ value: JSONValue) -> JSONValue {
+        guard case .object(let m) = value else { return value }
+        var out = JSONObject(minimumCapacity: m.count)
+        for k in metadataOrder {
+            guard let v = m[k] else { continue }
+            if (k == "labels" || k == "annotations"), case .object(let d) = v {
+                out.append(k, .object(sortedObject(d)))
+            } else {
+                out.append(k, v)
+            }
+        }
+        for (k, v) in m where !metadataOrder.contains(k) { out.append(k, v) }
+        return .object(out)
+    }
+
+    static func sortedObject(_ o: JSONObject) -> JSONObject {
+        let names = o.fieldNames
+        if names == names.sorted() { return o }
+        var out = JSONObject(minimumCapacity: o.count)
+        for k in names.sorted() { out.append(k, o[k]!) }
+        return out
+    }
+
+    /// Sorts keys at every level (how custom resources are written: they are stored as unstructured maps).
+    static func sortedDeep(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let o):
+            var out = JSONObject(minimumCapacity: o.count)
+            for k in o.fieldNames.sorted() { out.append(k, sortedDeep(o[k]!)) }
+            return .object(out)
+        case .array(let a): return .array(a.map(sortedDeep))
+        default: return value
+        }
+    }
+
+    // MARK: - Time, names, uids
+
+    /// `metav1.Time`: RFC 3339 in UTC with whole seconds.
+    static func timestamp(_ date: Date = Date()) -> String {
+        var t = time_t(date.timeIntervalSince1970)
+        var tmv = tm()
+        gmtime_r(&t, &tmv)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(tmv.tm_year) + 1900, Int(tmv.tm_mon) + 1,
+                      Int(tmv.tm_mday), Int(tmv.tm_hour), Int(tmv.tm_min), Int(tmv.tm_sec))
+    }
+
+    /// Parses an RFC 3339 time (whole or fractional seconds, `Z` or an offset).
+    static func parseTime(_ s: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        if let d = f.date(from: s) { return d }
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.date(from: s)
+    }
+
+    static func uid() -> String { UUID().uuidString.lowercased() }
+
+    /// The 5 random characters kube appends to a `generateName` prefix.
+    static func randomSuffix(_ n: Int = 5) -> String {
+        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+        return String((0..<n).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] })
+    }
+
+    /// Kubernetes' "age" column format (`0s`, `94s`, `5m16s`, `3h4m`, `2d3h`, `400d`).
+    static func age(since created: String?, now: Date = Date()) -> String {
+        guard let created, let d = parseTime(created) else { return "<unknown>" }
+        var s = Int(now.timeIntervalSince(d))
+        if s < 0 { s = 0 }
+        if s < 120 { return "\(s)s" }
+        let m = s / 60
+        if m < 10 { return s % 60 == 0 ? "\(m)m" : "\(m)m\(s % 60)s" }
+        if m < 180 { return "\(m)m" }
+        let h = s / 3600
+        if h < 8 { return m % 60 == 0 ? "\(h)h" : "\(h)h\(m % 60)m" }
+        if h < 48 { return "\(h)h" }
+        let days = h / 24
+        if h < 24 * 8 { return h % 24 == 0 ? "\(days)d" : "\(days)d\(h % 24)h" }
+        if days < 365 * 2 { return "\(days)d" }
+        let y = days / 365
+        if days < 365 * 8 { return days % 365 == 0 ? "\(y)y" : "\(y)y\(days % 365)d" }
+        return "\(y)y"
+    }
+
+    // MARK: - managedFields
+
+    /// A simplified `FieldsV1` set of the fields an object sets (maps as `f:` keys with `"."`, lists of named
+    /// objects as `k:{"name":...}`), enough for clients that display or diff managed fields.
+    static func fieldsV1(of object: JSONValue, excludingStatus: Bool) -> JSONValue {
+        guard case .object(let o) = object else { return .object(JSONObject()) }
+        var out: [String: JSONValue] = [:]
+        for (k, v) in o {
+            switch k {
+            case "kind", "apiVersion": continue
+            case "status" where excludingStatus: continue
+            case "metadata":
+                var meta: [String: JSONValue] = [:]
+                for mk in ["labels", "annotations", "finalizers", "ownerReferences"] {
+                    if let mv = v[mk] { meta["f:" + mk] = fields(mv, nested: true) }
+                }
+                if !meta.isEmpty { out["f:metadata"] = sortedMap(meta) }
+            default:
+                out["f:" + k] = fields(v, nested: true)
+            }
+        }
+        return sortedMap(out)
+    }
+
+    private static func fields(_ v: JSONValue, nested: Bool) -> JSONValue {
+        switch v {
+        case .object(let o):
+            var m: [String: JSONValue] = [".": .object(JSONObject())]
+            for (k, cv) in o { m["f:" + k] = fields(cv, nested: true) }
+            return sortedMap(m)
+        case .array(let a):
+            var m: [String: JSONValue] = [:]
+            for e in a {
+                if let name = e["name"]?.stringValue {
+                    m["k:{\"name\":\(JSONValue.string(name).serializedString())}"] = fields(e, nested: true)
+                } else if case .string(let s) = e {
+                    m["v:" + JSONValue.string(s).serializedString()] = .object(JSONObject())
+                }
+            }
+            if m.isEmpty { return .object(JSONObject()) }
+            m["."] = .object(JSONObject())
+            return sortedMap(m)
+        default:
+            return .object(JSONObject())
+        }
+    }
+
+    private static func sortedMap(_ m: [String: JSONValue]) -> JSONValue {
+        var o = JSONObject(minimumCapacity: m.count)
+        for k in m.keys.sorted() { o.append(k, m[k]!) }
+        return .object(o)
+    }
+
+    /// One `managedFields` entry.
+    static func managedFieldsEntry(manager: String, operation: String, apiVersion: String, time: String,
+                                   fields: JSONValue, subresource: String?) -> JSONValue {
+        var e = JSONObject()
+        e.append("manager", .string(manager))
+        e.append("operation", .string(operation))
+        e.append("apiVersion", .string(apiVersion))
+        e.append("time", .string(time))
+        e.append("fieldsType", "FieldsV1")
+        e.append("fieldsV1", fields)
+        if let subresource { e.append("subresource", .string(subresource)) }
+        return .object(e)
+    }
+
+    /// Replaces the manager's entry (same operation and subresource) or appends one.
+    static func updateManagedFields(_ existing: JSONValue?, entry: JSONValue) -> JSONValue {
+        var list = existing?.arrayValue ?? []
+        if let i = list.firstIndex(where: {
+            $0["manager"] == entry["manager"] && $0["operation"] == entry["operation"]
+                && $0["subresource"] == entry["subresource"]
+        }) {
+            list[i] = entry
+        } else {
+            list.append(entry)
+        }
+        return .array(list)
+    }
+
+    /// String map of an object field (labels, annotations).
+    static func stringMap(_ v: JSONValue?) -> [String: String] {
+        guard case .object(let o)? = v else { return [:] }
+        var m: [String: String] = [:]
+        for (k, v) in o { if let s = v.stringValue { m[k] = s } }
+        return m
+    }
+}
