@@ -132,3 +132,70 @@ struct LocalSupervise: AsyncParsableCommand {
         try await SignalScope.runUntilTerminated { try await env.run() }
     }
 }
+
+/// `kosmosctl local exec CLUSTER NS/POD -- CMD...`.
+struct LocalExec: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "local-exec",
+        abstract: "Run a command in a local pod's network namespace (ping, iperf3, a TCP server, ...).",
+        discussion: "Example: kosmosctl local-exec host default/web-1 -- ping -c 1 10.100.2.2")
+
+    @OptionGroup var state: StateDirOption
+
+    @Argument(help: "The cluster: host, member1, ...")
+    var cluster: String
+
+    @Argument(help: "The pod as NAMESPACE/NAME (or NAME in namespace default).")
+    var pod: String
+
+    @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.")
+    var command: [String] = []
+
+    func validate() throws {
+        if command.isEmpty { throw ValidationError("give the command to run after --") }
+    }
+
+    func run() throws {
+        let parts = pod.split(separator: "/", maxSplits: 1).map(String.init)
+        let (ns, name) = parts.count == 2 ? (parts[0], parts[1]) : ("default", parts[0])
+        let netns = try LocalEnvironmentControl.podNetworkNamespace(
+            stateDirectory: state.path, cluster: cluster, namespace: ns, pod: name)
+        let argv = ["ip", "netns", "exec", netns] + command
+        var cargs = argv.map { strdup($0) } + [nil]
+        execvp("ip", &cargs)
+        throw ValidationError("cannot run ip netns exec: \(String(cString: strerror(errno)))")
+    }
+}
+
+/// `kosmosctl local ...`: the local-* commands grouped, as in `kosmosctl local exec`.
+struct Local: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Local clusters on this machine (same as the local-* commands).",
+        subcommands: [LocalUpAlias.self, LocalStatusAlias.self, LocalDownAlias.self, LocalExecAlias.self])
+
+    struct LocalUpAlias: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "up", abstract: LocalUp.configuration.abstract)
+        @OptionGroup var inner: LocalUp
+        func run() async throws { try await inner.run() }
+    }
+
+    struct LocalStatusAlias: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "status",
+                                                        abstract: LocalStatus.configuration.abstract)
+        @OptionGroup var inner: LocalStatus
+        func run() async throws { try await inner.run() }
+    }
+
+    struct LocalDownAlias: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "down", abstract: LocalDown.configuration.abstract)
+        @OptionGroup var inner: LocalDown
+        func run() async throws { try await inner.run() }
+    }
+
+    struct LocalExecAlias: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "exec", abstract: LocalExec.configuration.abstract)
+        @OptionGroup var inner: LocalExec
+        func validate() throws { try inner.validate() }
+        func run() throws { try inner.run() }
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import KosmosAPI
+import KosmosNet
 import Logging
 
 /// Several local Kubernetes-compatible clusters in one process: an API server per cluster, its controllers and
@@ -37,11 +38,22 @@ public final class LocalEnvironment: Sendable {
             error: nil)
         try status.write()
         var running: [RunningCluster] = []
+        var dataplane: NetnsDataplane?
         do {
-            for p in plan {
+            if options.dataplane == .netns {
+                guard getuid() == 0 else {
+                    throw LocalEnvironmentError("--dataplane netns needs root (network namespaces); "
+                        + "run as root or use --dataplane none")
+                }
+                let d = NetnsDataplane(prefix: dataplanePrefix, logger: logger)
+                try d.setUp()
+                dataplane = d
+            }
+            for (i, p) in plan.enumerated() {
                 logger.info("starting cluster \(p.name)")
-                let c = try await RunningCluster.start(plan: p, options: options,
-                                                       kubeconfig: kubeconfigPath(cluster: p.name), logger: logger)
+                let c = try await RunningCluster.start(plan: p, clusterIndex: i, options: options,
+                                                       kubeconfig: kubeconfigPath(cluster: p.name),
+                                                       dataplane: dataplane, logger: logger)
                 running.append(c)
                 status.clusters.append(c.status(ready: false))
                 try status.write()
@@ -63,11 +75,24 @@ public final class LocalEnvironment: Sendable {
             status.error = "\(error)"
             try? status.write()
             await stopAll(running)
+            dataplane?.removeAll()
             throw error
         }
         status.phase = .stopping
         try? status.write()
         await stopAll(running)
+        dataplane?.removeAll()
+    }
+
+    /// The prefix of every network namespace this environment makes: `kl` and 6 hex digits of a hash of the
+    /// state directory, so two environments never share namespaces and `local-down` finds them again.
+    public var dataplanePrefix: String { Self.dataplanePrefix(stateDirectory: options.stateDirectory) }
+
+    /// The network namespace prefix of the environment in a state directory.
+    public static func dataplanePrefix(stateDirectory: String) -> String {
+        var h: UInt32 = 2_166_136_261
+        for b in stateDirectory.utf8 { h = (h ^ UInt32(b)) &* 16_777_619 }
+        return "kl" + String(String(h, radix: 16).suffix(6))
     }
 
     private func stopAll(_ running: [RunningCluster]) async {
@@ -107,8 +132,8 @@ struct RunningCluster: Sendable {
     let client: KubeClient
     let tasks: [Task<Void, Never>]
 
-    static func start(plan: LocalClusterPlan, options: LocalEnvironmentOptions, kubeconfig: String,
-                      logger: Logger) async throws -> RunningCluster {
+    static func start(plan: LocalClusterPlan, clusterIndex: Int, options: LocalEnvironmentOptions,
+                      kubeconfig: String, dataplane: NetnsDataplane?, logger: Logger) async throws -> RunningCluster {
         let dir = "\(options.stateDirectory)/\(plan.name)"
         let server = try LocalAPIServer(configuration: .init(
             dataDirectory: dir, serviceCIDR: plan.serviceCIDRs[0], clusterCIDR: plan.podCIDRs[0],
@@ -118,7 +143,14 @@ struct RunningCluster: Sendable {
         try? fm.removeItem(atPath: kubeconfig)
         try fm.copyItem(atPath: server.kubeconfigPath, toPath: kubeconfig)
         let client = try KubeClient.fromKubeconfig(path: kubeconfig)
-        let tasks = LocalClusterComponents.start(plan: plan, options: options, client: client, logger: logger)
+        let tasks: [Task<Void, Never>]
+        do {
+            tasks = try LocalClusterComponents.start(plan: plan, clusterIndex: clusterIndex, options: options,
+                                                     client: client, dataplane: dataplane, logger: logger)
+        } catch {
+            try? await server.shutdown()
+            throw error
+        }
         return RunningCluster(plan: plan, server: server, kubeconfigPath: kubeconfig, client: client, tasks: tasks)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import KosmosAPI
+import KosmosNet
 
 /// Starts, inspects and stops a local environment running in a background supervisor process, the way
 /// `kind create cluster` / `kind delete cluster` do.
@@ -100,6 +101,8 @@ public enum LocalEnvironmentControl {
             if isAlive(s.pid) { kill(s.pid, SIGKILL) }
             stopped = true
         }
+        // The supervisor removes its namespaces when it stops; sweep again in case it died before that.
+        NetnsDataplane.removeAll(prefix: LocalEnvironment.dataplanePrefix(stateDirectory: stateDirectory))
         let fm = FileManager.default
         if fm.fileExists(atPath: stateDirectory) {
             try fm.removeItem(atPath: stateDirectory)
@@ -123,5 +126,31 @@ public enum LocalEnvironmentControl {
     static func tail(of path: String, lines: Int) -> String {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return "(no log)" }
         return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+    }
+}
+
+extension LocalEnvironmentControl {
+    /// The network namespace of a running pod of a local cluster (netns dataplane only).
+    /// - Throws: `LocalEnvironmentError` when no environment runs there, the cluster is unknown, the dataplane is
+    ///   not netns, or the pod has no namespace (not Running, or not on this machine).
+    public static func podNetworkNamespace(stateDirectory: String, cluster: String, namespace: String,
+                                           pod: String) throws -> String {
+        let s = try status(stateDirectory: stateDirectory)
+        guard s.clusters.contains(where: { $0.name == cluster }) else {
+            throw LocalEnvironmentError("no cluster \"\(cluster)\" in the local environment (clusters: "
+                + s.clusters.map(\.name).joined(separator: ", ") + ")")
+        }
+        guard s.options.dataplane == .netns else {
+            throw LocalEnvironmentError("the local environment runs without a dataplane (--dataplane none): "
+                + "pods have no network namespace")
+        }
+        let name = NetnsDataplane.podNamespaceName(
+            prefix: LocalEnvironment.dataplanePrefix(stateDirectory: stateDirectory), cluster: cluster,
+            namespace: namespace, pod: pod)
+        guard FileManager.default.fileExists(atPath: "\(NetworkNamespace.runDirectory)/\(name)") else {
+            throw LocalEnvironmentError("pod \(namespace)/\(pod) in cluster \(cluster) has no network namespace "
+                + "(is it Running?)")
+        }
+        return name
     }
 }

@@ -63,6 +63,8 @@ public struct LocalClusterPlan: Sendable, Codable, Equatable {
     public var serviceCIDRs: [String]
     /// Node names, e.g. `host-node1`.
     public var nodes: [String]
+    /// Each node's podCIDRs (a /24 and a /64 of the cluster's ranges, one per family), in `nodes` order.
+    public var nodePodCIDRs: [[String]]
 }
 
 /// Decides names and address ranges of local clusters; a pure function of the options.
@@ -89,7 +91,14 @@ public enum LocalEnvironmentPlanner {
                 services.append("fd00:20:\(100 + n)::/108")
             }
             let nodes = (1...options.nodesPerCluster).map { "\(name)-node\($0)" }
-            return LocalClusterPlan(name: name, podCIDRs: pods, serviceCIDRs: services, nodes: nodes)
+            let nodeCIDRs: [[String]] = (1...options.nodesPerCluster).map { j in
+                var c: [String] = []
+                if options.ipFamily != .ipv6 { c.append("10.\(100 + n).\(j).0/24") }
+                if options.ipFamily != .ipv4 { c.append("fd00:10:\(100 + n):\(j)::/64") }
+                return c
+            }
+            return LocalClusterPlan(name: name, podCIDRs: pods, serviceCIDRs: services, nodes: nodes,
+                                    nodePodCIDRs: nodeCIDRs)
         }
     }
 }
