@@ -45,6 +45,8 @@ final class NetlinkSocket {
     private var sequence: UInt32
     private let sendBuffer: UnsafeMutableRawPointer
     private let sendCapacity = 256 * 1024
+    /// Single queries (link-name lookups made while a batch is being filled) get their own buffer.
+    private let queryBuffer: UnsafeMutableRawPointer
     /// The kernel sizes dump datagrams up to 32 KiB when the reader offers that much; more is harmless.
     private let receiveBuffer: UnsafeMutableRawPointer
     private let receiveCapacity = 64 * 1024
@@ -84,12 +86,14 @@ final class NetlinkSocket {
         self.portID = mnl_socket_get_portid(socket)
         self.sequence = UInt32(truncatingIfNeeded: time(nil))
         self.sendBuffer = .allocate(byteCount: sendCapacity, alignment: 16)
+        self.queryBuffer = .allocate(byteCount: MessageWriter.maxRequestSize, alignment: 16)
         self.receiveBuffer = .allocate(byteCount: receiveCapacity, alignment: 16)
     }
 
     deinit {
         mnl_socket_close(socket)
         sendBuffer.deallocate()
+        queryBuffer.deallocate()
         receiveBuffer.deallocate()
     }
 
@@ -107,10 +111,10 @@ final class NetlinkSocket {
 
     // MARK: - Sending and receiving
 
-    private func send(_ length: Int, operation: String) throws {
+    private func send(_ length: Int, from buffer: UnsafeMutableRawPointer? = nil, operation: String) throws {
         var sent: Int
         repeat {
-            sent = mnl_socket_sendto(socket, sendBuffer, length)
+            sent = mnl_socket_sendto(socket, buffer ?? sendBuffer, length)
         } while sent < 0 && errno == EINTR
         guard sent >= 0 else {
             throw NetlinkError(code: .socket, operation: operation, object: "send", errno: .current)
@@ -234,14 +238,14 @@ final class NetlinkSocket {
     func query<T>(_ request: NetlinkRequest, resolver: LinkResolver,
                   parse: (NetlinkMessage) throws -> T?) throws -> [T] {
         let sequence = nextSequence()
-        let writer = MessageWriter(at: sendBuffer, type: request.type,
+        let writer = MessageWriter(at: queryBuffer, type: request.type,
                                    flags: request.flags | NLMsg.request | NLMsg.ack, sequence: sequence)
         do {
             try request.build(writer, resolver)
         } catch {
             throw Self.wrap(error, request)
         }
-        try send(writer.length, operation: request.operation)
+        try send(writer.length, from: queryBuffer, operation: request.operation)
         var items: [T] = []
         var finished = false
         var failure: NetlinkError?
