@@ -22,6 +22,8 @@ public final class HealthServer: Sendable {
     private let liveness: [(String, Check)]
     private let readiness: [(String, Check)]
     private let stopping = StateLock(false)
+    /// Whether `run()` took ownership of the socket (it closes it when done).
+    private let started = StateLock(false)
 
     /// Binds the listening socket.
     /// - Parameters:
@@ -71,8 +73,17 @@ public final class HealthServer: Sendable {
         self.readiness = readiness.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    /// Serves until the calling task is cancelled, then closes the socket. Runs once.
+    deinit {
+        if !started.withLock({ $0 }) { close(fd) }
+    }
+
+    /// Serves until the calling task is cancelled, then closes the socket. Runs once; later calls return at once.
     public func run() async {
+        let first = started.withLock { s in
+            defer { s = true }
+            return !s
+        }
+        guard first else { return }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
                 let context = ThreadContext(server: self, done: done)

@@ -25,16 +25,21 @@ public final class ObjectStore<Object: JSONBacked>: Sendable {
             }
         }
 
-        mutating func index(_ key: ObjectKey, _ object: Object) {
-            for (name, fn) in indexers {
-                for value in fn(object) { indices[name, default: [:]][value, default: []].insert(key) }
-            }
-        }
-
         mutating func put(_ key: ObjectKey, _ object: Object) -> Object? {
             let old = items.updateValue(object, forKey: key)
-            if let old { unindex(key, old) }
-            index(key, object)
+            for (name, fn) in indexers {
+                let newValues = fn(object)
+                if let old {
+                    let oldValues = fn(old)
+                    // Most updates keep their index values (same namespace, node, owner): skip the set churn.
+                    if oldValues == newValues { continue }
+                    for value in oldValues {
+                        indices[name]?[value]?.remove(key)
+                        if indices[name]?[value]?.isEmpty == true { indices[name]?[value] = nil }
+                    }
+                }
+                for value in newValues { indices[name, default: [:]][value, default: []].insert(key) }
+            }
             return old
         }
 
