@@ -74,15 +74,19 @@ import Testing
         #expect(try GlobalCIDRMap.kosmosNetMap("10.234.0.1", using: map) == "10.234.0.1")
         #expect(try GlobalCIDRMap.kosmosNetMap("fd11::5", using: ["fd11::/64": "fd22::/64"]) == "fd22::5")
         #expect(try GlobalCIDRMap.kosmosNetMap("abc", using: map) == "abc")
-        #expect(Self.message { _ = try GlobalCIDRMap.kosmosNetMap("10.233.64.5", using: ["10.233.64.0/18": "10.100.0.0/16"]) }
+        let unequal = ["10.233.64.0/18": "10.100.0.0/16"]
+        #expect(Self.message { _ = try GlobalCIDRMap.kosmosNetMap("10.233.64.5", using: unequal) }
                 == "invalid globalCIDRsMap: the subnet masks of 10.233.64.0/18 and 10.100.0.0/16 need to be the same")
     }
 
     // MARK: - Conflicts and validation
 
-    static let member1 = ClusterCIDRs(cluster: "member1", podCIDRs: [p("10.233.64.0/18")], serviceCIDRs: [p("10.96.0.0/12")])
-    static let member2 = ClusterCIDRs(cluster: "member2", podCIDRs: [p("10.233.0.0/16")], serviceCIDRs: [p("10.96.0.0/16")])
-    static let member3 = ClusterCIDRs(cluster: "member3", podCIDRs: [p("10.244.0.0/16")], serviceCIDRs: [p("10.100.0.0/16")])
+    static let member1 = ClusterCIDRs(
+        cluster: "member1", podCIDRs: [p("10.233.64.0/18")], serviceCIDRs: [p("10.96.0.0/12")])
+    static let member2 = ClusterCIDRs(
+        cluster: "member2", podCIDRs: [p("10.233.0.0/16")], serviceCIDRs: [p("10.96.0.0/16")])
+    static let member3 = ClusterCIDRs(
+        cluster: "member3", podCIDRs: [p("10.244.0.0/16")], serviceCIDRs: [p("10.100.0.0/16")])
 
     @Test func conflictsNameClustersAndRanges() {
         let conflicts = GlobalCIDRPlanner().conflicts([Self.member3, Self.member2, Self.member1])
@@ -178,7 +182,8 @@ import Testing
                     // Services and pods of one cluster never overlap; other clusters may reuse either.
                     let halves = base.halves!
                     let l = base.length + Int.random(in: 2...8, using: &gen.rng)
-                    pods.append(halves.lower.subnet(length: l, at: Int.random(in: 0..<(1 << (l - base.length - 1)), using: &gen.rng))!)
+                    let index = Int.random(in: 0..<(1 << (l - base.length - 1)), using: &gen.rng)
+                    pods.append(halves.lower.subnet(length: l, at: index)!)
                     services.append(halves.upper.subnet(length: l + 2, at: Int.random(in: 0..<4, using: &gen.rng))!)
                 }
                 clusters.append(ClusterCIDRs(cluster: "c\(i)", podCIDRs: pods, serviceCIDRs: services))

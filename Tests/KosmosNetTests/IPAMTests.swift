@@ -100,8 +100,9 @@ import Testing
         var rng = SeededRandom(seed: 42)
         for round in 0..<300 {
             let v6 = round % 2 == 1
-            let pool = v6 ? IPPrefix(containing: IPAddress("fd00:1234::")!, length: 52 + Int.random(in: 0...6, using: &rng))!
-                : IPPrefix(containing: IPAddress("10.0.0.0")!, length: 16 + Int.random(in: 0...6, using: &rng))!
+            let extra = Int.random(in: 0...6, using: &rng)
+            let pool = v6 ? IPPrefix(containing: IPAddress("fd00:1234::")!, length: 52 + extra)!
+                : IPPrefix(containing: IPAddress("10.0.0.0")!, length: 16 + extra)!
             let subnetLength = pool.length + Int.random(in: 0...6, using: &rng)
             let all = Array(pool.subnets(length: subnetLength))
             // Reservations of assorted sizes in and around the pool.

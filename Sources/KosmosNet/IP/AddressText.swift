@@ -46,7 +46,9 @@ enum AddressText {
     // MARK: - Parsing
 
     /// Parses a dotted-quad IPv4 address in `p[start..<end]`: four decimal octets, no leading zeros.
-    static func parseV4(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) throws(AddressTextFailure) -> UInt32 {
+    static func parseV4(
+        _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int
+    ) throws(AddressTextFailure) -> UInt32 {
         if start == end { throw AddressTextFailure("empty address") }
         var value: UInt32 = 0
         var i = start
@@ -153,7 +155,11 @@ enum AddressText {
         withUnsafeBytes(of: &groups) { raw in
             var slot = 0
             func place(_ v: UInt16) {
-                if slot < 4 { hi |= UInt64(v) << UInt64(48 - 16 * slot) } else { lo |= UInt64(v) << UInt64(48 - 16 * (slot - 4)) }
+                if slot < 4 {
+                    hi |= UInt64(v) << UInt64(48 - 16 * slot)
+                } else {
+                    lo |= UInt64(v) << UInt64(48 - 16 * (slot - 4))
+                }
                 slot += 1
             }
             let head = gap < 0 ? count : gap

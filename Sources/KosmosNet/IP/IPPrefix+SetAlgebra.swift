@@ -48,7 +48,9 @@ extension IPPrefix {
     }
 
     /// Recursive halving: `ex` is sorted, disjoint, non-empty, strictly inside `p`.
-    private static func subtract(_ p: IPPrefix, _ ex: Slice<UnsafeBufferPointer<IPPrefix>>, into out: inout [IPPrefix]) {
+    private static func subtract(
+        _ p: IPPrefix, _ ex: Slice<UnsafeBufferPointer<IPPrefix>>, into out: inout [IPPrefix]
+    ) {
         let (lower, upper) = p.halves!
         // Sorted and disjoint: everything inside `lower` comes before everything inside `upper`.
         var split = ex.startIndex

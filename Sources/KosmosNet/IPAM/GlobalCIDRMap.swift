@@ -35,11 +35,13 @@ public struct GlobalCIDRMap: Sendable, Hashable, Sequence {
         let sorted = entries.sorted { $0.real < $1.real }
         for e in sorted {
             if e.real.family != e.global.family {
-                throw GlobalCIDRError("global CIDR \(e.global) is \(e.global.family) but real CIDR \(e.real) is \(e.real.family)")
+                throw GlobalCIDRError(
+                    "global CIDR \(e.global) is \(e.global.family) but real CIDR \(e.real) is \(e.real.family)")
             }
             if e.real.length != e.global.length {
                 throw GlobalCIDRError(
-                    "global CIDR \(e.global) is not the same size as real CIDR \(e.real) (/\(e.global.length) vs /\(e.real.length))")
+                    "global CIDR \(e.global) is not the same size as real CIDR \(e.real) "
+                        + "(/\(e.global.length) vs /\(e.real.length))")
             }
         }
         for (a, b) in zip(sorted, sorted.dropFirst()) where a.real.overlaps(b.real) {

@@ -23,7 +23,9 @@ public struct GlobalCIDRPlanner: Sendable, Hashable {
     /// - Returns: the conflicts, sorted by cluster names, then ranges.
     public func conflicts(_ clusters: [ClusterCIDRs]) -> [CIDRConflict] {
         let sorted = clusters.sorted { $0.cluster < $1.cluster }
-        let ranges = sorted.map { c in c.visibleRanges.map { CIDRConflict.Side(cluster: c.cluster, kind: $0.kind, cidr: $0.cidr) } }
+        let ranges = sorted.map { c in
+            c.visibleRanges.map { CIDRConflict.Side(cluster: c.cluster, kind: $0.kind, cidr: $0.cidr) }
+        }
         var out: [CIDRConflict] = []
         for i in sorted.indices {
             for j in sorted.indices where j > i {
@@ -63,13 +65,15 @@ public struct GlobalCIDRPlanner: Sendable, Hashable {
                         let whose = other.cluster == c.cluster ? "its own" : "cluster \"\(other.cluster)\"'s"
                         problems.append(GlobalCIDRProblem(
                             cluster: c.cluster,
-                            reason: "global CIDR \(e.global) (for \(e.real)) overlaps \(whose) \(kind.rawValue) CIDR \(real), which must stay reachable"))
+                            reason: "global CIDR \(e.global) (for \(e.real)) overlaps \(whose) \(kind.rawValue) "
+                                + "CIDR \(real), which must stay reachable"))
                     }
                     guard other.cluster > c.cluster else { continue }
                     for f in other.globalCIDRs.entries where f.global.overlaps(e.global) {
                         problems.append(GlobalCIDRProblem(
                             cluster: c.cluster,
-                            reason: "global CIDR \(e.global) (for \(e.real)) overlaps cluster \"\(other.cluster)\"'s global CIDR \(f.global) (for \(f.real))"))
+                            reason: "global CIDR \(e.global) (for \(e.real)) overlaps cluster "
+                                + "\"\(other.cluster)\"'s global CIDR \(f.global) (for \(f.real))"))
                     }
                 }
             }
@@ -116,7 +120,8 @@ public struct GlobalCIDRPlanner: Sendable, Hashable {
                         cluster: c.cluster,
                         reason: "dropped globalCIDRsMap entry \(e): "
                             + (!inside ? "\(e.real) is inside none of its pod or service CIDRs"
-                               : clashesReal ? "\(e.global) overlaps a real CIDR" : "\(e.global) is already used by another cluster")))
+                               : clashesReal ? "\(e.global) overlaps a real CIDR"
+                               : "\(e.global) is already used by another cluster")))
                 }
             }
         }

@@ -121,7 +121,8 @@ public struct SubnetAllocator: Sendable, Hashable {
             throw IPAMError(operation: op, reason: "subnets here are /\(subnetLength)")
         }
         guard pools.contains(where: { $0.contains(subnet) }) else {
-            throw IPAMError(operation: op, reason: "outside the pools \(pools.map(\.description).joined(separator: ", "))")
+            throw IPAMError(
+                operation: op, reason: "outside the pools \(pools.map(\.description).joined(separator: ", "))")
         }
         if let taken = used.first(where: { $0.overlaps(subnet) }) {
             throw IPAMError(operation: op, reason: "overlaps \(taken), which is in use")

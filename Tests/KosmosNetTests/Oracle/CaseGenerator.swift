@@ -84,7 +84,9 @@ struct CaseGenerator {
         guard case .v6(let v6) = a else {
             return a.description
         }
-        let groups = (0..<8).map { UInt16(truncatingIfNeeded: ($0 < 4 ? v6.high : v6.low) >> UInt64(48 - 16 * ($0 % 4))) }
+        let groups = (0..<8).map {
+            UInt16(truncatingIfNeeded: ($0 < 4 ? v6.high : v6.low) >> UInt64(48 - 16 * ($0 % 4)))
+        }
         var parts = groups.map { g -> String in
             var s = String(g, radix: 16)
             if rng.chance(0.3) { s = String(repeating: "0", count: 4 - s.count) + s }
