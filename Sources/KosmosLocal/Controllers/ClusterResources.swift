@@ -1,0 +1,128 @@
+import KosmosAPI
+
+/// The resources the local controllers and kubelets read and write, addressed through the dynamic client so that
+/// they depend only on the wire shape of each kind.
+enum ClusterResources {
+    static let pods = GroupVersionResource(apiVersion: "v1", resource: "pods", scope: .namespaced)
+    static let nodes = GroupVersionResource(apiVersion: "v1", resource: "nodes", scope: .cluster)
+    static let namespaces = GroupVersionResource(apiVersion: "v1", resource: "namespaces", scope: .cluster)
+    static let services = GroupVersionResource(apiVersion: "v1", resource: "services", scope: .namespaced)
+    static let serviceAccounts = GroupVersionResource(apiVersion: "v1", resource: "serviceaccounts",
+                                                      scope: .namespaced)
+    static let endpointSlices = GroupVersionResource(apiVersion: "discovery.k8s.io/v1", resource: "endpointslices",
+                                                     scope: .namespaced)
+    static let leases = GroupVersionResource(apiVersion: "coordination.k8s.io/v1", resource: "leases",
+                                             scope: .namespaced)
+    static let deployments = GroupVersionResource(apiVersion: "apps/v1", resource: "deployments", scope: .namespaced)
+    static let replicaSets = GroupVersionResource(apiVersion: "apps/v1", resource: "replicasets", scope: .namespaced)
+
+    /// The kind served at a resource, for objects that come without `kind` (list items).
+    static func kind(of gvr: GroupVersionResource) -> String {
+        switch gvr.resource {
+        case "pods": "Pod"
+        case "nodes": "Node"
+        case "namespaces": "Namespace"
+        case "services": "Service"
+        case "serviceaccounts": "ServiceAccount"
+        case "endpointslices": "EndpointSlice"
+        case "leases": "Lease"
+        case "deployments": "Deployment"
+        case "replicasets": "ReplicaSet"
+        default: gvr.resource
+        }
+    }
+
+    /// The resource of an owner kind, for the owner kinds the garbage collector can look up.
+    static func resource(apiVersion: String, kind: String) -> GroupVersionResource? {
+        let all = [pods, nodes, namespaces, services, serviceAccounts, endpointSlices, leases, deployments,
+                   replicaSets]
+        let gv = GroupVersion(apiVersion: apiVersion)
+        return all.first { $0.groupVersion.group == gv.group && Self.kind(of: $0) == kind }
+    }
+
+    /// The namespace in which kubelets keep their heartbeat Leases.
+    static let nodeLeaseNamespace = "kube-node-lease"
+}
+
+// MARK: - Reading objects
+
+extension DynamicObject {
+    /// `metadata.name`, empty when unset.
+    var name: String { metadata.name ?? "" }
+    /// `metadata.namespace`, empty when unset.
+    var namespace: String { metadata.namespace ?? "" }
+    /// `metadata.uid`, empty when unset.
+    var uid: String { metadata.uid ?? "" }
+    /// Whether deletion was requested.
+    var isTerminating: Bool { json["metadata"]?["deletionTimestamp"] != nil }
+    /// The owner reference with `controller: true`.
+    var controllerRef: OwnerReference? { metadata.ownerReferences.first { $0.controller == true } }
+
+    /// A string field at a path of object keys.
+    func string(_ path: String...) -> String? { json[path: path]?.stringValue }
+    /// An integer field at a path of object keys.
+    func int(_ path: String...) -> Int? { json[path: path]?.intValue.map { Int($0) } }
+    /// An array field at a path of object keys (empty when absent).
+    func array(_ path: String...) -> [JSONValue] { json[path: path]?.arrayValue ?? [] }
+    /// A string map at a path of object keys (empty when absent).
+    func stringMap(_ path: String...) -> [String: String] {
+        var m: [String: String] = [:]
+        for (k, v) in json[path: path]?.objectValue ?? JSONObject() { if let s = v.stringValue { m[k] = s } }
+        return m
+    }
+
+    /// A `status.conditions` entry's status (`True`, `False`, `Unknown`) by type.
+    func conditionStatus(_ type: String) -> String? {
+        array("status", "conditions").first { $0["type"]?.stringValue == type }?["status"]?.stringValue
+    }
+
+    /// The same object with `kind` and `apiVersion` filled in when missing.
+    func withTypeMeta(_ gvr: GroupVersionResource) -> DynamicObject {
+        guard json["kind"] == nil || json["apiVersion"] == nil else { return self }
+        var o = JSONObject()
+        o.append("kind", .string(ClusterResources.kind(of: gvr)))
+        o.append("apiVersion", .string(gvr.groupVersion.apiVersion))
+        for (k, v) in json.objectValue ?? JSONObject() where k != "kind" && k != "apiVersion" { o.append(k, v) }
+        return DynamicObject(json: .object(o))
+    }
+}
+
+// MARK: - Pods
+
+extension DynamicObject {
+    /// `status.phase` of a pod (`Pending` when unset).
+    var podPhase: String { string("status", "phase") ?? "Pending" }
+    /// Whether a pod counts for its controller: not finished and not being deleted.
+    var isActivePod: Bool { !isTerminating && podPhase != "Succeeded" && podPhase != "Failed" }
+    /// Whether a pod's Ready condition is True.
+    var isReadyPod: Bool { conditionStatus("Ready") == "True" }
+    /// `spec.nodeName`, `nil` when unbound.
+    var nodeName: String? {
+        guard let n = string("spec", "nodeName"), !n.isEmpty else { return nil }
+        return n
+    }
+}
+
+// MARK: - Helpers
+
+/// The current time as Kubernetes writes `metav1.Time` (RFC 3339, seconds, UTC).
+func kubeTimestamp() -> String { Time.now().description }
+
+/// The current time as Kubernetes writes `metav1.MicroTime` (RFC 3339, microseconds, UTC).
+func kubeMicroTimestamp() -> String { MicroTime.now().description }
+
+extension KubeError {
+    /// Whether the error only says the object is already gone or already there, so retrying gains nothing.
+    var isGoneOrExists: Bool { isNotFound || isAlreadyExists }
+}
+
+/// Polls `condition` every 20 ms until it holds or `timeout` passes.
+/// - Returns: whether the condition held.
+func waitUntil(timeout: Duration, _ condition: () -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while !condition() {
+        if ContinuousClock.now >= deadline { return false }
+        do { try await Task.sleep(for: .milliseconds(20)) } catch { return false }
+    }
+    return true
+}

@@ -1,0 +1,148 @@
+import KosmosAPI
+import Logging
+import Synchronization
+
+/// The controllers a small local cluster needs, run as an ordinary API client the way kube-controller-manager
+/// runs: ReplicaSets, Deployments (rolling update), EndpointSlices, a `default` ServiceAccount per namespace,
+/// node lifecycle (unreachable taints), a garbage collector for dependents created after their owner went, and,
+/// until a scheduler runs, a round-robin binder for unscheduled pods.
+///
+/// Namespace content deletion and owner-reference propagation at delete time are done by `LocalAPIServer`
+/// itself, so no controller repeats them.
+///
+/// ```swift
+/// let manager = LocalControllerManager(client: client, logger: logger)
+/// let task = Task { try await manager.run() }
+/// // ... task.cancel() to stop
+/// ```
+public final class LocalControllerManager: Sendable {
+    /// What to run and how.
+    public struct Options: Sendable {
+        /// Bind pods of the `default-scheduler` that have no node to Ready nodes, round robin (for clusters
+        /// without a scheduler).
+        public var bindUnscheduledPods: Bool
+        /// How long a node may stay silent (no Lease renewal, no Ready heartbeat) before it is marked Unknown
+        /// and tainted unreachable; kube's default is 40 s.
+        public var nodeMonitorGracePeriod: Duration
+        /// Concurrent reconciles per controller.
+        public var workers: Int
+
+        /// - Parameters:
+        ///   - bindUnscheduledPods: bind unscheduled pods round robin (default `true`).
+        ///   - nodeMonitorGracePeriod: node heartbeat grace (default 40 s).
+        ///   - workers: concurrent reconciles per controller (default 4).
+        public init(bindUnscheduledPods: Bool = true, nodeMonitorGracePeriod: Duration = .seconds(40),
+                    workers: Int = 4) {
+            self.bindUnscheduledPods = bindUnscheduledPods
+            self.nodeMonitorGracePeriod = nodeMonitorGracePeriod
+            self.workers = max(1, workers)
+        }
+    }
+
+    private let client: KubeClient
+    private let options: Options
+    private let logger: Logger
+    private let controllers = Mutex<[Controller]>([])
+    private let synced = Mutex(false)
+
+    /// Creates a manager; nothing runs until `run()`.
+    /// - Parameters:
+    ///   - client: the cluster to manage.
+    ///   - options: what to run.
+    ///   - logger: where controllers log (at `info` and below).
+    public init(client: KubeClient, options: Options = Options(), logger: Logger) {
+        self.client = client
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Whether every cache has synced and every controller is processing.
+    public var isReady: Bool {
+        synced.withLock { $0 } && controllers.withLock { $0 }.allSatisfy(\.isReady)
+    }
+
+    /// Runs every controller until the calling task is cancelled, then returns.
+    /// - Throws: nothing today; declared so that future start-up checks can fail.
+    public func run() async throws {
+        let informers = DynamicInformers(client: client)
+        let pods = informers.informer(ClusterResources.pods)
+        let nodes = informers.informer(ClusterResources.nodes)
+        let namespaces = informers.informer(ClusterResources.namespaces)
+        let services = informers.informer(ClusterResources.services)
+        let serviceAccounts = informers.informer(ClusterResources.serviceAccounts)
+        let slices = informers.informer(ClusterResources.endpointSlices)
+        let leases = informers.informer(ClusterResources.leases, namespace: ClusterResources.nodeLeaseNamespace)
+        let deployments = informers.informer(ClusterResources.deployments)
+        let replicaSets = informers.informer(ClusterResources.replicaSets)
+
+        func logger(_ name: String) -> Logger {
+            var l = self.logger
+            l[metadataKey: "controller"] = "\(name)"
+            return l
+        }
+        func make(_ name: String, _ reconciler: some Reconciler, workers: Int? = nil) -> Controller {
+            Controller(name: name, reconciler: reconciler, workers: workers ?? options.workers, logger: logger(name))
+        }
+        var all: [Controller] = []
+
+        let rs = ReplicaSetController(client: client, replicaSets: replicaSets, pods: pods,
+                                      logger: logger("replicaset"))
+        let rsController = make("replicaset", rs)
+        rs.register(with: rsController)
+        all.append(rsController)
+
+        let deploy = DeploymentController(client: client, deployments: deployments, replicaSets: replicaSets,
+                                          logger: logger("deployment"))
+        let deployController = make("deployment", deploy)
+        deploy.register(with: deployController)
+        all.append(deployController)
+
+        let eps = EndpointSliceController(client: client, services: services, pods: pods, slices: slices,
+                                          nodes: nodes, logger: logger("endpointslice"))
+        let epsController = make("endpointslice", eps)
+        eps.register(with: epsController)
+        all.append(epsController)
+
+        let sa = ServiceAccountController(client: client, namespaces: namespaces, serviceAccounts: serviceAccounts,
+                                          logger: logger("serviceaccount"))
+        let saController = make("serviceaccount", sa, workers: 1)
+        sa.register(with: saController)
+        all.append(saController)
+
+        let lifecycle = NodeLifecycleController(client: client, nodes: nodes, leases: leases,
+                                                gracePeriod: options.nodeMonitorGracePeriod,
+                                                logger: logger("nodelifecycle"))
+        let lifecycleController = make("nodelifecycle", lifecycle, workers: 1)
+        lifecycle.register(with: lifecycleController)
+        all.append(lifecycleController)
+
+        let owners = ["Pod": pods, "Node": nodes, "Namespace": namespaces, "Service": services,
+                      "Deployment": deployments, "ReplicaSet": replicaSets]
+        for (resource, informer) in [(ClusterResources.pods, pods), (ClusterResources.replicaSets, replicaSets),
+                                     (ClusterResources.endpointSlices, slices)] {
+            let gc = GarbageCollector(client: client, dependents: informer, resource: resource, ownerCaches: owners,
+                                      logger: logger("garbagecollector"))
+            let gcController = make("garbagecollector-\(resource.resource)", gc, workers: 1)
+            gc.register(with: gcController)
+            all.append(gcController)
+        }
+
+        if options.bindUnscheduledPods {
+            let binder = PodBinder(client: client, pods: pods, nodes: nodes, logger: logger("podbinder"))
+            let binderController = make("podbinder", binder, workers: 1)
+            binder.register(with: binderController)
+            all.append(binderController)
+        }
+        controllers.withLock { $0 = all }
+        self.logger.info("starting \(all.count) controllers")
+        await withDiscardingTaskGroup { group in
+            group.addTask { await informers.run() }
+            group.addTask {
+                if await informers.waitForSync() { self.synced.withLock { $0 = true } }
+            }
+            for c in all { group.addTask { await c.run() } }
+        }
+        synced.withLock { $0 = false }
+        self.logger.info("controllers stopped")
+    }
+}
