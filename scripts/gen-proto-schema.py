@@ -42,8 +42,15 @@ INLINE_FIELDS = {
     "k8s.io.api.core.v1.SecretProjection.localObjectReference",
 }
 
-# Fields whose Go json tag disagrees with the `+optional` marker: name -> omitempty.
+# Fields marked `+optional` whose Go json tag has no omitempty: name -> omitempty. Found by
+# Tests/KosmosLocalTests/ProtobufGoOracleTests.swift (kubectl printing Go's JSON for objects with fields absent from
+# the wire) and checked against the Go types: `*string json:"service"`, `[]PolicyRule json:"rules"`.
 OMITEMPTY_OVERRIDES = {
+    "k8s.io.api.core.v1.GRPCAction.service": False,
+    "k8s.io.api.core.v1.TypedLocalObjectReference.apiGroup": False,
+    "k8s.io.api.core.v1.TypedObjectReference.apiGroup": False,
+    "k8s.io.api.rbac.v1.Role.rules": False,
+    "k8s.io.api.rbac.v1.ClusterRole.rules": False,
 }
 
 SCALARS = {"string", "bytes", "bool", "int32", "int64"}

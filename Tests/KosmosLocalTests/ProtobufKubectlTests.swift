@@ -24,14 +24,17 @@ struct ProtobufCapturedRequest: Sendable {
 /// `KubeProtobuf.encode`, so kubectl's Go decoder also reads our encoding.
 final class ProtobufCaptureServer: @unchecked Sendable {
     let answerProtobuf: Bool
+    /// When set, every POST is answered 201 with these protobuf bytes, whatever was sent.
+    let cannedAnswer: [UInt8]?
     // @unchecked: `requests` is guarded by `lock`; `listener` is written once in init and closed in stop().
     private let listener: Int32
     let port: UInt16
     private let lock = NSLock()
     private var requests: [ProtobufCapturedRequest] = []
 
-    init(answerProtobuf: Bool = false) throws {
+    init(answerProtobuf: Bool = false, cannedAnswer: [UInt8]? = nil) throws {
         self.answerProtobuf = answerProtobuf
+        self.cannedAnswer = cannedAnswer
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ProtobufPOSIXFailure("socket", errno) }
         var one: Int32 = 1
@@ -131,6 +134,7 @@ final class ProtobufCaptureServer: @unchecked Sendable {
 
     private func respond(to request: ProtobufCapturedRequest) -> (String, [UInt8], String) {
         let (status, body) = answer(request)
+        if let cannedAnswer, request.method == "POST" { return ("201 Created", cannedAnswer, KubeProtobuf.mediaType) }
         guard answerProtobuf, status.hasPrefix("201") else { return (status, body, "application/json") }
         do {
             return (status, try KubeProtobuf.encode(try JSONValue.parse(body)), KubeProtobuf.mediaType)

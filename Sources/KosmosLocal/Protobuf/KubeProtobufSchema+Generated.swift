@@ -698,7 +698,7 @@ extension KubeProtobufSchema {
 4 readOnly bool o
 @k8s.io.api.core.v1.GRPCAction
 1 port int32 -
-2 service string op
+2 service string p
 @k8s.io.api.core.v1.GitRepoVolumeSource
 1 repository string -
 2 revision string o
@@ -1468,11 +1468,11 @@ extension KubeProtobufSchema {
 7 nodeTaintsPolicy string op
 8 matchLabelKeys string ro
 @k8s.io.api.core.v1.TypedLocalObjectReference
-1 apiGroup string op
+1 apiGroup string p
 2 kind string -
 3 name string -
 @k8s.io.api.core.v1.TypedObjectReference
-1 apiGroup string op
+1 apiGroup string p
 2 kind string -
 3 name string -
 4 namespace string op
@@ -1607,7 +1607,7 @@ extension KubeProtobufSchema {
 1 clusterRoleSelectors k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector ro
 @k8s.io.api.rbac.v1.ClusterRole
 1 metadata k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta o
-2 rules k8s.io.api.rbac.v1.PolicyRule ro
+2 rules k8s.io.api.rbac.v1.PolicyRule r
 3 aggregationRule k8s.io.api.rbac.v1.AggregationRule o
 @k8s.io.api.rbac.v1.ClusterRoleBinding
 1 metadata k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta o
@@ -1627,7 +1627,7 @@ extension KubeProtobufSchema {
 5 nonResourceURLs string ro
 @k8s.io.api.rbac.v1.Role
 1 metadata k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta o
-2 rules k8s.io.api.rbac.v1.PolicyRule ro
+2 rules k8s.io.api.rbac.v1.PolicyRule r
 @k8s.io.api.rbac.v1.RoleBinding
 1 metadata k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta o
 2 subjects k8s.io.api.rbac.v1.Subject ro

@@ -61,8 +61,9 @@ struct ProtobufJSONDecoder {
             case nil:
                 if field.repeated || isMap(field.type) {
                     if !field.omitEmpty { object.append(field.jsonName, .null) }
-                } else if !field.omitEmpty && !field.pointer, let zero = Self.zeroValue(field.type) {
-                    object.append(field.jsonName, zero)
+                } else if !field.omitEmpty, let zero = Self.zeroValue(field.type) {
+                    // A nil pointer without omitempty is written as null (GRPCAction.service).
+                    object.append(field.jsonName, field.pointer ? .null : zero)
                 }
             case .value(let value, let isZero)?:
                 if isZero && field.omitEmpty && !field.pointer && !isMessage(field.type) { continue }
