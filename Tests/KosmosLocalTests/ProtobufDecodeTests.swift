@@ -212,6 +212,27 @@ struct ProtobufDecodeTests {
         ]))
     }
 
+    @Test func decodesRawExtensionHoldingJSONOrAnEmbeddedProtobufObject() throws {
+        // ControllerRevision.data (field 2) is a RawExtension {raw = 1}.
+        let inner = B.envelope("v1", "ConfigMap", B.bytes(1, B.string(1, "cm")))
+        let embedded = B.envelope("apps/v1", "ControllerRevision", B.bytes(2, B.bytes(1, inner)) + B.int(3, 2))
+        let json = try KubeProtobuf.decode(embedded)
+        #expect(json["data"] == .object(["kind": "ConfigMap", "apiVersion": "v1", "metadata": .object(["name": "cm"])]))
+        #expect(json["revision"] == 2)
+
+        let withJSON = B.envelope("apps/v1", "ControllerRevision", B.bytes(2, B.string(1, #"{"spec":{"a":[1]}}"#)))
+        #expect(try KubeProtobuf.decode(withJSON)["data"] == .object(["spec": .object(["a": .array([1])])]))
+    }
+
+    @Test func refusesObjectsEmbeddedTooDeep() throws {
+        var body = B.envelope("v1", "ConfigMap", [])
+        for _ in 0..<40 {
+            body = B.envelope("apps/v1", "ControllerRevision", B.bytes(2, B.bytes(1, body)))
+        }
+        let error = #expect(throws: KubeProtobufError.self) { try KubeProtobuf.decode(body) }
+        #expect(error?.description.contains("embedded more than") == true)
+    }
+
     // MARK: - Malformed input
 
     @Test func rejectsBodyWithoutMagic() {

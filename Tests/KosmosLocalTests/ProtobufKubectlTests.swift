@@ -246,7 +246,7 @@ struct ProtobufKubectlRunner {
         process.arguments = [
             "--kubeconfig", directory.appendingPathComponent("kubeconfig").path,
             "--cache-dir", directory.appendingPathComponent("cache").path,
-            "--request-timeout", "20s",
+            "--request-timeout", "60s",
         ] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = directory.path

@@ -39,7 +39,14 @@ public enum KubeProtobuf {
         try decodeEnvelope(bytes)
     }
 
-    static func decodeEnvelope(_ bytes: [UInt8]) throws(KubeProtobufError) -> JSONValue {
+    /// How many protobuf objects may nest inside each other through `RawExtension` fields.
+    static let maximumEmbeddingDepth = 16
+
+    static func decodeEnvelope(_ bytes: [UInt8], depth: Int = 0) throws(KubeProtobufError) -> JSONValue {
+        guard depth <= maximumEmbeddingDepth else {
+            throw KubeProtobufError(messageType: "envelope", offset: 0,
+                                    reason: "objects embedded more than \(maximumEmbeddingDepth) deep")
+        }
         guard hasMagic(bytes) else {
             throw KubeProtobufError(
                 messageType: "envelope", offset: 0,
@@ -99,7 +106,7 @@ public enum KubeProtobuf {
                     messageType: unknownName, fieldNumber: 1, offset: magic.count,
                     reason: "no protobuf schema for \(apiVersion.isEmpty ? "" : apiVersion + ", ")kind \(kind)")
             }
-            let decoder = ProtobufJSONDecoder(schema: KubeProtobufSchema.kubernetes, bytes: bytes)
+            let decoder = ProtobufJSONDecoder(schema: KubeProtobufSchema.kubernetes, bytes: bytes, depth: depth)
             guard case .object(let decoded) = try decoder.decodeMessage(message.name, range: rawRange) else {
                 throw KubeProtobufError(messageType: message.name, offset: rawOffset, reason: "not an object")
             }

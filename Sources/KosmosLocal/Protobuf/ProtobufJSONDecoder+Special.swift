@@ -64,7 +64,7 @@ extension ProtobufJSONDecoder {
             let payload = Array(bytes[raw])
             if special == .rawExtension && payload.starts(with: KubeProtobuf.magic) {
                 do {
-                    return try KubeProtobuf.decodeEnvelope(payload)
+                    return try KubeProtobuf.decodeEnvelope(payload, depth: depth + 1)
                 } catch {
                     throw KubeProtobufError(
                         messageType: name, fieldNumber: 1, offset: rawOffset,

@@ -9,6 +9,8 @@ import KosmosAPI
 struct ProtobufJSONDecoder {
     let schema: KubeProtobufSchema
     let bytes: [UInt8]
+    /// How deep this body is embedded in others (through RawExtension), to bound recursion on hostile input.
+    var depth = 0
 
     /// The decoded state of one field while its message is being read.
     private enum Slot {
