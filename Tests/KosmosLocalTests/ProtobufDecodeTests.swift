@@ -233,6 +233,17 @@ struct ProtobufDecodeTests {
         #expect(error?.description.contains("embedded more than") == true)
     }
 
+    @Test func decodesEvictionWithPointerZeroGracePeriod() throws {
+        // policy/v1 Eviction {metadata 1, deleteOptions 2}; DeleteOptions.gracePeriodSeconds is *int64 = 0.
+        let raw = B.bytes(1, B.string(1, "web-0") + B.string(3, "default")) + B.bytes(2, B.int(1, 0))
+        let json = try KubeProtobuf.decode(B.envelope("policy/v1", "Eviction", raw))
+        #expect(json == .object([
+            "kind": "Eviction", "apiVersion": "policy/v1",
+            "metadata": .object(["name": "web-0", "namespace": "default"]),
+            "deleteOptions": .object(["gracePeriodSeconds": 0]),
+        ]))
+    }
+
     // MARK: - Malformed input
 
     @Test func rejectsBodyWithoutMagic() {

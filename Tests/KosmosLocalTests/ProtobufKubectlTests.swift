@@ -445,6 +445,24 @@ struct ProtobufKubectlTests {
         #expect(review["metadata"] == .object(["creationTimestamp": .null]))
     }
 
+    @Test func authCanIListBodyIsASelfSubjectRulesReview() throws {
+        guard let (server, kubectl) = try setUp() else { return }
+        defer {
+            server.stop()
+            kubectl.remove()
+        }
+        _ = try kubectl.run(["auth", "can-i", "--list", "-n", "kdemo"])
+        let post = try #require(server.captured.first)
+        #expect(post.pathOnly == "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        let decoded = try KubeProtobuf.decode(post.body)
+        // Go's SubjectRulesReviewStatus has no omitempty on its lists and flag: nil lists are null.
+        #expect(try decoded == JSONValue.parse(#"""
+            {"kind":"SelfSubjectRulesReview","apiVersion":"authorization.k8s.io/v1",
+             "metadata":{"creationTimestamp":null},"spec":{"namespace":"kdemo"},
+             "status":{"resourceRules":null,"nonResourceRules":null,"incomplete":false}}
+            """#), "\(decoded.serializedString(.pretty))")
+    }
+
     /// A throw-away self-signed pair (kubectl only parses it).
     private static func writeTLSPair(in directory: URL) throws {
         let openssl = Process()
