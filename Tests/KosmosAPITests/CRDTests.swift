@@ -104,7 +104,7 @@ import Testing
 
     /// Objects written as the Go Kosmos documents them keep every field under their CRD's schema (nothing would be
     /// pruned by kube-apiserver).
-    @Test(arguments: KosmosExamples.all)
+    @Test(arguments: ModelKosmosExamples.all)
     func kosmosExampleFieldsAreCoveredBySchemas(example: String) throws {
         let object = try JSONValue.parse(example)
         let gvk = try #require(DynamicObject(json: object).groupVersionKind)
@@ -112,7 +112,7 @@ import Testing
             $0.spec.group == gvk.group && $0.spec.names.kind == gvk.kind
         })
         let schema = try #require(crd.spec.versions.first?.openAPIV3Schema)
-        let pruned = SchemaCoverage.unknownFields(object, schema: schema)
+        let pruned = ModelSchemaCoverage.unknownFields(object, schema: schema)
         #expect(pruned.isEmpty, "\(gvk.kind): fields not in the schema: \(pruned)")
     }
 
@@ -128,7 +128,7 @@ import Testing
 
 /// Walks an object along a schema and lists the field paths the schema does not declare (what kube-apiserver would
 /// prune).
-enum SchemaCoverage {
+enum ModelSchemaCoverage {
     static func unknownFields(_ value: JSONValue, schema: JSONValue, path: String = "") -> [String] {
         if schema["x-kubernetes-preserve-unknown-fields"]?.boolValue == true { return [] }
         switch value {
@@ -157,7 +157,7 @@ enum SchemaCoverage {
 }
 
 /// Objects as the Go Kosmos' docs, kosmosctl and e2e tests write them (JSON form of their YAML).
-enum KosmosExamples {
+enum ModelKosmosExamples {
     static let all: [String] = [
         #"""
         {"apiVersion":"kosmos.io/v1alpha1","kind":"Cluster",

@@ -57,7 +57,7 @@ import Testing
         let dir = "/work/shared/fixtures/kube-apiserver-1.32/"
         var compared = 0
         for file in ["005-api-v1.response.json", "007-apis-apps-v1.response.json", "008-apis-apiextensions-v1.response.json"] {
-            guard let bytes = FixtureFiles.read(dir + file) else {
+            guard let bytes = ModelFixtureFiles.read(dir + file) else {
                 print("skipping: \(dir + file) not found")
                 continue
             }
@@ -91,7 +91,7 @@ import Testing
     // MARK: - Typed access and defaults
 
     @Test func clusterReadsGoKosmosYAMLWithDefaults() throws {
-        let c = Cluster(json: try JSONValue.parse(KosmosExamples.all[0]))
+        let c = Cluster(json: try JSONValue.parse(ModelKosmosExamples.all[0]))
         #expect(c.isRoot)
         #expect(c.isGateway && !c.isP2P)
         #expect(c.spec.kubeconfig.map { String(decoding: $0, as: UTF8.self) } == "apiVersion: v1\n")
@@ -124,7 +124,7 @@ import Testing
     }
 
     @Test func clusterNodeAndNodeConfigRoundTrip() throws {
-        var cn = ClusterNode(json: try JSONValue.parse(KosmosExamples.all[1]))
+        var cn = ClusterNode(json: try JSONValue.parse(ModelKosmosExamples.all[1]))
         #expect(cn.isGateway)
         cn.spec.roles = ["GateWay"]
         #expect(cn.isGateway)
@@ -132,7 +132,7 @@ import Testing
         #expect(!cn.isGateway)
         #expect(cn.spec.ip6 == "fd00::11")
 
-        let nc = NodeConfig(json: try JSONValue.parse(KosmosExamples.all[2]))
+        let nc = NodeConfig(json: try JSONValue.parse(ModelKosmosExamples.all[2]))
         #expect(nc.spec.devices.first?.id == 55 && nc.spec.devices.first?.port == 4876)
         #expect(nc.spec.routes.first?.gw == "220.0.0.3")
         #expect(nc.spec.iptables.first?.table == "nat")
@@ -146,13 +146,13 @@ import Testing
     }
 
     @Test func policiesReadAsDocumented() throws {
-        let dp = DistributionPolicy(json: try JSONValue.parse(KosmosExamples.all[3]))
+        let dp = DistributionPolicy(json: try JSONValue.parse(ModelKosmosExamples.all[3]))
         #expect(dp.spec.resourceSelectors.map(\.policyName) == ["leaf", "host", "adv"])
         #expect(dp.spec.policyTerms.map(\.nodeType) == [.leaf, .host, .adv])
         #expect(dp.spec.policyTerms[2].advancedTerm.tolerations.first?.tolerationSeconds == 30)
         #expect(PolicyTerm(json: ["name": "x"]).nodeType == .mix)
 
-        let pcp = PodConvertPolicy(json: try JSONValue.parse(KosmosExamples.all[5]))
+        let pcp = PodConvertPolicy(json: try JSONValue.parse(ModelKosmosExamples.all[5]))
         let conv = try #require(pcp.spec.converters)
         #expect(conv.schedulerNameConverter?.convertType == .replace)
         #expect(conv.schedulerNameConverter?.schedulerName == "leaf-scheduler")
@@ -165,18 +165,18 @@ import Testing
         #expect(pcp.spec.leafNodeSelector?.matches(["kosmos.io/node": "true"]) == true)
         #expect(pcp.spec.labelSelector.matches(["app": "web"]))
 
-        let wp = WorkloadPolicy(json: try JSONValue.parse(KosmosExamples.all[7]))
+        let wp = WorkloadPolicy(json: try JSONValue.parse(ModelKosmosExamples.all[7]))
         #expect(wp.spec.allocationType == .required && wp.spec.allocationMethod == .fill)
         #expect(wp.spec.allocationPolicy.map(\.replicas) == [2, 3])
         let defaults = WorkloadPolicySpec()
         #expect(defaults.allocationType == .preferred && defaults.allocationMethod == .balance)
 
-        var si = ServiceImport(json: try JSONValue.parse(KosmosExamples.all[9]))
+        var si = ServiceImport(json: try JSONValue.parse(ModelKosmosExamples.all[9]))
         #expect(si.spec.type == "ClusterSetIP" && si.spec.ports.first?.port == 80)
         #expect(si.status.clusters.map(\.cluster) == ["member1"])
         si.status.clusters.append(.init(cluster: "member2"))
         #expect(si.json["status"]?["clusters"] == [["cluster": "member1"], ["cluster": "member2"]])
-        let se = ServiceExport(json: try JSONValue.parse(KosmosExamples.all[8]))
+        let se = ServiceExport(json: try JSONValue.parse(ModelKosmosExamples.all[8]))
         #expect(se.status.conditions[type: "Valid"]?.status == .true)
     }
 

@@ -64,7 +64,7 @@ import Testing
     @Test func writingBackEveryTypedFieldChangesNothing() throws {
         let input = try JSONValue.parse(Self.futurePod)
         var pod = Pod(json: input)
-        Touch.pod(&pod)
+        ModelTouch.pod(&pod)
         #expect(pod.json == input)
     }
 
@@ -82,13 +82,13 @@ import Testing
     /// typed field leaves it equal as JSON.
     @Test func kubeAPIServerFixturesRoundTrip() throws {
         let dir = "/work/shared/fixtures/kube-apiserver-1.32"
-        guard let names = try? FixtureFiles.list(dir) else {
+        guard let names = try? ModelFixtureFiles.list(dir) else {
             print("skipping: fixture directory \(dir) not found")
             return
         }
         var checked = 0
         for name in names where name.hasSuffix(".response.json") {
-            guard let bytes = FixtureFiles.read(dir + "/" + name), let value = try? JSONValue.parse(bytes) else {
+            guard let bytes = ModelFixtureFiles.read(dir + "/" + name), let value = try? JSONValue.parse(bytes) else {
                 continue
             }
             var objects: [JSONValue] = []
@@ -103,11 +103,11 @@ import Testing
                 objects.append(value)
             }
             for object in objects {
-                guard let gvk = DynamicObject(json: object).groupVersionKind, let touch = Touch.byKind[gvk] else {
+                guard let gvk = DynamicObject(json: object).groupVersionKind, let touch = ModelTouch.byKind[gvk] else {
                     continue
                 }
                 let out = touch(object)
-                #expect(out == object, "\(name): \(gvk) changed at \(JSONDiff.firstDifference(out, object) ?? "?")")
+                #expect(out == object, "\(name): \(gvk) changed at \(ModelJSONDiff.firstDifference(out, object) ?? "?")")
                 #expect(try JSONValue.parse(out.serializedString()) == object, "\(name): serialization lost data")
                 checked += 1
             }
@@ -118,7 +118,7 @@ import Testing
 }
 
 /// Reads every typed field of a view and writes it back (what a controller does when it touches a field).
-enum Touch {
+enum ModelTouch {
     static let byKind: [GroupVersionKind: @Sendable (JSONValue) -> JSONValue] = [
         Pod.groupVersionKind: { var p = Pod(json: $0); pod(&p); return p.json },
         Node.groupVersionKind: { var n = Node(json: $0); node(&n); return n.json },
@@ -214,7 +214,7 @@ enum Touch {
 }
 
 /// Reads fixture files.
-enum FixtureFiles {
+enum ModelFixtureFiles {
     static func list(_ dir: String) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
     }
@@ -225,7 +225,7 @@ enum FixtureFiles {
 }
 
 /// Finds where two JSON values differ, for readable failures.
-enum JSONDiff {
+enum ModelJSONDiff {
     static func firstDifference(_ a: JSONValue, _ b: JSONValue, path: String = "") -> String? {
         if a == b { return nil }
         switch (a, b) {
