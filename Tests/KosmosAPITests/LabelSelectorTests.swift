@@ -215,4 +215,40 @@ import Testing
         #expect(LabelValidation.dns1123LabelErrors("kube-system").isEmpty)
         #expect(!LabelValidation.dns1123LabelErrors("a.b").isEmpty)
     }
+
+    // MARK: - Selectable fields per kind
+
+    @Test func selectableFieldsFollowKubeAPIServer() throws {
+        // Fixture 323: a config map field selector on data.foo.
+        do {
+            try SelectableFields.validate(FieldSelectorQuery.parse("data.foo=bar"), for: ConfigMap.groupVersionKind)
+            Issue.record("data.foo accepted")
+        } catch {
+            #expect(error.message == #""data.foo" is not a known field selector: only "metadata.name", "metadata.namespace""#)
+        }
+        do {
+            try SelectableFields.validate(FieldSelectorQuery.parse("spec.bogus=1"), for: Pod.groupVersionKind)
+            Issue.record("spec.bogus accepted")
+        } catch {
+            #expect(error.message == "field label not supported: spec.bogus")
+        }
+        try SelectableFields.validate(FieldSelectorQuery.parse("spec.nodeName=n1,status.phase!=Failed"),
+                                      for: Pod.groupVersionKind)
+        let pod = try JSONValue.parse(#"""
+            {"metadata":{"name":"p","namespace":"demo"},"spec":{"nodeName":"n1","hostNetwork":true},
+             "status":{"phase":"Running","podIPs":[{"ip":"10.0.0.9"}]}}
+            """#)
+        let gvk = Pod.groupVersionKind
+        #expect(SelectableFields.value(of: "spec.nodeName", in: pod, kind: gvk) == "n1")
+        #expect(SelectableFields.value(of: "spec.host", in: pod, kind: gvk) == "n1")
+        #expect(SelectableFields.value(of: "spec.hostNetwork", in: pod, kind: gvk) == "true")
+        #expect(SelectableFields.value(of: "status.podIP", in: pod, kind: gvk) == "10.0.0.9")
+        #expect(SelectableFields.value(of: "spec.schedulerName", in: pod, kind: gvk) == "")
+        #expect(SelectableFields.value(of: "spec.bogus", in: pod, kind: gvk) == nil)
+        #expect(SelectableFields.matches(try FieldSelectorQuery.parse("spec.nodeName=n1,metadata.namespace=demo"),
+                                         object: pod, kind: gvk))
+        #expect(!SelectableFields.matches(try FieldSelectorQuery.parse("spec.nodeName="), object: pod, kind: gvk))
+        let node = try JSONValue.parse(#"{"metadata":{"name":"n"},"spec":{}}"#)
+        #expect(SelectableFields.value(of: "spec.unschedulable", in: node, kind: Node.groupVersionKind) == "false")
+    }
 }

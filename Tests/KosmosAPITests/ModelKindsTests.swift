@@ -255,4 +255,27 @@ import Testing
         #expect(spec.schedulerName == "default-scheduler")
         #expect(spec.terminationGracePeriodSeconds == 30)
     }
+
+    @Test func objectMetaHelpers() throws {
+        var cm = ConfigMap(name: "c", namespace: "demo")
+        #expect(!cm.metadata.isBeingDeleted)
+        var changed = cm.metadata.addFinalizer("kosmos.io/cluster-manager")
+        #expect(changed)
+        changed = cm.metadata.addFinalizer("kosmos.io/cluster-manager")
+        #expect(!changed)
+        #expect(cm.metadata.hasFinalizer("kosmos.io/cluster-manager"))
+        changed = cm.metadata.removeFinalizer("kosmos.io/cluster-manager")
+        #expect(changed)
+        #expect(cm.json["metadata"]?["finalizers"] == nil)
+        cm.metadata.creationTime = try Time.parse("2026-11-26T15:19:13Z")
+        #expect(cm.metadata.creationTimestamp == "2026-11-26T15:19:13Z")
+        cm.metadata.deletionTime = try Time.parse("2026-11-26T15:20:00Z")
+        #expect(cm.metadata.isBeingDeleted)
+        cm.metadata.ownerReferences = [
+            OwnerReference(apiVersion: "v1", kind: "Pod", name: "a", uid: "u1"),
+            OwnerReference(apiVersion: "apps/v1", kind: "ReplicaSet", name: "b", uid: "u2", controller: true),
+        ]
+        #expect(cm.metadata.controllerReference?.name == "b")
+        #expect(cm.metadata.isOwned(byUID: "u1") && !cm.metadata.isOwned(byUID: "u3"))
+    }
 }

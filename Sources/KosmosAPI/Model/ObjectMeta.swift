@@ -103,3 +103,47 @@ public struct ListMeta: JSONBacked {
         set { self[field: "remainingItemCount"] = newValue }
     }
 }
+
+// MARK: - Helpers
+
+extension ObjectMeta {
+    /// `creationTimestamp` as a time; `nil` when absent or malformed.
+    public var creationTime: Time? {
+        get { self[field: "creationTimestamp"] }
+        set { self[field: "creationTimestamp"] = newValue }
+    }
+
+    /// `deletionTimestamp` as a time; `nil` unless deletion was requested.
+    public var deletionTime: Time? {
+        get { self[field: "deletionTimestamp"] }
+        set { self[field: "deletionTimestamp"] = newValue }
+    }
+
+    /// Whether graceful deletion was requested (`deletionTimestamp` is set).
+    public var isBeingDeleted: Bool { json["deletionTimestamp"].map { !$0.isNull } ?? false }
+
+    /// The owner reference marked `controller: true`, if any.
+    public var controllerReference: OwnerReference? { ownerReferences.first { $0.controller == true } }
+
+    /// Whether an owner with this uid is listed.
+    public func isOwned(byUID uid: String) -> Bool { ownerReferences.contains { $0.uid == uid } }
+
+    /// Whether the finalizer is present.
+    public func hasFinalizer(_ name: String) -> Bool { finalizers.contains(name) }
+
+    /// Adds a finalizer unless present; returns whether it was added.
+    @discardableResult
+    public mutating func addFinalizer(_ name: String) -> Bool {
+        guard !hasFinalizer(name) else { return false }
+        finalizers.append(name)
+        return true
+    }
+
+    /// Removes a finalizer; returns whether it was present.
+    @discardableResult
+    public mutating func removeFinalizer(_ name: String) -> Bool {
+        guard hasFinalizer(name) else { return false }
+        finalizers.removeAll { $0 == name }
+        return true
+    }
+}
