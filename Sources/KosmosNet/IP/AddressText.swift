@@ -10,11 +10,11 @@ struct AddressTextFailure: Error {
 
 @usableFromInline
 enum AddressText {
-    static let dot = UInt8(ascii: ".")
-    static let colon = UInt8(ascii: ":")
-    static let slash = UInt8(ascii: "/")
-    static let zero = UInt8(ascii: "0")
-    static let nine = UInt8(ascii: "9")
+    @usableFromInline static var dot: UInt8 { UInt8(ascii: ".") }
+    @usableFromInline static var colon: UInt8 { UInt8(ascii: ":") }
+    @usableFromInline static var slash: UInt8 { UInt8(ascii: "/") }
+    @usableFromInline static var zero: UInt8 { UInt8(ascii: "0") }
+    @usableFromInline static var nine: UInt8 { UInt8(ascii: "9") }
 
     @inline(__always)
     static func hexValue(_ c: UInt8) -> UInt8? {
@@ -36,8 +36,14 @@ enum AddressText {
     static func withBytes<R>(
         _ text: String, _ body: (UnsafeBufferPointer<UInt8>) throws(AddressTextFailure) -> R
     ) throws(AddressTextFailure) -> R {
-        var text = text
-        let result: Result<R, AddressTextFailure> = text.withUTF8 { buf in
+        // Native strings expose their bytes directly; others (bridged, small on some platforms) are copied.
+        if let result = text.utf8.withContiguousStorageIfAvailable({ buf in
+            Result { () throws(AddressTextFailure) -> R in try body(buf) }
+        }) {
+            return try result.get()
+        }
+        var copy = text
+        let result: Result<R, AddressTextFailure> = copy.withUTF8 { buf in
             Result { () throws(AddressTextFailure) -> R in try body(buf) }
         }
         return try result.get()
@@ -92,14 +98,12 @@ enum AddressText {
         _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int
     ) throws(AddressTextFailure) -> UInt128Bits {
         if start == end { throw AddressTextFailure("empty address") }
-        var groups: (UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16) = (0, 0, 0, 0, 0, 0, 0, 0)
+        // Groups before `::` shift into `head`, groups after it into `tail`; `::` fills the gap with zeros.
+        var head = UInt128Bits.zero
+        var tail = UInt128Bits.zero
         var count = 0
         var gap = -1
         var i = start
-        @inline(__always) func put(_ v: UInt16) {
-            withUnsafeMutableBytes(of: &groups) { $0.storeBytes(of: v, toByteOffset: count * 2, as: UInt16.self) }
-            count += 1
-        }
         if p[i] == colon {
             guard i + 1 < end, p[i + 1] == colon else {
                 throw AddressTextFailure("starts with a single ':'")
@@ -109,9 +113,9 @@ enum AddressText {
         }
         while i < end {
             let groupStart = i
-            var v: UInt32 = 0
+            var v: UInt64 = 0
             while i < end, let h = hexValue(p[i]) {
-                v = v << 4 | UInt32(h)
+                v = v << 4 | UInt64(h)
                 i += 1
                 if i - groupStart > 4 {
                     throw AddressTextFailure("group \(count + 1) has more than 4 hex digits")
@@ -120,9 +124,9 @@ enum AddressText {
             if i < end && p[i] == dot {
                 // Embedded IPv4 tail: the rest of the text is a dotted quad worth two groups.
                 if count > 6 { throw AddressTextFailure("too many groups before the IPv4 part") }
-                let v4 = try parseV4(p, groupStart, end)
-                put(UInt16(v4 >> 16))
-                put(UInt16(v4 & 0xffff))
+                let v4 = UInt128Bits(UInt64(try parseV4(p, groupStart, end)))
+                if gap >= 0 { tail = tail << 32 | v4 } else { head = head << 32 | v4 }
+                count += 2
                 i = end
                 break
             }
@@ -130,7 +134,8 @@ enum AddressText {
                 throw AddressTextFailure("unexpected \(describe(p[i])) at offset \(i); expected a hex group")
             }
             if count == 8 { throw AddressTextFailure("more than 8 groups") }
-            put(UInt16(v))
+            if gap >= 0 { tail = tail << 16 | UInt128Bits(v) } else { head = head << 16 | UInt128Bits(v) }
+            count += 1
             if i == end { break }
             guard p[i] == colon else {
                 throw AddressTextFailure("unexpected \(describe(p[i])) at offset \(i)")
@@ -144,30 +149,14 @@ enum AddressText {
                 throw AddressTextFailure("ends with a single ':'")
             }
         }
-        if gap < 0 && count != 8 {
-            throw AddressTextFailure("expected 8 groups, found \(count)")
+        if gap < 0 {
+            if count != 8 { throw AddressTextFailure("expected 8 groups, found \(count)") }
+            return head
         }
-        if gap >= 0 && count > 7 {
+        if count > 7 {
             throw AddressTextFailure("'::' must stand for at least one group, but 8 groups are present")
         }
-        var hi: UInt64 = 0
-        var lo: UInt64 = 0
-        withUnsafeBytes(of: &groups) { raw in
-            var slot = 0
-            func place(_ v: UInt16) {
-                if slot < 4 {
-                    hi |= UInt64(v) << UInt64(48 - 16 * slot)
-                } else {
-                    lo |= UInt64(v) << UInt64(48 - 16 * (slot - 4))
-                }
-                slot += 1
-            }
-            let head = gap < 0 ? count : gap
-            for k in 0..<head { place(raw.load(fromByteOffset: k * 2, as: UInt16.self)) }
-            slot += 8 - count
-            for k in head..<count { place(raw.load(fromByteOffset: k * 2, as: UInt16.self)) }
-        }
-        return UInt128Bits(hi: hi, lo: lo)
+        return head << (16 * (8 - gap)) | tail
     }
 
     /// Parses a decimal prefix length in `p[start..<end]` (at most `maxLength`).
@@ -229,7 +218,10 @@ enum AddressText {
         writeDecimal(v & 0xff, out, &i)
     }
 
-    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    @inline(__always)
+    static func hexDigit(_ v: UInt16) -> UInt8 {
+        v < 10 ? UInt8(ascii: "0") &+ UInt8(v) : UInt8(ascii: "a") &+ UInt8(v &- 10)
+    }
 
     /// Writes RFC 5952 text: lower case, no leading zeros, the longest run (>= 2) of zero groups as `::`
     /// (the first on a tie), and IPv4-mapped addresses as `::ffff:a.b.c.d` (RFC 5952 section 5).
@@ -266,7 +258,7 @@ enum AddressText {
             var shift = 12
             while shift > 0 && (g >> UInt16(shift)) == 0 { shift -= 4 }
             while shift >= 0 {
-                out[i] = hexDigits[Int((g >> UInt16(shift)) & 0xf)]; i += 1
+                out[i] = hexDigit((g >> UInt16(shift)) & 0xf); i += 1
                 shift -= 4
             }
             if k < 7 { out[i] = colon; i += 1 }

@@ -24,7 +24,15 @@ extension IPPrefix {
     /// or outside this one are ignored; an excluded prefix that contains this one leaves nothing.
     /// - Parameter excluded: the prefixes to take away, in any order, overlapping or not.
     /// - Returns: disjoint prefixes in ascending order, none of which could be merged with another.
+    @inlinable
     public func subtracting(_ excluded: some Sequence<IPPrefix>) -> [IPPrefix] {
+        subtracting(array: Array(excluded))
+    }
+
+    /// `subtracting(_:)` for an array; the generic entry point forwards here so callers in other modules run
+    /// specialised code.
+    @usableFromInline
+    func subtracting(array excluded: [IPPrefix]) -> [IPPrefix] {
         var relevant: [IPPrefix] = []
         for e in excluded where e.family == family {
             if e.contains(self) { return [] }
@@ -32,7 +40,7 @@ extension IPPrefix {
         }
         if relevant.isEmpty { return [self] }
         // Keep only the outermost excluded prefixes, sorted, so each recursion level scans a sorted slice.
-        relevant = IPPrefix.aggregate(relevant)
+        relevant = IPPrefix.aggregate(array: relevant)
         // The excluded pieces may together cover all of this prefix.
         if relevant.first == self { return [] }
         var out: [IPPrefix] = []
@@ -44,7 +52,7 @@ extension IPPrefix {
 
     /// Like `subtracting(_:)` for a single prefix.
     public func subtracting(_ excluded: IPPrefix) -> [IPPrefix] {
-        subtracting(CollectionOfOne(excluded))
+        subtracting(array: [excluded])
     }
 
     /// Recursive halving: `ex` is sorted, disjoint, non-empty, strictly inside `p`.
@@ -73,8 +81,17 @@ extension IPPrefix {
     /// IPv4 comes first in the result.
     /// - Parameter prefixes: any prefixes, in any order.
     /// - Returns: disjoint prefixes in ascending order.
+    @inlinable
     public static func aggregate(_ prefixes: some Sequence<IPPrefix>) -> [IPPrefix] {
-        let sorted = prefixes.sorted()
+        aggregate(array: Array(prefixes))
+    }
+
+    /// `aggregate(_:)` for an array; the generic entry point forwards here so callers in other modules run
+    /// specialised code.
+    @usableFromInline
+    static func aggregate(array prefixes: [IPPrefix]) -> [IPPrefix] {
+        var sorted = prefixes
+        sorted.sort()
         var stack: [IPPrefix] = []
         stack.reserveCapacity(sorted.count)
         for p in sorted {
