@@ -87,10 +87,21 @@ import Testing
             return
         }
         var checked = 0
-        for name in names where name.hasSuffix(".response.json") {
-            guard let bytes = ModelFixtureFiles.read(dir + "/" + name), let value = try? JSONValue.parse(bytes) else {
-                continue
+        var documents: [(String, JSONValue)] = []
+        for name in names where name.hasSuffix(".response.json") || name.hasSuffix(".response.jsonl") {
+            guard let bytes = ModelFixtureFiles.read(dir + "/" + name) else { continue }
+            if name.hasSuffix(".jsonl") {
+                // Watch streams: one event per line; the object of each event.
+                for line in bytes.split(separator: UInt8(ascii: "\n")) {
+                    if let event = try? JSONValue.parse(Array(line)), let object = event["object"] {
+                        documents.append((name, object))
+                    }
+                }
+            } else if let value = try? JSONValue.parse(bytes) {
+                documents.append((name, value))
             }
+        }
+        for (name, value) in documents {
             var objects: [JSONValue] = []
             if let kind = value["kind"]?.stringValue, kind.hasSuffix("List"), let items = value["items"]?.arrayValue {
                 let apiVersion = value["apiVersion"]?.stringValue ?? ""
