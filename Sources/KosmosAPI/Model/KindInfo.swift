@@ -79,15 +79,16 @@ public struct KindInfo: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(qualifiedResource) (\(apiVersion), Kind=\(kind))" }
 
     /// Whether `name` refers to this kind the way kubectl resolves it: plural, singular, a short name or the kind,
-    /// case-insensitively, optionally qualified with the group (`deploy.apps`).
+    /// case-insensitively, optionally qualified with the group or version and group (`deploy.apps`,
+    /// `deployments.v1.apps`).
     public func matches(_ name: String) -> Bool {
-        var n = name.lowercased()
-        if let dot = n.firstIndex(of: ".") {
-            let g = String(n[n.index(after: dot)...])
-            guard g == group.lowercased() || (g.hasPrefix(group.lowercased() + "/") && !group.isEmpty) else {
-                return false
-            }
-            n = String(n[..<dot])
+        let lower = name.lowercased()
+        let parts = lower.split(separator: ".", maxSplits: 1).map(String.init)
+        guard let n = parts.first, !n.isEmpty else { return false }
+        if parts.count == 2 {
+            let q = parts[1], g = group.lowercased()
+            let qualified = q == g || q == "\(version).\(g)" || (g.isEmpty && q == version)
+            guard qualified else { return false }
         }
         return n == plural || n == singular || n == kind.lowercased() || shortNames.contains(n)
     }

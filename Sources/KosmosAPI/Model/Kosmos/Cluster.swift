@@ -65,6 +65,11 @@ public struct ClusterSpec: JSONBacked {
         get { self[field: "kubeconfig"].flatMap { (s: String) in Base64Coding.decode(s) } }
         set { self[field: "kubeconfig"] = newValue.map(Base64Coding.encode) }
     }
+    /// The kubeconfig as written on the wire (base64).
+    public var kubeconfigBase64: String? {
+        get { self[field: "kubeconfig"] }
+        set { self[field: "kubeconfig"] = newValue }
+    }
     /// `kosmos-system` when absent.
     public var namespace: String {
         get { self[field: "namespace"] ?? Self.defaultNamespace }
