@@ -132,7 +132,8 @@ public struct FieldSelectorQuery: Hashable, Sendable, CustomStringConvertible {
                 } else if c == "," || c == "=" {
                     throw FieldSelectorParseError(
                         selector: s, position: offset + split.rhsOffset + j,
-                        message: "invalid field selector: unescaped character in value: \(c)")
+                        // Go formats the rune with %v, i.e. as its code point number (61 for "=").
+                        message: "invalid field selector: unescaped character in value: \(c.unicodeScalars.first!.value)")
                 } else {
                     value.append(c)
                 }
