@@ -68,6 +68,25 @@ import Testing
         #expect(pod.json == input)
     }
 
+    @Test func explicitNullsAndEmptiesSurviveWritingBack() throws {
+        let input = try JSONValue.parse(#"""
+            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","labels":{},"annotations":null,"finalizers":[]},
+             "spec":{"nodeName":null,"tolerations":[],"nodeSelector":null,"containers":[{"name":"c","resources":{}}]},
+             "status":null}
+            """#)
+        var pod = Pod(json: input)
+        ModelTouch.pod(&pod)
+        #expect(pod.json == input, "\(ModelJSONDiff.firstDifference(pod.json, input) ?? "")")
+        // Real changes still apply.
+        pod.metadata.labels = ["a": "b"]
+        pod.spec.tolerations = [Toleration(operator: .exists)]
+        pod.status.phase = .running
+        #expect(pod.json["metadata"]?["labels"] == ["a": "b"])
+        #expect(pod.json["status"] == ["phase": "Running"])
+        pod.metadata.labels = [:]
+        #expect(pod.json["metadata"]?["labels"] == nil)
+    }
+
     @Test func openEnumsKeepUnknownValues() throws {
         var pod = Pod(json: try JSONValue.parse(#"{"status":{"phase":"Hibernating"}}"#))
         #expect(pod.status.phase.rawValue == "Hibernating")
@@ -202,7 +221,6 @@ enum ModelTouch {
         p.status.conditions = p.status.conditions
         p.status.podIPs = p.status.podIPs
         p.status.containerStatuses = p.status.containerStatuses
-        p.status.phase = p.status.phase
     }
 
     static func node(_ n: inout Node) {

@@ -56,7 +56,7 @@ extension JSONBacked {
             return T(json: v)
         }
         set {
-            if case .object(let n) = newValue.json, n.isEmpty, json[key] == nil { return }
+            if case .object(let n) = newValue.json, n.isEmpty, json[key] == nil || json[key]?.isNull == true { return }
             json[key] = newValue.json
         }
     }
