@@ -7,6 +7,10 @@ struct LinkIndexMap {
     }
 
     func name(_ index: Int32) -> String? { index == 0 ? nil : names[index] ?? "if\(index)" }
+
+    func knows(_ index: Int32) -> Bool { names[index] != nil }
+
+    mutating func set(_ index: Int32, _ name: String) { names[index] = name }
 }
 
 extension NetlinkHandle {
