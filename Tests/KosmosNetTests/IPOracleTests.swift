@@ -71,6 +71,20 @@ import Testing
         try PythonOracle.check("parse_net_lenient", cases) { f in IPPrefix.lenient(f[0])?.description ?? "ERR" }
     }
 
+    @Test func interfaceAddressParsingMatchesPython() throws {
+        let cases = Self.cases(seed: 17) { g, f in
+            var text = g.text(for: g.address(f)) + "/" + String(g.length(f))
+            if g.rng.chance(0.2) { text = g.mutate(text) }
+            return [text]
+        }.filter { c in
+            // As for strict prefixes: Python also reads bare addresses, netmasks and zero-padded lengths.
+            guard let slash = c[0].firstIndex(of: "/") else { return false }
+            let length = c[0][c[0].index(after: slash)...]
+            return !(length.count > 1 && length.first == "0") && !length.contains(".")
+        }
+        try PythonOracle.check("parse_iface", cases) { f in IPInterfaceAddress(f[0])?.description ?? "ERR" }
+    }
+
     @Test func containsAddressMatchesPython() throws {
         let cases = Self.cases(seed: 4) { g, f in
             let p = g.prefix(f)

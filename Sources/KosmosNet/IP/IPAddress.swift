@@ -3,7 +3,9 @@
 /// Text is parsed strictly (no leading zeros in IPv4 octets, no zone index) and printed canonically
 /// (dotted quad; RFC 5952 for IPv6). Ordering puts every IPv4 address before every IPv6 address.
 public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible, LosslessStringConvertible {
+    /// An IPv4 address.
     case v4(IPv4Address)
+    /// An IPv6 address.
     case v6(IPv6Address)
 
     /// The family of this address.

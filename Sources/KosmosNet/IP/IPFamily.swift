@@ -1,6 +1,8 @@
 /// The IP address family: IPv4 or IPv6.
 public enum IPFamily: Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// IPv4: 32-bit addresses.
     case ipv4
+    /// IPv6: 128-bit addresses.
     case ipv6
 
     /// Address width in bits: 32 for IPv4, 128 for IPv6.

@@ -5,9 +5,13 @@
 public struct IPParseError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What was being parsed.
     public enum Subject: String, Sendable, Hashable {
+        /// An address of either family.
         case address = "IP address"
+        /// An IPv4 address.
         case ipv4Address = "IPv4 address"
+        /// An IPv6 address.
         case ipv6Address = "IPv6 address"
+        /// An `address/length` text (a CIDR prefix or an interface address).
         case prefix = "CIDR"
     }
 

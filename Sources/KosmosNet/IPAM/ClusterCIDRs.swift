@@ -2,8 +2,11 @@
 public struct ClusterCIDRs: Sendable, Hashable {
     /// What kind of range a CIDR is.
     public enum Kind: String, Sendable, Hashable, Comparable {
+        /// A pod CIDR of the cluster.
         case pod
+        /// A service CIDR of the cluster.
         case service
+        /// A global CIDR standing in for one of the cluster's real CIDRs.
         case global
 
         public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }

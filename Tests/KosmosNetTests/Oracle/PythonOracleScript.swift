@@ -56,6 +56,14 @@ def op_parse_net_lenient(f):
         return "ERR"
 
 
+def op_parse_iface(f):
+    try:
+        i = ipaddress.ip_interface(f[0])
+        return fmt_addr(i.ip) + "/" + str(i.network.prefixlen)
+    except ValueError:
+        return "ERR"
+
+
 def op_contains(f):
     return "1" if addr(f[1]) in net(f[0]) else "0"
 
