@@ -4,7 +4,7 @@ import Foundation
 /// `kosmos-bench <scenario>`: runs one benchmark scenario and prints one JSON line per figure, each with our
 /// figure, its baseline measured in the same run, and their ratio.
 @main
-struct KosmosBench: ParsableCommand {
+struct KosmosBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kosmos-bench",
         abstract: "Benchmarks of Kosmos, each figure beside its baseline from the same run.",
@@ -17,18 +17,22 @@ struct KosmosBench: ParsableCommand {
     @Argument(help: "The scenario to run.")
     var scenario: BenchScenario
 
-    func run() throws {
-        try scenario.run()
+    func run() async throws {
+        try await scenario.run()
     }
 }
 
 /// The benchmark scenarios; each lives in its own file.
 enum BenchScenario: String, CaseIterable, ExpressibleByArgument {
     case json
+    case cidr
+    case api
 
-    func run() throws {
+    func run() async throws {
         switch self {
         case .json: try JSONBench.run()
+        case .cidr: try CIDRBench.run()
+        case .api: try await APIBench.run()
         }
     }
 }
