@@ -31,6 +31,8 @@ public struct LabelSelector: JSONBacked {
 
     /// Whether the labels satisfy the selector. An invalid selector (e.g. `In` without values, an unknown
     /// operator) matches nothing, as `metav1.LabelSelectorAsSelector` fails for it.
+    ///
+    /// Each call validates the selector; to test many label sets, convert once with `query()` and reuse it.
     public func matches(_ labels: [String: String]) -> Bool {
         guard let q = try? query() else { return false }
         return q.matches(labels)

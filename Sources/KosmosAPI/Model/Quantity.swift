@@ -213,7 +213,8 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible,
     // MARK: - JSON
 
     /// Reads a JSON string (surrounding spaces ignored, as Kubernetes does) or number; `nil` when it is not a
-    /// valid quantity.
+    /// valid quantity. A JSON number is read from its value, so `1e3` written as a bare number prints `1k` (Go
+    /// would keep the number's spelling; as a string, `"1e3"` is kept here too).
     public init?(jsonValue: JSONValue) {
         let text: String
         switch jsonValue {
