@@ -199,17 +199,18 @@ final class NetlinkSocket {
 
     private func collectACKs(_ pending: [(sequence: UInt32, index: Int)], requests: [NetlinkRequest],
                              into results: inout [NetlinkError?]) throws {
-        // Sequence numbers within one send are consecutive (wrapping), so the slot is the distance from the first.
-        let first = pending[0].sequence
+        // Slots by sequence number (a request that failed to build consumed a number without being sent).
+        var slots: [UInt32: Int] = [:]
+        slots.reserveCapacity(pending.count)
+        for (slot, entry) in pending.enumerated() { slots[entry.sequence] = slot }
         var answered = [Bool](repeating: false, count: pending.count)
         var remaining = pending.count
         while remaining > 0 {
             guard let datagram = try receive(operation: "read acknowledgements") else { continue }
             NetlinkMessage.forEach(in: datagram) { message in
-                guard message.type == NLMsg.error else { return true }
-                let slot = Int(message.sequence &- first)
-                guard slot >= 0, slot < pending.count, pending[slot].sequence == message.sequence,
-                      !answered[slot] else { return true }
+                guard message.type == NLMsg.error, let slot = slots[message.sequence], !answered[slot] else {
+                    return true
+                }
                 answered[slot] = true
                 remaining -= 1
                 let (errno, text) = Self.parseError(message)
