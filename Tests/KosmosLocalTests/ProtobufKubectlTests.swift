@@ -395,8 +395,10 @@ struct ProtobufKubectlTests {
         #expect(printed == sent, "printed \(created.stdout)")
     }
 
-    @Test func authCanIBodyIsASelfSubjectAccessReview() throws {
-        guard let (server, kubectl) = try setUp() else { return }
+    /// `answerProtobuf`: the server's answer (with `status.allowed: true`) goes back through `KubeProtobuf.encode`.
+    @Test(arguments: [false, true])
+    func authCanIBodyIsASelfSubjectAccessReview(answerProtobuf: Bool) throws {
+        guard let (server, kubectl) = try setUp(answerProtobuf: answerProtobuf) else { return }
         defer {
             server.stop()
             kubectl.remove()
@@ -419,8 +421,9 @@ struct ProtobufKubectlTests {
         #expect(protobufKeyOrder(decoded) == protobufKeyOrder(expected))
     }
 
-    @Test func createTokenAndWhoAmIBodiesDecode() throws {
-        guard let (server, kubectl) = try setUp() else { return }
+    @Test(arguments: [false, true])
+    func createTokenAndWhoAmIBodiesDecode(answerProtobuf: Bool) throws {
+        guard let (server, kubectl) = try setUp(answerProtobuf: answerProtobuf) else { return }
         defer {
             server.stop()
             kubectl.remove()
@@ -430,6 +433,8 @@ struct ProtobufKubectlTests {
         #expect(token.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "captured-token")
         let whoami = try kubectl.run(["auth", "whoami", "-o", "json"])
         #expect(whoami.status == 0, "\(whoami.stderr)")
+        let printed = try JSONValue.parse(whoami.stdout)
+        #expect(printed["status"]?["userInfo"]?["username"] == "tester", "\(whoami.stdout)")
         let posts = server.captured
         try #require(posts.count == 2)
         #expect(posts[0].pathOnly == "/api/v1/namespaces/default/serviceaccounts/sa1/token")
