@@ -102,8 +102,11 @@ public struct SubnetAllocator: Sendable, Hashable {
     }
 
     /// Takes the lowest `count` free subnets, or none of them when there are not enough.
-    /// - Throws: `IPAMError` when fewer than `count` subnets are free.
+    /// - Throws: `IPAMError` when fewer than `count` subnets are free or `count` is negative.
     public mutating func allocate(count: Int) throws(IPAMError) -> [IPPrefix] {
+        guard count >= 0 else {
+            throw IPAMError(operation: "allocate \(count) subnets", reason: "the count is negative")
+        }
         var copy = self
         var out: [IPPrefix] = []
         out.reserveCapacity(count)
