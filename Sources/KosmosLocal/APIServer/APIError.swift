@@ -82,7 +82,9 @@ struct APIError: Error, Sendable, CustomStringConvertible {
     /// 422 with one cause per field error; `kind` is the Kind (`ConfigMap`), as kube-apiserver writes it.
     static func invalid(kind: String, group: String, name: String, causes: [(reason: String, field: String, message: String)])
         -> APIError {
-        let texts = causes.map { "\($0.field): \($0.message)" }
+        // kube's aggregate error prints each distinct message once, even when a cause repeats.
+        var texts: [String] = []
+        for c in causes where !texts.contains("\(c.field): \(c.message)") { texts.append("\(c.field): \(c.message)") }
         let joined = texts.count == 1 ? texts[0] : "[" + texts.joined(separator: ", ") + "]"
         let qualified = group.isEmpty ? kind : "\(kind).\(group)"
         return APIError(code: 422, reason: "Invalid", message: "\(qualified) \"\(name)\" is invalid: \(joined)",

@@ -10,10 +10,6 @@ private let generationKinds: Set<String> = [
     "PriorityLevelConfiguration", "FlowSchema", "StorageClass", "IngressClass", "RuntimeClass",
 ]
 
-/// Resources whose DELETE answers with the object instead of a Status.
-private let returnsDeletedObject: Set<String> = ["core/pods", "core/services", "core/namespaces",
-                                                 "core/persistentvolumes", "core/persistentvolumeclaims"]
-
 /// Create-only review resources answered without storage.
 private let reviewResources: Set<String> = [
     "selfsubjectaccessreviews", "selfsubjectrulesreviews", "subjectaccessreviews", "localsubjectaccessreviews",
@@ -217,18 +213,22 @@ extension APIHandler {
         let prefixLength = t.namespace.isEmpty ? 0 : t.namespace.count + 1
         let limit = Int(q["limit"] ?? "") ?? 0
         var items: [JSONValue] = []
+        // The continue token's start is the last returned key plus NUL (as kube-apiserver does), so the next page
+        // begins right after it whatever was created in between.
         var nextKey: String?
+        var lastReturned = ""
         var remaining = 0
         for (key, value) in all {
             let relKey = String(key.dropFirst(prefixLength))
             if let startKey, relKey < startKey { continue }
             guard filter.matches(value.object) else { continue }
             if limit > 0 && items.count >= limit {
-                if nextKey == nil { nextKey = relKey }
+                if nextKey == nil { nextKey = lastReturned }
                 remaining += 1
                 continue
             }
             items.append(value.object)
+            lastReturned = relKey
         }
         let rv = listRV ?? revision
         let accept = request.header("Accept") ?? ""
@@ -346,8 +346,10 @@ extension APIHandler {
             manager: manager(request), operation: operation, apiVersion: info.apiVersion, time: now,
             fields: ObjectFormat.fieldsV1(of: input, excludingStatus: info.hasStatus), subresource: nil)
         object[path: ["metadata", "managedFields"]] = .array([entry])
+        if isDryRun(request) { return (normalize(object, info: info), false) }
+        // Placeholder so the store's resourceVersion lands where kube-apiserver writes it.
+        object[path: ["metadata", "resourceVersion"]] = ""
         object = normalize(object, info: info)
-        if isDryRun(request) { return (object, false) }
         let key = info.storageKey
         let (stored, existed): (JSONValue?, Bool) = try store.write(key, namespace: info.namespaced ? namespace : "",
                                                                     name: name) { current in

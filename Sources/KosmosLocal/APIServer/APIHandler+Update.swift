@@ -433,23 +433,21 @@ extension APIHandler {
 
     /// Deletes (background) or orphans the objects owned by `ownerUID`.
     func collectDependents(ownerUID: String, orphan: Bool) {
-        for bucket in store.resourcesWithObjects() {
-            for (_, value) in store.list(bucket, namespace: nil).items {
-                guard let refs = value.object["metadata"]?["ownerReferences"]?.arrayValue,
-                      refs.contains(where: { $0["uid"]?.stringValue == ownerUID }) else { continue }
-                let name = value.object["metadata"]?["name"]?.stringValue ?? ""
-                let ns = value.object["metadata"]?["namespace"]?.stringValue ?? ""
-                guard let info = infoForBucket(bucket, kind: value.object["kind"]?.stringValue ?? "") else { continue }
-                if orphan {
-                    _ = try? store.write(bucket, namespace: ns, name: name) { cur -> (StoreWriteDecision, Void) in
-                        guard var o = cur?.object else { return (.none, ()) }
-                        let left = refs.filter { $0["uid"]?.stringValue != ownerUID }
-                        o[path: ["metadata", "ownerReferences"]] = left.isEmpty ? nil : .array(left)
-                        return (.put(o), ())
-                    }
-                } else {
-                    _ = try? deleteObject(info, namespace: ns, name: name, options: DeleteOptions(propagationPolicy: "Background"))
+        for (bucket, object) in store.dependents(ofUID: ownerUID) {
+            let name = object["metadata"]?["name"]?.stringValue ?? ""
+            let ns = object["metadata"]?["namespace"]?.stringValue ?? ""
+            guard let info = infoForBucket(bucket, kind: object["kind"]?.stringValue ?? "") else { continue }
+            if orphan {
+                _ = try? store.write(bucket, namespace: ns, name: name) { cur -> (StoreWriteDecision, Void) in
+                    guard var o = cur?.object else { return (.none, ()) }
+                    let left = (o["metadata"]?["ownerReferences"]?.arrayValue ?? []).filter {
+                        $0["uid"]?.stringValue != ownerUID }
+                    o[path: ["metadata", "ownerReferences"]] = left.isEmpty ? nil : .array(left)
+                    return (.put(o), ())
                 }
+            } else {
+                _ = try? deleteObject(info, namespace: ns, name: name,
+                                      options: DeleteOptions(propagationPolicy: "Background"))
             }
         }
     }

@@ -36,7 +36,7 @@ extension APIHandler {
         let handler = self
         let pretty = false
 
-        let encode: @Sendable (WatchEventType, JSONValue) -> [UInt8] = { type, object in
+        let encode: @Sendable (StoreEventType, JSONValue) -> [UInt8] = { type, object in
             var obj = handler.converted(object, to: info)
             if asTable && type != .bookmark && type != .error {
                 if var table = try? Tables.table(for: [obj], info: info, request: request,
@@ -68,7 +68,7 @@ extension APIHandler {
         let start: @Sendable (@escaping @Sendable (@escaping @Sendable () -> [UInt8]) -> Void) -> Result<Int, APIError> = {
             emit in
             do {
-                let send: @Sendable (WatchEventType, JSONValue) -> Void = { type, object in
+                let send: @Sendable (StoreEventType, JSONValue) -> Void = { type, object in
                     emit { encode(type, object) }
                 }
                 let id = try store.watch(info.storageKey, namespace: namespace, fromRevision: from,

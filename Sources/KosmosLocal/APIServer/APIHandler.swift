@@ -15,7 +15,7 @@ struct ResourceTarget: Sendable {
 /// The Kubernetes REST API over the object store: routing, authentication, content negotiation, discovery,
 /// OpenAPI, and the verbs (in `APIHandler+*.swift`).
 final class APIHandler: APIRequestHandling, @unchecked Sendable {
-    let store: ObjectStore
+    let store: ClusterObjectStore
     let registry: ResourceRegistry
     let token: String?
     let serverAddress: LockedBox<String>
@@ -31,7 +31,7 @@ final class APIHandler: APIRequestHandling, @unchecked Sendable {
         "compiler": "swiftc", "platform": "linux/amd64",
     ]
 
-    init(store: ObjectStore, registry: ResourceRegistry, token: String?, serviceIPs: IPAllocator,
+    init(store: ClusterObjectStore, registry: ResourceRegistry, token: String?, serviceIPs: IPAllocator,
          podCIDRs: SubnetAllocator, clusterName: String) {
         self.store = store
         self.registry = registry

@@ -60,7 +60,7 @@ public final class LocalAPIServer: Sendable {
     public let kubeconfigPath: String
     /// Path of the CA certificate (PEM) when serving HTTPS.
     public let caPEMPath: String?
-    let store: ObjectStore
+    let store: ClusterObjectStore
     let registry: ResourceRegistry
     let handler: APIHandler
     private let http: HTTPServer
@@ -99,7 +99,7 @@ public final class LocalAPIServer: Sendable {
         guard let subnets = SubnetAllocator(cidr: configuration.clusterCIDR) else {
             throw LocalAPIServerError(message: "cluster CIDR \(configuration.clusterCIDR) is not a valid IPv4 CIDR")
         }
-        store = try ObjectStore(path: "\(dir)/state.db", historyLimit: configuration.eventHistoryLimit)
+        store = try ClusterObjectStore(path: "\(dir)/state.db", historyLimit: configuration.eventHistoryLimit)
         registry = ResourceRegistry()
         handler = APIHandler(store: store, registry: registry,
                              token: configuration.requireToken || configuration.tls ? token : nil,

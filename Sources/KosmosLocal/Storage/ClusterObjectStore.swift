@@ -8,7 +8,7 @@ struct StoredObject: Sendable {
 }
 
 /// The kind of change a watch event reports.
-enum WatchEventType: String, Sendable {
+enum StoreEventType: String, Sendable {
     case added = "ADDED"
     case modified = "MODIFIED"
     case deleted = "DELETED"
@@ -18,7 +18,7 @@ enum WatchEventType: String, Sendable {
 
 /// One change in the store's history: which object, its new state (last state for deletions) and the state before.
 struct StoreEvent: Sendable {
-    var type: WatchEventType
+    var type: StoreEventType
     var resource: String
     var namespace: String
     var name: String
@@ -50,12 +50,12 @@ final class StoreWatcher: @unchecked Sendable {
     let resource: String
     let namespace: String?
     let matches: @Sendable (JSONValue) -> Bool
-    let send: @Sendable (WatchEventType, JSONValue) -> Void
+    let send: @Sendable (StoreEventType, JSONValue) -> Void
     // Only touched under the store lock.
     var lastSentRV: Int64 = 0
 
     init(id: Int, resource: String, namespace: String?, matches: @escaping @Sendable (JSONValue) -> Bool,
-         send: @escaping @Sendable (WatchEventType, JSONValue) -> Void) {
+         send: @escaping @Sendable (StoreEventType, JSONValue) -> Void) {
         self.id = id
         self.resource = resource
         self.namespace = namespace
@@ -71,7 +71,7 @@ final class StoreWatcher: @unchecked Sendable {
 /// Resource versions come from one global counter, persisted with every write, so they keep increasing across
 /// restarts. All state is guarded by one lock; writes are short (one SQLite transaction without fsync: WAL mode
 /// with `synchronous=NORMAL` loses nothing when the process dies, only on power loss).
-final class ObjectStore: @unchecked Sendable {
+final class ClusterObjectStore: @unchecked Sendable {
     private let lock = NSLock()
     private let db: SQLiteDatabase
     private let upsertStmt: SQLiteStatement
@@ -87,6 +87,8 @@ final class ObjectStore: @unchecked Sendable {
     /// Events with a revision at or below this one are no longer in `history`.
     private var compactedRevision: Int64 = 0
     private var watchers: [Int: StoreWatcher] = [:]
+    /// owner uid -> "resource|key" of the objects whose ownerReferences name it (for garbage collection).
+    private var ownerIndex: [String: Set<String>] = [:]
     private var nextWatcherID = 1
     private let historyLimit: Int
 
@@ -118,6 +120,7 @@ final class ObjectStore: @unchecked Sendable {
             let bytes = row.bytes(3)
             guard let value = try? JSONValue.parse(bytes) else { return }
             buckets[resource, default: [:]][key] = StoredObject(object: value, resourceVersion: rv)
+            indexOwners(resource: resource, key: key, old: nil, new: value)
             revision = max(revision, rv)
         }
         compactedRevision = revision
@@ -190,6 +193,32 @@ final class ObjectStore: @unchecked Sendable {
         list(resource, namespace: namespace).items.count
     }
 
+    private static func ownerUIDs(_ o: JSONValue?) -> [String] {
+        (o?["metadata"]?["ownerReferences"]?.arrayValue ?? []).compactMap { $0["uid"]?.stringValue }
+    }
+
+    private func indexOwners(resource: String, key: String, old: JSONValue?, new: JSONValue?) {
+        let before = Self.ownerUIDs(old), after = Self.ownerUIDs(new)
+        if before.isEmpty && after.isEmpty { return }
+        let entry = resource + "|" + key
+        for uid in before where !after.contains(uid) {
+            ownerIndex[uid]?.remove(entry)
+            if ownerIndex[uid]?.isEmpty == true { ownerIndex[uid] = nil }
+        }
+        for uid in after { ownerIndex[uid, default: []].insert(entry) }
+    }
+
+    /// The objects whose ownerReferences name `uid`: (resource, object).
+    func dependents(ofUID uid: String) -> [(resource: String, object: JSONValue)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return (ownerIndex[uid] ?? []).sorted().compactMap { entry in
+            let parts = entry.split(separator: "|", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let o = buckets[parts[0]]?[parts[1]] else { return nil }
+            return (parts[0], o.object)
+        }
+    }
+
     /// Names of every resource bucket that holds objects.
     func resourcesWithObjects() -> [String] {
         lock.lock()
@@ -230,6 +259,7 @@ final class ObjectStore: @unchecked Sendable {
             revision = rv
             if current == nil { sortedKeys[resource] = nil }
             buckets[resource, default: [:]][key] = StoredObject(object: object, resourceVersion: rv)
+            indexOwners(resource: resource, key: key, old: current?.object, new: object)
             publish(StoreEvent(type: current == nil ? .added : .modified, resource: resource, namespace: namespace,
                                name: name, object: object, previous: current?.object, resourceVersion: rv))
             return (object, extra)
@@ -244,6 +274,7 @@ final class ObjectStore: @unchecked Sendable {
             revision = rv
             buckets[resource]?[key] = nil
             sortedKeys[resource] = nil
+            indexOwners(resource: resource, key: key, old: current?.object, new: nil)
             last[path: ["metadata", "resourceVersion"]] = .string(String(rv))
             publish(StoreEvent(type: .deleted, resource: resource, namespace: namespace, name: name,
                                object: last, previous: current?.object, resourceVersion: rv))
@@ -290,7 +321,7 @@ final class ObjectStore: @unchecked Sendable {
         guard event.resourceVersion > w.lastSentRV else { return }
         let now = event.type == .deleted ? false : w.matches(event.object)
         let before = event.previous.map(w.matches) ?? false
-        var type: WatchEventType?
+        var type: StoreEventType?
         switch event.type {
         case .deleted: if before || w.matches(event.object) { type = .deleted }
         default:
@@ -309,7 +340,7 @@ final class ObjectStore: @unchecked Sendable {
     /// - Throws: `StoreError.expired` when `fromRevision` is older than the history.
     func watch(_ resource: String, namespace: String?, fromRevision: Int64?,
                matches: @escaping @Sendable (JSONValue) -> Bool,
-               send: @escaping @Sendable (WatchEventType, JSONValue) -> Void) throws -> Int {
+               send: @escaping @Sendable (StoreEventType, JSONValue) -> Void) throws -> Int {
         lock.lock()
         defer { lock.unlock() }
         let w = StoreWatcher(id: nextWatcherID, resource: resource, namespace: namespace, matches: matches, send: send)
