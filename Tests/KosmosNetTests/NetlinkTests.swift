@@ -292,3 +292,46 @@ struct NetlinkTests {
         }
     }
 }
+
+@Suite("Netlink dumps under concurrent change")
+struct NetlinkDumpConsistencyTests {
+    /// Links are added and removed on another thread while this one dumps them with no retries allowed: every
+    /// dump either returns a consistent list or fails with the distinct `.dumpInterrupted` code, never anything
+    /// else; with retries allowed every dump succeeds.
+    @Test func interruptedDumpsFailDistinctlyOrRetry() async throws {
+        guard NamespaceFixture.requireRoot() else { return }
+        try await NamespaceFixture.withNamespaces(1) { namespaces in
+            let namespace = namespaces[0]
+            let churner = try NetlinkHandle(namespace: namespace)
+            let dumper = try NetlinkHandle(namespace: namespace)
+            for i in 0..<200 { try churner.addLink(.bridge("base\(i)")) }
+            let churn = Task.detached {
+                for round in 0..<400 {
+                    try? churner.addLink(.bridge("churn\(round % 8)"))
+                    try? churner.deleteLink(named: "churn\((round + 4) % 8)")
+                }
+            }
+            dumper.maxDumpAttempts = 1
+            var interrupted = 0
+            var consistent = 0
+            for _ in 0..<50 {
+                do {
+                    let links = try dumper.links()
+                    #expect(links.filter { $0.name.hasPrefix("base") }.count == 200)
+                    consistent += 1
+                } catch let error as NetlinkError {
+                    #expect(error.code == .dumpInterrupted)
+                    #expect(error.description.contains("dump interrupted"))
+                    interrupted += 1
+                }
+            }
+            dumper.maxDumpAttempts = 64
+            for _ in 0..<10 {
+                let links = try dumper.links()
+                #expect(links.filter { $0.name.hasPrefix("base") }.count == 200)
+            }
+            await churn.value
+            print("dump consistency: \(consistent) consistent, \(interrupted) interrupted dumps without retry")
+        }
+    }
+}

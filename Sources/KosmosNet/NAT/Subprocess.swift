@@ -7,7 +7,7 @@ import Musl
 /// Runs a program to completion with `posix_spawn`, feeding stdin and collecting stdout and stderr.
 ///
 /// Spawned from the calling thread, the child inherits that thread's network namespace, which is how `nft` is run
-/// inside a namespace (``NetworkNamespace/run(_:)-4h1m`` then `Subprocess.run`).
+/// inside a namespace (`NetworkNamespace.run(_:)` then `Subprocess.run`).
 enum Subprocess {
     struct Output: Sendable {
         var status: Int32

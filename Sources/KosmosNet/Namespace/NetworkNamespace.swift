@@ -9,7 +9,7 @@ import Musl
 /// (`/proc/<pid>/ns/net`), or an open file descriptor the caller owns.
 ///
 /// Work runs inside a namespace on a dedicated thread that enters it with `setns` and then exits
-/// (``run(_:)-4h1m``); sockets opened there, such as a ``NetlinkHandle``, stay in the namespace for their whole life
+/// (`run(_:)`); sockets opened there, such as a ``NetlinkHandle``, stay in the namespace for their whole life
 /// and may be used from any thread afterwards. The calling thread's own namespace is never changed.
 ///
 /// ```swift
