@@ -101,8 +101,12 @@ enum TunnelBench {
         let serverProcess = Process()
         serverProcess.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
         serverProcess.arguments = ["netns", "exec", server.name!, "iperf3", "-s", "-1", "-B", bind, "-p", port]
-        serverProcess.standardOutput = FileHandle.nullDevice
-        serverProcess.standardError = FileHandle.nullDevice
+        let serverLog = NSTemporaryDirectory() + "kosmos-bench-iperf3-\(port).log"
+        FileManager.default.createFile(atPath: serverLog, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: serverLog) }
+        let logHandle = FileHandle(forWritingAtPath: serverLog)
+        serverProcess.standardOutput = logHandle
+        serverProcess.standardError = logHandle
         try serverProcess.run()
         defer {
             if serverProcess.isRunning { serverProcess.terminate() }
@@ -113,10 +117,14 @@ enum TunnelBench {
         for _ in 0..<20 {
             output = try NetBench.run(["/usr/sbin/ip", "netns", "exec", client.name!, "iperf3", "-c", target,
                                        "-p", port, "-t", String(seconds), "-J"])
-            if output.status == 0 { break }
+            if output.status == 0 && !output.stdout.contains("\"error\"") { break }
             usleep(200_000)
         }
-        guard output.status == 0 else { throw NetBench.Failure("iperf3 to \(target) failed: \(output.stdout)") }
+        let failed = output.status != 0 || output.stdout.contains("\"error\"")
+        guard !failed else {
+            let log = (try? String(contentsOfFile: serverLog, encoding: .utf8)) ?? ""
+            throw NetBench.Failure("iperf3 to \(target) failed: \(output.stdout.suffix(200)); server: \(log)")
+        }
         let object = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any]
         let end = object?["end"] as? [String: Any]
         let received = end?["sum_received"] as? [String: Any]
