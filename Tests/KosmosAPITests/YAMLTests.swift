@@ -20,7 +20,7 @@ import Testing
             k: "42"
             l: 'true'
             m: 0x1F
-            n: 0755
+            oct: 0755
             o: 2026-11-26T15:19:13Z
             p: hello world
             q: 1_000
@@ -40,7 +40,7 @@ import Testing
         #expect(v["k"] == .string("42"))
         #expect(v["l"] == .string("true"))
         #expect(v["m"] == .int(31))
-        #expect(v["n"] == .int(493))
+        #expect(v["oct"] == .int(493))
         #expect(v["o"] == .string("2026-11-26T15:19:13Z"))
         #expect(v["p"] == .string("hello world"))
         #expect(v["q"] == .int(1000))
@@ -64,12 +64,12 @@ import Testing
             # only a comment
             ---
             kind: B
-            items: [1, two, {x: y}]
+            items: [1, two, {x: z}]
             ...
             """)
         #expect(docs.count == 2)
         #expect(docs[0]["kind"] == "A")
-        #expect(docs[1]["items"] == [1, "two", ["x": "y"]])
+        #expect(docs[1]["items"] == [1, "two", ["x": "z"]])
     }
 
     @Test func keepsKeyOrder() throws {
@@ -111,6 +111,13 @@ import Testing
     @Test func readsJSONAsJSON() throws {
         let docs = try YAML.parseAll(#"{"a": 1.5, "b": "x\u0041"}"#)
         #expect(docs == [["a": 1.5, "b": "xA"]])
+    }
+
+    @Test func yesNoWordsAreBooleansEvenAsKeys() throws {
+        // go-yaml v2 (and so kubectl) reads `y`/`n` as booleans, keys included.
+        let v = try YAML.parse("y: 1\nn: 2\nname: n\n")
+        #expect(v == ["true": 1, "false": 2, "name": false])
+        #expect(YAML.serialize(["y": "n"]) == "\"y\": \"n\"\n")
     }
 
     @Test func nonStringKeysBecomeStrings() throws {
@@ -166,7 +173,7 @@ import Testing
             "metadata": ["name": "x", "resourceVersion": "123", "creationTimestamp": "2026-11-26T15:19:13Z",
                          "labels": ["app": "web"], "finalizers": ["a/b"]],
             "data": ["script": "echo hi\necho there\n", "empty": "", "flag": "true", "colon": "a: b",
-                     "port": "8080:80"],
+                     "port": "8080:80", "sexagesimal": "1:20"],
             "spec": ["replicas": 3, "ratio": 0.5, "big": 1000000.0, "none": nil, "on": true,
                      "obj": [:], "arr": []],
         ]
@@ -189,7 +196,8 @@ import Testing
               empty: ""
               flag: "true"
               colon: 'a: b'
-              port: "8080:80"
+              port: 8080:80
+              sexagesimal: "1:20"
             spec:
               replicas: 3
               ratio: 0.5

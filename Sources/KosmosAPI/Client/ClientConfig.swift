@@ -48,6 +48,8 @@ public struct ClientConfig: Sendable {
     public var namespace: String
     /// Use HTTP/2 when the server offers it over TLS.
     public var http2: Bool
+    /// How many bytes of undelivered events a watch buffers before it pauses the connection (back-pressure).
+    public var watchBufferBytes: Int
     /// Where this configuration came from, for error messages (e.g. `kubeconfig /root/.kube/config, context dev`).
     public var origin: String
 
@@ -64,6 +66,7 @@ public struct ClientConfig: Sendable {
         maxRetries = 5
         namespace = "default"
         http2 = true
+        watchBufferBytes = 4 << 20
         origin = "client configuration"
     }
 }

@@ -7,7 +7,7 @@ import Darwin
 #endif
 
 /// An HTTP response as the engine hands it up: status, headers (names as sent), body.
-struct HTTPResponse: Sendable {
+struct CurlResponse: Sendable {
     var status: Int
     var headers: [(name: String, value: String)]
     var body: [UInt8]
@@ -62,6 +62,10 @@ final class StreamSink: @unchecked Sendable {
         var finished = false
         var error: (any Error)?
         var producerPaused = false
+        /// The most bytes ever queued (for tests of the bound).
+        var maxQueuedBytes = 0
+        /// How many times the producer was paused.
+        var pauses = 0
         var waiter: CheckedContinuation<[UInt8]?, any Error>?
     }
 
@@ -81,6 +85,7 @@ final class StreamSink: @unchecked Sendable {
     func hasRoomOrPause() -> Bool {
         state.withLock { s in
             if s.queuedBytes >= highWater {
+                if !s.producerPaused { s.pauses += 1 }
                 s.producerPaused = true
                 return false
             }
@@ -102,6 +107,7 @@ final class StreamSink: @unchecked Sendable {
                 s.queuedBytes += l.count
                 s.lines.append(l)
             }
+            s.maxQueuedBytes = max(s.maxQueuedBytes, s.queuedBytes)
             return handoff
         }
         if let (waiter, line) = handoff { waiter.resume(returning: line) }
@@ -183,7 +189,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     struct Shared {
         var cancelled = false
-        var start: CheckedContinuation<HTTPResponse, any Error>?
+        var start: CheckedContinuation<CurlResponse, any Error>?
         var done = false
     }
     let shared = ClientLock(Shared())
@@ -210,8 +216,8 @@ final class CurlTransfer: @unchecked Sendable {
     var label: String { "\(request.method) \(request.url)" }
 
     /// Resumes the start continuation once.
-    func resolveStart(_ result: Result<HTTPResponse, any Error>) {
-        let c: CheckedContinuation<HTTPResponse, any Error>? = shared.withLock { s in
+    func resolveStart(_ result: Result<CurlResponse, any Error>) {
+        let c: CheckedContinuation<CurlResponse, any Error>? = shared.withLock { s in
             defer { s.start = nil }
             return s.start
         }
@@ -256,14 +262,14 @@ final class CurlEngine: @unchecked Sendable {
     // MARK: - Public face (any thread)
 
     /// Runs a request to completion and returns the whole response.
-    func perform(_ request: TransferRequest) async throws -> HTTPResponse {
+    func perform(_ request: TransferRequest) async throws -> CurlResponse {
         let transfer = CurlTransfer(request: request, sink: nil)
         return try await start(transfer)
     }
 
     /// Starts a streaming request; returns when the response headers (and, for errors, the whole body) are in.
     /// Lines of a 2xx body go to `sink`.
-    func stream(_ request: TransferRequest, sink: StreamSink) async throws -> (HTTPResponse, CurlTransfer) {
+    func stream(_ request: TransferRequest, sink: StreamSink) async throws -> (CurlResponse, CurlTransfer) {
         let transfer = CurlTransfer(request: request, sink: sink)
         sink.onResume = { [weak self, weak transfer] in
             guard let self, let transfer else { return }
@@ -279,9 +285,9 @@ final class CurlEngine: @unchecked Sendable {
         submit(.cancel(transfer))
     }
 
-    private func start(_ transfer: CurlTransfer) async throws -> HTTPResponse {
+    private func start(_ transfer: CurlTransfer) async throws -> CurlResponse {
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (c: CheckedContinuation<HTTPResponse, any Error>) in
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<CurlResponse, any Error>) in
                 transfer.shared.withLock { $0.start = c }
                 submit(.add(transfer))
             }
@@ -461,7 +467,8 @@ final class CurlEngine: @unchecked Sendable {
 
     private static func headerLine(_ t: CurlTransfer, _ raw: String) {
         var line = Substring(raw)
-        while line.last == "\n" || line.last == "\r" { line = line.dropLast() }
+        // "\r\n" is one Character in Swift, so test for newlines rather than for "\r" and "\n" separately.
+        while let last = line.last, last.isNewline { line = line.dropLast() }
         if line.hasPrefix("HTTP/") {
             // A new response (after a 100 Continue or a redirect): start over.
             t.headers = []
@@ -473,6 +480,7 @@ final class CurlEngine: @unchecked Sendable {
         let name = String(line[..<colon])
         var value = line[line.index(after: colon)...]
         while value.first == " " || value.first == "\t" { value = value.dropFirst() }
+        while value.last == " " || value.last == "\t" { value = value.dropLast() }
         t.headers.append((name: name, value: String(value)))
     }
 
@@ -491,7 +499,7 @@ final class CurlEngine: @unchecked Sendable {
                 return bytes.count
             }
             t.started = true
-            t.resolveStart(.success(HTTPResponse(status: t.status, headers: t.headers, body: [],
+            t.resolveStart(.success(CurlResponse(status: t.status, headers: t.headers, body: [],
                                                  httpVersion: httpVersion(t))))
         }
         guard sink.hasRoomOrPause() else { return kosmos_curl_writefunc_pause() }
@@ -551,7 +559,7 @@ final class CurlEngine: @unchecked Sendable {
         if let error {
             t.resolveStart(.failure(error))
         } else {
-            t.resolveStart(.success(HTTPResponse(status: t.status, headers: t.headers, body: t.body,
+            t.resolveStart(.success(CurlResponse(status: t.status, headers: t.headers, body: t.body,
                                                  httpVersion: version)))
             // A 2xx stream that ended before its first byte is simply empty; error answers leave the sink
             // untouched, so a retry can use it.

@@ -188,7 +188,7 @@ extension KubeClient {
 
     /// GETs a path and decodes a JSON object.
     func getPath(_ path: String, kind: String) async throws -> JSONValue {
-        let r = APIRequest(method: "GET", path: path, operation: "get \(path)")
+        let r = KubeRequest(method: "GET", path: path, operation: "get \(path)")
         return try decodeObject(try await send(r), kind: kind)
     }
 }

@@ -1,5 +1,5 @@
 /// The parts of an http(s) URL the client needs.
-struct URLParts {
+struct ServerURLParts {
     var scheme: String
     var host: String
     var port: Int
@@ -61,7 +61,7 @@ enum URLEscape {
 }
 
 /// One API request before it becomes a transfer.
-struct APIRequest: Sendable {
+struct KubeRequest: Sendable {
     var method: String
     var path: String
     var query: [(String, String)] = []
@@ -102,7 +102,7 @@ extension KubeClient {
 
     // MARK: - The request engine
 
-    func transferRequest(_ r: APIRequest, credentials c: RequestCredentials, streaming: Bool) -> TransferRequest {
+    func transferRequest(_ r: KubeRequest, credentials c: RequestCredentials, streaming: Bool) -> TransferRequest {
         var url = baseURL + r.path
         if !r.query.isEmpty { url += "?" + URLEscape.query(r.query) }
         var headers = ["Accept: \(r.accept)"]
@@ -121,13 +121,13 @@ extension KubeClient {
 
     /// Sends a request with rate limiting, credentials and retries; returns a 2xx response.
     /// - Throws: `KubeError` for non-2xx answers, `TransportError`.
-    func send(_ r: APIRequest) async throws -> HTTPResponse {
+    func send(_ r: KubeRequest) async throws -> CurlResponse {
         let (response, _) = try await execute(r, sink: nil)
         return response
     }
 
     /// The shared retry loop of plain and streaming requests.
-    func execute(_ r: APIRequest, sink: StreamSink?) async throws -> (HTTPResponse, CurlTransfer?) {
+    func execute(_ r: KubeRequest, sink: StreamSink?) async throws -> (CurlResponse, CurlTransfer?) {
         let safe = r.method == "GET" || r.method == "HEAD"
         var attempt = 0
         var refreshedCredentials = false
@@ -135,7 +135,7 @@ extension KubeClient {
             try await throttle.acquire()
             let creds = try await credentials.credentials(forceRefresh: refreshedCredentials && attempt > 0)
             let t = transferRequest(r, credentials: creds, streaming: sink != nil)
-            let response: HTTPResponse
+            let response: CurlResponse
             var transfer: CurlTransfer? = nil
             do {
                 if let sink {
@@ -183,7 +183,7 @@ extension KubeClient {
     }
 
     /// The Status of an error answer: the body when it is one, else synthesised from the code.
-    func statusOf(_ response: HTTPResponse) -> Status {
+    func statusOf(_ response: CurlResponse) -> Status {
         if let v = try? JSONValue.parse(response.body), v["kind"]?.stringValue == "Status" {
             var s = Status(json: v)
             if s.code == nil { s.code = response.status }
@@ -194,7 +194,7 @@ extension KubeClient {
 
     /// Parses a JSON object body.
     /// - Throws: `KubeDecodingError` naming the kind.
-    func decodeObject(_ response: HTTPResponse, kind: String) throws -> JSONValue {
+    func decodeObject(_ response: CurlResponse, kind: String) throws -> JSONValue {
         let v: JSONValue
         do { v = try JSONValue.parse(response.body) } catch let e as JSONParseError {
             throw KubeDecodingError(kind: kind, path: ".", message: "\(e)")
@@ -212,7 +212,7 @@ extension KubeClient {
     func getRaw(_ gvr: GroupVersionResource, namespace: String?, name: String, subresource: String? = nil,
                 kind: String) async throws -> JSONValue
     {
-        let r = APIRequest(method: "GET", path: objectPath(gvr, namespace: namespace, name: name,
+        let r = KubeRequest(method: "GET", path: objectPath(gvr, namespace: namespace, name: name,
                                                            subresource: subresource),
                            operation: describe("get", gvr, namespace: namespace, name: name))
         return try decodeObject(try await send(r), kind: kind)
@@ -221,7 +221,7 @@ extension KubeClient {
     func listRaw(_ gvr: GroupVersionResource, namespace: String?, options: ListOptions, kind: String) async throws
         -> JSONValue
     {
-        let r = APIRequest(method: "GET", path: collectionPath(gvr, namespace: namespace),
+        let r = KubeRequest(method: "GET", path: collectionPath(gvr, namespace: namespace),
                            query: options.queryItems, operation: describe("list", gvr, namespace: namespace))
         let v = try decodeObject(try await send(r), kind: "\(kind)List")
         if let items = v["items"], !items.isNull {
@@ -266,7 +266,7 @@ extension KubeClient {
         let path = name.map { objectPath(gvr, namespace: namespace, name: $0, subresource: subresource) }
             ?? collectionPath(gvr, namespace: namespace)
         let objectName = body["metadata"]?["name"]?.stringValue ?? body["metadata"]?["generateName"]?.stringValue
-        let r = APIRequest(method: "POST", path: path, query: options.queryItems, body: Self.jsonBody(body),
+        let r = KubeRequest(method: "POST", path: path, query: options.queryItems, body: Self.jsonBody(body),
                            contentType: "application/json",
                            operation: describe("create", gvr, namespace: namespace, name: name ?? objectName))
         return try decodeObject(try await send(r), kind: kind)
@@ -276,7 +276,7 @@ extension KubeClient {
                    body: JSONValue, options: WriteOptions, kind: String) async throws -> JSONValue
     {
         let verb = subresource.map { "update \($0) of" } ?? "update"
-        let r = APIRequest(method: "PUT", path: objectPath(gvr, namespace: namespace, name: name,
+        let r = KubeRequest(method: "PUT", path: objectPath(gvr, namespace: namespace, name: name,
                                                            subresource: subresource),
                            query: options.queryItems, body: Self.jsonBody(body), contentType: "application/json",
                            operation: describe(verb, gvr, namespace: namespace, name: name))
@@ -296,7 +296,7 @@ extension KubeClient {
             query = opts.queryItems
         }
         let verb = subresource.map { "patch \($0) of" } ?? "patch"
-        let r = APIRequest(method: "PATCH", path: objectPath(gvr, namespace: namespace, name: name,
+        let r = KubeRequest(method: "PATCH", path: objectPath(gvr, namespace: namespace, name: name,
                                                              subresource: subresource),
                            query: query, body: Self.jsonBody(patch.body), contentType: patch.contentType,
                            operation: describe(verb, gvr, namespace: namespace, name: name))
@@ -306,7 +306,7 @@ extension KubeClient {
     func deleteRaw(_ gvr: GroupVersionResource, namespace: String?, name: String, options: DeleteOptions,
                    kind: String) async throws
     {
-        let r = APIRequest(method: "DELETE", path: objectPath(gvr, namespace: namespace, name: name),
+        let r = KubeRequest(method: "DELETE", path: objectPath(gvr, namespace: namespace, name: name),
                            body: options.body.map(Self.jsonBody),
                            contentType: options.body == nil ? nil : "application/json",
                            operation: describe("delete", gvr, namespace: namespace, name: name))
@@ -316,7 +316,7 @@ extension KubeClient {
     func deleteCollectionRaw(_ gvr: GroupVersionResource, namespace: String?, listOptions: ListOptions,
                              options: DeleteOptions, kind: String) async throws
     {
-        let r = APIRequest(method: "DELETE", path: collectionPath(gvr, namespace: namespace),
+        let r = KubeRequest(method: "DELETE", path: collectionPath(gvr, namespace: namespace),
                            query: listOptions.queryItems, body: options.body.map(Self.jsonBody),
                            contentType: options.body == nil ? nil : "application/json",
                            operation: describe("delete collection of", gvr, namespace: namespace))
@@ -329,9 +329,9 @@ extension KubeClient {
         var query = options.queryItems
         query.insert(("watch", "true"), at: 0)
         let operation = describe("watch", gvr, namespace: namespace)
-        let r = APIRequest(method: "GET", path: collectionPath(gvr, namespace: namespace), query: query,
+        let r = KubeRequest(method: "GET", path: collectionPath(gvr, namespace: namespace), query: query,
                            operation: operation)
-        let sink = StreamSink()
+        let sink = StreamSink(highWater: max(1024, config.watchBufferBytes))
         let (response, transfer) = try await execute(r, sink: sink)
         guard let transfer else {
             throw TransportError(kind: .other, request: operation, message: "watch without a transfer")

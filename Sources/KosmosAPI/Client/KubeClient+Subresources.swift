@@ -84,7 +84,7 @@ extension KubeClient {
         if let container { q.append(("container", container)) }
         if let tailLines { q.append(("tailLines", String(tailLines))) }
         if previous { q.append(("previous", "true")) }
-        let r = APIRequest(method: "GET", path: objectPath(Self.pods, namespace: namespace, name: pod,
+        let r = KubeRequest(method: "GET", path: objectPath(Self.pods, namespace: namespace, name: pod,
                                                            subresource: "log"),
                            query: q, accept: "*/*",
                            operation: "get log of pod \(namespace)/\(pod)")

@@ -60,7 +60,7 @@ public final class KubeClient: Sendable {
                                      message: "\(what) file \(file) cannot be read: \(String(cString: strerror(errno)))")
             }
         }
-        if let name = config.tlsServerName, !name.isEmpty, let parts = URLParts(server) {
+        if let name = config.tlsServerName, !name.isEmpty, let parts = ServerURLParts(server) {
             // Connect to the URL's host but speak TLS (SNI and verification) to `tls-server-name`.
             s.connectTo = "\(name):\(parts.port):\(parts.host):\(parts.port)"
             server = "\(parts.scheme)://\(name):\(parts.port)\(parts.path)"

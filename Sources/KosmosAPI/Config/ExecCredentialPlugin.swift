@@ -205,7 +205,12 @@ enum ProcessRunner {
         var result = Result()
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
-        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
+        // Close-on-exec, so children other threads spawn meanwhile do not inherit our pipe ends (a write end
+        // held by an unrelated long-lived child would keep us waiting for EOF).
+        // (pipe2 is not visible from Swift's Glibc module, hence fcntl right after pipe.)
+        let made = pipe(&outPipe) == 0 && pipe(&errPipe) == 0
+        if made { for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) } }
+        guard made else {
             result.spawnError = String(cString: strerror(errno))
             return result
         }
@@ -228,7 +233,15 @@ enum ProcessRunner {
             for p in cEnv { free(p) }
         }
         var pid = pid_t()
-        let rc = posix_spawnp(&pid, argv[0], &actions, nil, cArgs, cEnv)
+        var rc = posix_spawnp(&pid, argv[0], &actions, nil, cArgs, cEnv)
+        // ETXTBSY: a plugin written a moment ago can still be open for writing in a child that another thread
+        // forked meanwhile; that descriptor goes away at its exec, so try again briefly.
+        var tries = 0
+        while rc == ETXTBSY && tries < 20 {
+            usleep(50_000)
+            tries += 1
+            rc = posix_spawnp(&pid, argv[0], &actions, nil, cArgs, cEnv)
+        }
         close(outPipe[1])
         close(errPipe[1])
         if rc != 0 {
