@@ -29,8 +29,9 @@ final class ControllerTestCluster: @unchecked Sendable {
     ///   - controllers: start a `LocalControllerManager`.
     ///   - managerOptions: its options.
     ///   - kubeletOptions: options of every kubelet.
+    ///   - tls: serve HTTPS with the server's generated CA (kubectl sends its token only over HTTPS).
     static func run(
-        nodes: Int = 0, controllers: Bool = true,
+        nodes: Int = 0, controllers: Bool = true, tls: Bool = false,
         managerOptions: LocalControllerManager.Options = .init(),
         kubeletOptions: SimulatedKubelet.Options = .init(heartbeatInterval: .seconds(2)),
         _ body: (ControllerTestCluster) async throws -> Void
@@ -38,10 +39,11 @@ final class ControllerTestCluster: @unchecked Sendable {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("kosmos-ctl-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let server = try LocalAPIServer(configuration: .init(dataDirectory: directory, tls: false, threads: 1))
+        let server = try LocalAPIServer(configuration: .init(dataDirectory: directory, tls: tls, threads: 1))
         try await server.start()
         var config = ClientConfig(server: server.url)
         config.token = server.token
+        config.certificateAuthorityFile = server.caPEMPath
         config.qps = 0
         config.http2 = false
         let client = try KubeClient(config: config)

@@ -3,7 +3,7 @@ import KosmosAPI
 @testable import KosmosLocal
 import Testing
 
-@Suite struct ControllerTests {
+@Suite struct LocalControllerManagerTests {
     typealias Cluster = ControllerTestCluster
 
     func runningPods(_ c: Cluster, _ app: String, namespace: String = "default") async throws -> [DynamicObject] {
@@ -113,7 +113,8 @@ import Testing
             #expect(slice.array("ports").first?["port"] == 8080)
             #expect(slice.array("ports").first?["name"] == "http")
             #expect(slice.controllerRef?.kind == "Service")
-            #expect(slice.metadata.labels["endpointslice.kubernetes.io/managed-by"] == "endpointslice-controller.k8s.io")
+            #expect(slice.metadata.labels["endpointslice.kubernetes.io/managed-by"]
+                == "endpointslice-controller.k8s.io")
             #expect(slice.array("endpoints").first?["nodeName"] == "node-1")
             #expect(slice.array("endpoints").first?["targetRef"]?["kind"] == "Pod")
 
@@ -132,7 +133,9 @@ import Testing
             _ = try await c.create(ClusterResources.namespaces, Cluster.namespace("doomed"))
             _ = try await c.create(ClusterResources.deployments, Cluster.deployment("app", namespace: "doomed",
                                                                                     replicas: 2))
-            #expect(await c.eventually("2 app pods run") { try await runningPods(c, "app", namespace: "doomed").count == 2 })
+            #expect(await c.eventually("2 app pods run") {
+                try await runningPods(c, "app", namespace: "doomed").count == 2
+            })
             #expect(await c.eventually("the default service account exists") {
                 try await c.get(ClusterResources.serviceAccounts, "doomed", "default") != nil
             })
@@ -239,13 +242,15 @@ import Testing
             print("skipped kubectlCreateDeploymentEndsWithReadyPods: kubectl is not on the PATH")
             return
         }
-        try await Cluster.run(nodes: 2) { c in
+        try await Cluster.run(nodes: 2, tls: true) { c in
             let kubeconfig = c.server.kubeconfigPath
             let create = try Self.run(kubectl, ["--kubeconfig", kubeconfig, "create", "deployment", "web",
                                                "--image=nginx", "--replicas=3"])
             #expect(create.status == 0, "kubectl create: \(create.output)")
             // `kubectl wait` fails at once when no pod matches yet.
-            #expect(await c.eventually("3 web pods exist") { try await c.pods("default", selector: "app=web").count == 3 })
+            #expect(await c.eventually("3 web pods exist") {
+                try await c.pods("default", selector: "app=web").count == 3
+            })
             let wait = try Self.run(kubectl, ["--kubeconfig", kubeconfig, "wait", "--for=condition=Ready", "pod",
                                               "-l", "app=web", "--timeout=30s"])
             #expect(wait.status == 0, "kubectl wait: \(wait.output)")

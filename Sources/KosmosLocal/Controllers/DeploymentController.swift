@@ -136,7 +136,9 @@ struct DeploymentController: Reconciler {
                 cutAvailable -= cut
             }
         }
-        for rs in olds { if let t = targets[rs.uid], t != spec(rs) { try await scale(rs, to: t, deployment: d, maxSurge: 0) } }
+        for rs in olds {
+            if let t = targets[rs.uid], t != spec(rs) { try await scale(rs, to: t, deployment: d, maxSurge: 0) }
+        }
     }
 
     /// Scales every old ReplicaSet to zero. Returns whether anything changed.

@@ -111,7 +111,11 @@ struct ReplicaSetController: Reconciler {
             let results = await withTaskGroup(of: Result<String, any Error>.self) { group in
                 for _ in 0..<n {
                     group.addTask {
-                        do { return .success(try await podClient.create(template).name) } catch { return .failure(error) }
+                        do {
+                            return .success(try await podClient.create(template).name)
+                        } catch {
+                            return .failure(error)
+                        }
                     }
                 }
                 var all: [Result<String, any Error>] = []

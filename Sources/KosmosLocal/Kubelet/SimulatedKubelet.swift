@@ -203,9 +203,9 @@ public final class SimulatedKubelet: Sendable {
             node = try await nodes.patch(name: nodeName, patch: .merge(["metadata": ["labels": .object(labels)]]))
             logger.info("node already registered")
         }
-        node = try await postStatus(node)
+        // The Lease first, so that a node seen Ready already has its heartbeat.
         try await renewLease(nodeUID: node.uid)
-        return node
+        return try await postStatus(node)
     }
 
     /// Picks the node's pod ranges (the Node's own first, then the options') and sets up one allocator per family.
@@ -312,7 +312,8 @@ public final class SimulatedKubelet: Sendable {
         status.append("capacity", resources)
         status.append("allocatable", resources)
         status.append("conditions", [
-            condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+            condition("MemoryPressure", "False", "KubeletHasSufficientMemory",
+                      "kubelet has sufficient memory available"),
             condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
             condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
             condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
