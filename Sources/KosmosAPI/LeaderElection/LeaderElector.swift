@@ -125,7 +125,8 @@ public final class LeaderElector: Sendable {
         let cancelled = Task.isCancelled
         logger.info(cancelled ? "stopped leading: cancelled" : "stopped leading: could not renew in time")
         await onStoppedLeading()
-        if cancelled && config.releaseOnCancel { await release() }
+        // The release must reach the server although this task is cancelled: run it in a task of its own.
+        if cancelled && config.releaseOnCancel { await Task { await self.release() }.value }
     }
 
     /// Tries until the lease is acquired. Returns `false` when cancelled first.
