@@ -74,7 +74,10 @@ public struct OwnerReference: JSONBacked {
         self.blockOwnerDeletion = blockOwnerDeletion
     }
 
-    public var apiVersion: String { get { self[field: "apiVersion"] ?? "" } set { self[field: "apiVersion"] = newValue } }
+    public var apiVersion: String {
+        get { self[field: "apiVersion"] ?? "" }
+        set { self[field: "apiVersion"] = newValue }
+    }
     public var kind: String { get { self[field: "kind"] ?? "" } set { self[field: "kind"] = newValue } }
     public var name: String { get { self[field: "name"] ?? "" } set { self[field: "name"] = newValue } }
     public var uid: String { get { self[field: "uid"] ?? "" } set { self[field: "uid"] = newValue } }

@@ -26,7 +26,10 @@ public struct LeaseSpec: JSONBacked {
         get { self[field: "leaseDurationSeconds"] }
         set { self[field: "leaseDurationSeconds"] = newValue }
     }
-    public var acquireTime: MicroTime? { get { self[field: "acquireTime"] } set { self[field: "acquireTime"] = newValue } }
+    public var acquireTime: MicroTime? {
+        get { self[field: "acquireTime"] }
+        set { self[field: "acquireTime"] = newValue }
+    }
     public var renewTime: MicroTime? { get { self[field: "renewTime"] } set { self[field: "renewTime"] = newValue } }
     public var leaseTransitions: Int32? {
         get { self[field: "leaseTransitions"] }

@@ -22,8 +22,14 @@ public struct DeploymentSpec: JSONBacked {
     /// 1 when absent.
     public var replicas: Int32 { get { self[field: "replicas"] ?? 1 } set { self[field: "replicas"] = newValue } }
     public var selector: LabelSelector { get { self[object: "selector"] } set { self[object: "selector"] = newValue } }
-    public var template: PodTemplateSpec { get { self[object: "template"] } set { self[object: "template"] = newValue } }
-    public var strategy: DeploymentStrategy { get { self[object: "strategy"] } set { self[object: "strategy"] = newValue } }
+    public var template: PodTemplateSpec {
+        get { self[object: "template"] }
+        set { self[object: "template"] = newValue }
+    }
+    public var strategy: DeploymentStrategy {
+        get { self[object: "strategy"] }
+        set { self[object: "strategy"] = newValue }
+    }
     public var minReadySeconds: Int32 {
         get { self[field: "minReadySeconds"] ?? 0 }
         set { self[field: "minReadySeconds"] = newValue }
@@ -38,7 +44,10 @@ public struct DeploymentSpec: JSONBacked {
         get { self[field: "progressDeadlineSeconds"] ?? 600 }
         set { self[field: "progressDeadlineSeconds"] = newValue }
     }
-    public var paused: Bool { get { self[field: "paused"] ?? false } set { self[field: "paused"] = newValue ? true : nil } }
+    public var paused: Bool {
+        get { self[field: "paused"] ?? false }
+        set { self[field: "paused"] = newValue ? true : nil }
+    }
 }
 
 /// apps/v1 DeploymentStrategy.
@@ -143,7 +152,10 @@ public struct ReplicaSetSpec: JSONBacked {
     /// 1 when absent.
     public var replicas: Int32 { get { self[field: "replicas"] ?? 1 } set { self[field: "replicas"] = newValue } }
     public var selector: LabelSelector { get { self[object: "selector"] } set { self[object: "selector"] = newValue } }
-    public var template: PodTemplateSpec { get { self[object: "template"] } set { self[object: "template"] = newValue } }
+    public var template: PodTemplateSpec {
+        get { self[object: "template"] }
+        set { self[object: "template"] = newValue }
+    }
     public var minReadySeconds: Int32 {
         get { self[field: "minReadySeconds"] ?? 0 }
         set { self[field: "minReadySeconds"] = newValue }
@@ -172,7 +184,10 @@ public struct DaemonSetSpec: JSONBacked {
     public init(json: JSONValue) { self.json = json }
 
     public var selector: LabelSelector { get { self[object: "selector"] } set { self[object: "selector"] = newValue } }
-    public var template: PodTemplateSpec { get { self[object: "template"] } set { self[object: "template"] = newValue } }
+    public var template: PodTemplateSpec {
+        get { self[object: "template"] }
+        set { self[object: "template"] = newValue }
+    }
     public var updateStrategy: DaemonSetUpdateStrategy {
         get { self[object: "updateStrategy"] }
         set { self[object: "updateStrategy"] = newValue }
@@ -219,7 +234,10 @@ public struct DaemonSetStatus: JSONBacked {
         get { self[field: "desiredNumberScheduled"] ?? 0 }
         set { self[field: "desiredNumberScheduled"] = newValue }
     }
-    public var numberReady: Int32 { get { self[field: "numberReady"] ?? 0 } set { self[field: "numberReady"] = newValue } }
+    public var numberReady: Int32 {
+        get { self[field: "numberReady"] ?? 0 }
+        set { self[field: "numberReady"] = newValue }
+    }
     public var observedGeneration: Int64? {
         get { self[field: "observedGeneration"] }
         set { self[field: "observedGeneration"] = newValue }
@@ -267,7 +285,10 @@ public struct StatefulSetSpec: JSONBacked {
     /// 1 when absent.
     public var replicas: Int32 { get { self[field: "replicas"] ?? 1 } set { self[field: "replicas"] = newValue } }
     public var selector: LabelSelector { get { self[object: "selector"] } set { self[object: "selector"] = newValue } }
-    public var template: PodTemplateSpec { get { self[object: "template"] } set { self[object: "template"] = newValue } }
+    public var template: PodTemplateSpec {
+        get { self[object: "template"] }
+        set { self[object: "template"] = newValue }
+    }
     public var serviceName: String? { get { self[field: "serviceName"] } set { self[field: "serviceName"] = newValue } }
     public var volumeClaimTemplates: [PersistentVolumeClaim] {
         get { self[list: "volumeClaimTemplates"] }

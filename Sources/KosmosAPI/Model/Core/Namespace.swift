@@ -44,7 +44,10 @@ public struct ConfigMap: NamespacedResource {
 
     public var data: [String: String] { get { self[map: "data"] } set { self[map: "data"] = newValue } }
     /// Values are base64 on the wire.
-    public var binaryData: [String: String] { get { self[map: "binaryData"] } set { self[map: "binaryData"] = newValue } }
+    public var binaryData: [String: String] {
+        get { self[map: "binaryData"] }
+        set { self[map: "binaryData"] = newValue }
+    }
     public var immutable: Bool? { get { self[field: "immutable"] } set { self[field: "immutable"] = newValue } }
 }
 
@@ -63,7 +66,10 @@ public struct Secret: NamespacedResource {
     /// Values, base64-encoded as on the wire.
     public var data: [String: String] { get { self[map: "data"] } set { self[map: "data"] = newValue } }
     /// Write-only plain-text values that the server merges into `data`.
-    public var stringData: [String: String] { get { self[map: "stringData"] } set { self[map: "stringData"] = newValue } }
+    public var stringData: [String: String] {
+        get { self[map: "stringData"] }
+        set { self[map: "stringData"] = newValue }
+    }
     /// `Opaque` when absent.
     public var type: String { get { self[field: "type"] ?? "Opaque" } set { self[field: "type"] = newValue } }
     public var immutable: Bool? { get { self[field: "immutable"] } set { self[field: "immutable"] = newValue } }

@@ -56,7 +56,10 @@ public struct NodeStatus: JSONBacked {
         set { self[object: "nodeInfo"] = newValue }
     }
     public var images: [JSONValue] { get { self[list: "images"] } set { self[list: "images"] = newValue } }
-    public var volumesInUse: [String] { get { self[list: "volumesInUse"] } set { self[list: "volumesInUse"] = newValue } }
+    public var volumesInUse: [String] {
+        get { self[list: "volumesInUse"] }
+        set { self[list: "volumesInUse"] = newValue }
+    }
 }
 
 /// core/v1 NodeAddress.

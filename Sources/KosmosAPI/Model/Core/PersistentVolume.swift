@@ -8,7 +8,10 @@ public struct PersistentVolume: ClusterScopedResource {
     public init(json: JSONValue) { self.json = json }
 
     public var spec: PersistentVolumeSpec { get { self[object: "spec"] } set { self[object: "spec"] = newValue } }
-    public var status: PersistentVolumeStatus { get { self[object: "status"] } set { self[object: "status"] = newValue } }
+    public var status: PersistentVolumeStatus {
+        get { self[object: "status"] }
+        set { self[object: "status"] = newValue }
+    }
 }
 
 /// A list of persistent volumes.
@@ -42,7 +45,10 @@ public struct PersistentVolumeSpec: JSONBacked {
     }
     /// `Filesystem` (default) or `Block`.
     public var volumeMode: String? { get { self[field: "volumeMode"] } set { self[field: "volumeMode"] = newValue } }
-    public var mountOptions: [String] { get { self[list: "mountOptions"] } set { self[list: "mountOptions"] = newValue } }
+    public var mountOptions: [String] {
+        get { self[list: "mountOptions"] }
+        set { self[list: "mountOptions"] = newValue }
+    }
 }
 
 /// core/v1 VolumeNodeAffinity.

@@ -248,7 +248,10 @@ public struct ContainerPort: JSONBacked {
     public var hostPort: Int32? { get { self[field: "hostPort"] } set { self[field: "hostPort"] = newValue } }
     public var hostIP: String? { get { self[field: "hostIP"] } set { self[field: "hostIP"] = newValue } }
     /// `TCP` when absent.
-    public var `protocol`: String { get { self[field: "protocol"] ?? "TCP" } set { self[field: "protocol"] = newValue } }
+    public var `protocol`: String {
+        get { self[field: "protocol"] ?? "TCP" }
+        set { self[field: "protocol"] = newValue }
+    }
 }
 
 /// core/v1 EnvVar.

@@ -89,7 +89,10 @@ public struct ServicePort: JSONBacked {
 
     public var name: String? { get { self[field: "name"] } set { self[field: "name"] = newValue } }
     /// `TCP` when absent.
-    public var `protocol`: String { get { self[field: "protocol"] ?? "TCP" } set { self[field: "protocol"] = newValue } }
+    public var `protocol`: String {
+        get { self[field: "protocol"] ?? "TCP" }
+        set { self[field: "protocol"] = newValue }
+    }
     public var appProtocol: String? { get { self[field: "appProtocol"] } set { self[field: "appProtocol"] = newValue } }
     public var port: Int32 { get { self[field: "port"] ?? 0 } set { self[field: "port"] = newValue } }
     /// The pod port by number or name; defaults to `port` on the server.
@@ -133,7 +136,10 @@ public struct EndpointSubset: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
-    public var addresses: [EndpointAddress] { get { self[list: "addresses"] } set { self[list: "addresses"] = newValue } }
+    public var addresses: [EndpointAddress] {
+        get { self[list: "addresses"] }
+        set { self[list: "addresses"] = newValue }
+    }
     public var notReadyAddresses: [EndpointAddress] {
         get { self[list: "notReadyAddresses"] }
         set { self[list: "notReadyAddresses"] = newValue }
@@ -149,7 +155,10 @@ public struct EndpointAddress: JSONBacked {
     public var ip: String { get { self[field: "ip"] ?? "" } set { self[field: "ip"] = newValue } }
     public var hostname: String? { get { self[field: "hostname"] } set { self[field: "hostname"] = newValue } }
     public var nodeName: String? { get { self[field: "nodeName"] } set { self[field: "nodeName"] = newValue } }
-    public var targetRef: ObjectReference? { get { self[field: "targetRef"] } set { self[field: "targetRef"] = newValue } }
+    public var targetRef: ObjectReference? {
+        get { self[field: "targetRef"] }
+        set { self[field: "targetRef"] = newValue }
+    }
 }
 
 /// core/v1 EndpointPort and discovery/v1 EndpointPort (same fields).
@@ -167,7 +176,10 @@ public struct EndpointPort: JSONBacked {
     public var name: String? { get { self[field: "name"] } set { self[field: "name"] = newValue } }
     public var port: Int32? { get { self[field: "port"] } set { self[field: "port"] = newValue } }
     /// `TCP` when absent.
-    public var `protocol`: String { get { self[field: "protocol"] ?? "TCP" } set { self[field: "protocol"] = newValue } }
+    public var `protocol`: String {
+        get { self[field: "protocol"] ?? "TCP" }
+        set { self[field: "protocol"] = newValue }
+    }
     public var appProtocol: String? { get { self[field: "appProtocol"] } set { self[field: "appProtocol"] = newValue } }
 }
 
@@ -184,7 +196,10 @@ public struct EndpointSlice: NamespacedResource {
     public init(json: JSONValue) { self.json = json }
 
     /// `IPv4`, `IPv6` or `FQDN`.
-    public var addressType: String { get { self[field: "addressType"] ?? "" } set { self[field: "addressType"] = newValue } }
+    public var addressType: String {
+        get { self[field: "addressType"] ?? "" }
+        set { self[field: "addressType"] = newValue }
+    }
     public var endpoints: [Endpoint] { get { self[list: "endpoints"] } set { self[list: "endpoints"] = newValue } }
     public var ports: [EndpointPort] { get { self[list: "ports"] } set { self[list: "ports"] = newValue } }
 
@@ -194,7 +209,10 @@ public struct EndpointSlice: NamespacedResource {
         public init(json: JSONValue) { self.json = json }
 
         public var addresses: [String] { get { self[list: "addresses"] } set { self[list: "addresses"] = newValue } }
-        public var conditions: Conditions { get { self[object: "conditions"] } set { self[object: "conditions"] = newValue } }
+        public var conditions: Conditions {
+            get { self[object: "conditions"] }
+            set { self[object: "conditions"] = newValue }
+        }
         public var hostname: String? { get { self[field: "hostname"] } set { self[field: "hostname"] = newValue } }
         public var targetRef: ObjectReference? {
             get { self[field: "targetRef"] }
@@ -212,7 +230,10 @@ public struct EndpointSlice: NamespacedResource {
 
         public var ready: Bool? { get { self[field: "ready"] } set { self[field: "ready"] = newValue } }
         public var serving: Bool? { get { self[field: "serving"] } set { self[field: "serving"] = newValue } }
-        public var terminating: Bool? { get { self[field: "terminating"] } set { self[field: "terminating"] = newValue } }
+        public var terminating: Bool? {
+            get { self[field: "terminating"] }
+            set { self[field: "terminating"] = newValue }
+        }
     }
 }
 

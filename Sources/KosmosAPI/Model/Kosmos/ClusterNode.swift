@@ -154,7 +154,10 @@ public struct NodeConfigStatus: JSONBacked {
         get { self[field: "lastChangeTime"] }
         set { self[field: "lastChangeTime"] = newValue }
     }
-    public var lastSyncTime: Time? { get { self[field: "lastSyncTime"] } set { self[field: "lastSyncTime"] = newValue } }
+    public var lastSyncTime: Time? {
+        get { self[field: "lastSyncTime"] }
+        set { self[field: "lastSyncTime"] = newValue }
+    }
 
     static var openAPISchema: JSONValue {
         OpenAPISchema.object(

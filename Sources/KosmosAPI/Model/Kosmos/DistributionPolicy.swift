@@ -53,7 +53,10 @@ public struct DistributionSpec: JSONBacked {
         set { self[list: "resourceSelectors"] = newValue }
     }
     /// Named node-selection rules (at least one).
-    public var policyTerms: [PolicyTerm] { get { self[list: "policyTerms"] } set { self[list: "policyTerms"] = newValue } }
+    public var policyTerms: [PolicyTerm] {
+        get { self[list: "policyTerms"] }
+        set { self[list: "policyTerms"] = newValue }
+    }
 
     static var openAPISchema: JSONValue {
         OpenAPISchema.object(
@@ -75,7 +78,10 @@ public struct ResourceSelector: JSONBacked {
     public init(json: JSONValue) { self.json = json }
 
     /// The `PolicyTerm` name to apply.
-    public var policyName: String { get { self[field: "policyName"] ?? "" } set { self[field: "policyName"] = newValue } }
+    public var policyName: String {
+        get { self[field: "policyName"] ?? "" }
+        set { self[field: "policyName"] = newValue }
+    }
     public var name: String? { get { self[field: "name"] } set { self[field: "name"] = newValue } }
     public var namePrefix: String? { get { self[field: "namePrefix"] } set { self[field: "namePrefix"] = newValue } }
     /// Ignored when `name` is set.
@@ -198,7 +204,10 @@ public struct WorkloadPolicySpec: JSONBacked {
     public static let defaultAllocationType: AllocationType = .preferred
     public static let defaultAllocationMethod: AllocationMethod = .balance
 
-    public var topologyKey: String { get { self[field: "topologyKey"] ?? "" } set { self[field: "topologyKey"] = newValue } }
+    public var topologyKey: String {
+        get { self[field: "topologyKey"] ?? "" }
+        set { self[field: "topologyKey"] = newValue }
+    }
     public var labelSelector: LabelSelector? {
         get { self[field: "labelSelector"] }
         set { self[field: "labelSelector"] = newValue }

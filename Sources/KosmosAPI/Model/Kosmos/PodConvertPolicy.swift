@@ -57,7 +57,10 @@ public struct PodConvertPolicySpec: JSONBacked {
         get { self[field: "leafNodeSelector"] }
         set { self[field: "leafNodeSelector"] = newValue }
     }
-    public var converters: Converters? { get { self[field: "converters"] } set { self[field: "converters"] = newValue } }
+    public var converters: Converters? {
+        get { self[field: "converters"] }
+        set { self[field: "converters"] = newValue }
+    }
 
     static var openAPISchema: JSONValue {
         OpenAPISchema.object(
