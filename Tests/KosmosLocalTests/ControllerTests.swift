@@ -117,6 +117,14 @@ import Testing
                 == "endpointslice-controller.k8s.io")
             #expect(slice.array("endpoints").first?["nodeName"] == "node-1")
             #expect(slice.array("endpoints").first?["targetRef"]?["kind"] == "Pod")
+            func endpointsAddresses() async throws -> [String] {
+                let e = try await c.get(ClusterResources.endpoints, "default", "api")
+                return (e?.array("subsets") ?? []).flatMap { $0["addresses"]?.arrayValue ?? [] }
+                    .compactMap { $0["ip"]?.stringValue }.sorted()
+            }
+            #expect(await c.eventually("the Endpoints list 3 addresses") {
+                try await endpointsAddresses() == podAddresses()
+            })
 
             try await c.client.dynamic(ClusterResources.pods).delete(namespace: "default", name: "api-0")
             try await c.client.dynamic(ClusterResources.pods).delete(namespace: "default", name: "api-1")
@@ -124,6 +132,13 @@ import Testing
                 let pods = try await podAddresses()
                 let listed = try await sliceAddresses()
                 return pods.count == 1 && listed == pods
+            })
+            #expect(await c.eventually("the Endpoints list the one pod left") {
+                try await endpointsAddresses() == podAddresses()
+            })
+            try await c.client.dynamic(ClusterResources.services).delete(namespace: "default", name: "api")
+            #expect(await c.eventually("the Endpoints go with the Service") {
+                try await c.get(ClusterResources.endpoints, "default", "api") == nil
             })
         }
     }
@@ -217,6 +232,10 @@ import Testing
             #expect(await c.eventually("node quiet is Ready") {
                 try await c.get(ClusterResources.nodes, nil, "quiet")?.conditionStatus("Ready") == "True"
             })
+            _ = try await c.create(ClusterResources.pods, Cluster.pod("stranded", node: "quiet"))
+            #expect(await c.eventually("pod stranded runs") {
+                try await c.get(ClusterResources.pods, "default", "stranded")?.isRunningAndReady == true
+            })
             await c.stop("kubelet-quiet")
             var node: DynamicObject?
             #expect(await c.eventually("node quiet is unreachable") {
@@ -228,11 +247,17 @@ import Testing
             #expect(Set(taints.compactMap { $0["effect"]?.stringValue }) == ["NoSchedule", "NoExecute"])
             let ready = try #require(node).array("status", "conditions").first { $0["type"] == "Ready" }
             #expect(ready?["reason"] == "NodeStatusUnknown")
+            #expect(await c.eventually("pod stranded is not ready") {
+                try await c.get(ClusterResources.pods, "default", "stranded")?.conditionStatus("Ready") == "False"
+            })
 
             c.startKubelet("quiet", options: kubeletOptions)
             #expect(await c.eventually("node quiet is Ready again without taints") {
                 let n = try await c.get(ClusterResources.nodes, nil, "quiet")
                 return n?.conditionStatus("Ready") == "True" && n?.array("spec", "taints").isEmpty == true
+            })
+            #expect(await c.eventually("pod stranded is ready again") {
+                try await c.get(ClusterResources.pods, "default", "stranded")?.isRunningAndReady == true
             })
         }
     }

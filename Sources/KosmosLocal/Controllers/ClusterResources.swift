@@ -7,6 +7,7 @@ enum ClusterResources {
     static let nodes = GroupVersionResource(apiVersion: "v1", resource: "nodes", scope: .cluster)
     static let namespaces = GroupVersionResource(apiVersion: "v1", resource: "namespaces", scope: .cluster)
     static let services = GroupVersionResource(apiVersion: "v1", resource: "services", scope: .namespaced)
+    static let endpoints = GroupVersionResource(apiVersion: "v1", resource: "endpoints", scope: .namespaced)
     static let serviceAccounts = GroupVersionResource(apiVersion: "v1", resource: "serviceaccounts",
                                                       scope: .namespaced)
     static let endpointSlices = GroupVersionResource(apiVersion: "discovery.k8s.io/v1", resource: "endpointslices",
@@ -23,6 +24,7 @@ enum ClusterResources {
         case "nodes": "Node"
         case "namespaces": "Namespace"
         case "services": "Service"
+        case "endpoints": "Endpoints"
         case "serviceaccounts": "ServiceAccount"
         case "endpointslices": "EndpointSlice"
         case "leases": "Lease"

@@ -4,7 +4,8 @@ import Logging
 /// Publishes the endpoints of every Service with a selector as EndpointSlices (kube-controller-manager's
 /// endpointslice controller): one slice per address family and port mapping, labelled
 /// `kubernetes.io/service-name`, owned by the Service, listing each selected pod's IP with ready/serving/terminating
-/// conditions, node, zone and a reference to the pod.
+/// conditions, node, zone and a reference to the pod. The v1 Endpoints object of the same name is kept in step too
+/// (kube's endpoints controller), since `kubectl describe service` still reads it.
 struct EndpointSliceController: Reconciler {
     let client: KubeClient
     let services: SharedInformer<DynamicObject>
@@ -51,9 +52,17 @@ struct EndpointSliceController: Reconciler {
               svc.string("spec", "type") != "ExternalName", !svc.stringMap("spec", "selector").isEmpty
         else {
             // Without a selector the user manages the slices; a deleted Service's slices go with it (owner ref).
+            if services.store.get(key) == nil {
+                // Endpoints carry no owner reference: they go with their Service here.
+                do {
+                    try await client.dynamic(ClusterResources.endpoints).delete(namespace: key.namespace,
+                                                                               name: key.name)
+                } catch let e as KubeError where e.isNotFound {}
+            }
             return .done
         }
         let desired = desiredSlices(for: svc)
+        try await syncEndpoints(svc, desired)
         var unmatched = existing.filter { !$0.isTerminating }
         let sliceClient = client.dynamic(ClusterResources.endpointSlices)
         for want in desired {
@@ -85,6 +94,64 @@ struct EndpointSliceController: Reconciler {
             } catch let e as KubeError where e.isNotFound || e.isConflict {}
         }
         return .done
+    }
+
+    /// Writes the v1 Endpoints of a Service from its desired slices: one subset per port mapping, ready addresses
+    /// and not-ready ones apart.
+    private func syncEndpoints(_ svc: DynamicObject, _ desired: [DesiredSlice]) async throws {
+        var subsets: [JSONValue] = []
+        for slice in desired where !slice.endpoints.isEmpty {
+            var ready: [JSONValue] = []
+            var notReady: [JSONValue] = []
+            for e in slice.endpoints where e["conditions"]?["terminating"] != true {
+                var a = JSONObject()
+                a.append("ip", e["addresses"]?.arrayValue?.first ?? "")
+                if let n = e["nodeName"] { a.append("nodeName", n) }
+                if let t = e["targetRef"] { a.append("targetRef", t) }
+                if e["conditions"]?["ready"] == true { ready.append(.object(a)) } else { notReady.append(.object(a)) }
+            }
+            guard !ready.isEmpty || !notReady.isEmpty else { continue }
+            var s = JSONObject()
+            if !ready.isEmpty { s.append("addresses", .array(ready)) }
+            if !notReady.isEmpty { s.append("notReadyAddresses", .array(notReady)) }
+            if !slice.ports.isEmpty { s.append("ports", .array(slice.ports)) }
+            subsets.append(.object(s))
+        }
+        let endpoints = client.dynamic(ClusterResources.endpoints)
+        var labels = JSONObject()
+        for (k, v) in svc.metadata.labels.sorted(by: { $0.key < $1.key }) { labels.append(k, .string(v)) }
+        let current: DynamicObject?
+        do { current = try await endpoints.get(namespace: svc.namespace, name: svc.name) } catch let e as KubeError
+            where e.isNotFound { current = nil }
+        if var current {
+            let same = Self.subsetsKey(current.array("subsets")) == Self.subsetsKey(subsets)
+            if same && current.json[path: ["metadata", "labels"]] == (labels.isEmpty ? nil : .object(labels)) {
+                return
+            }
+            current.json["subsets"] = subsets.isEmpty ? nil : .array(subsets)
+            current.json[path: ["metadata", "labels"]] = labels.isEmpty ? nil : .object(labels)
+            do { _ = try await endpoints.update(current) } catch let e as KubeError where e.isNotFound {}
+        } else {
+            var meta: JSONObject = ["name": .string(svc.name), "namespace": .string(svc.namespace)]
+            if !labels.isEmpty { meta.append("labels", .object(labels)) }
+            var o: JSONObject = ["apiVersion": "v1", "kind": "Endpoints", "metadata": .object(meta)]
+            if !subsets.isEmpty { o.append("subsets", .array(subsets)) }
+            do { _ = try await endpoints.create(DynamicObject(json: .object(o))) } catch let e as KubeError
+                where e.isAlreadyExists {}
+        }
+    }
+
+    /// What matters of Endpoints subsets, in a comparable form.
+    static func subsetsKey(_ subsets: [JSONValue]) -> [String] {
+        subsets.flatMap { s -> [String] in
+            let ports = portsKey(s["ports"]?.arrayValue ?? []).joined(separator: ";")
+            return ["addresses", "notReadyAddresses"].flatMap { field in
+                (s[field]?.arrayValue ?? []).map { a in
+                    "\(ports) \(field) \(a["ip"]?.stringValue ?? "") \(a["nodeName"]?.stringValue ?? "") "
+                        + (a["targetRef"]?["uid"]?.stringValue ?? "")
+                }
+            }
+        }
     }
 
     /// What matters of a slice's ports, in a form that ignores fields the server may add or drop.

@@ -109,7 +109,7 @@ public final class LocalControllerManager: Sendable {
         sa.register(with: saController)
         all.append(saController)
 
-        let lifecycle = NodeLifecycleController(client: client, nodes: nodes, leases: leases,
+        let lifecycle = NodeLifecycleController(client: client, nodes: nodes, leases: leases, pods: pods,
                                                 gracePeriod: options.nodeMonitorGracePeriod,
                                                 logger: logger("nodelifecycle"))
         let lifecycleController = make("nodelifecycle", lifecycle, workers: 1)

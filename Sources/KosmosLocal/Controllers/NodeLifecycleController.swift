@@ -6,6 +6,8 @@ import Synchronization
 /// neither renewed its Lease in `kube-node-lease` nor posted a Ready heartbeat for the grace period gets its
 /// conditions set to Unknown and the `node.kubernetes.io/unreachable` NoSchedule and NoExecute taints; a node
 /// that reports Ready=False gets the `node.kubernetes.io/not-ready` taints. The taints go once the node is Ready.
+/// When a node turns Unknown its pods' Ready condition is set to False, so they leave Service endpoints; the
+/// kubelet sets it back when it returns. (Evicting pods through the NoExecute taint is not done.)
 ///
 /// Silence is measured with this process's monotonic clock from the moment a heartbeat was *seen* to change, so
 /// clock skew between kubelet and controller does not matter.
@@ -13,6 +15,7 @@ final class NodeLifecycleController: Reconciler {
     let client: KubeClient
     let nodes: SharedInformer<DynamicObject>
     let leases: SharedInformer<DynamicObject>
+    let pods: SharedInformer<DynamicObject>
     let gracePeriod: Duration
     let logger: Logger
 
@@ -28,10 +31,11 @@ final class NodeLifecycleController: Reconciler {
     private let probes = Mutex<[String: Probe]>([:])
 
     init(client: KubeClient, nodes: SharedInformer<DynamicObject>, leases: SharedInformer<DynamicObject>,
-         gracePeriod: Duration, logger: Logger) {
+         pods: SharedInformer<DynamicObject>, gracePeriod: Duration, logger: Logger) {
         self.client = client
         self.nodes = nodes
         self.leases = leases
+        self.pods = pods
         self.gracePeriod = gracePeriod
         self.logger = logger
     }
@@ -70,6 +74,7 @@ final class NodeLifecycleController: Reconciler {
             logger.info("node \(key.name) stopped posting status for \(silent); marked Unknown")
         }
         try await syncTaints(node, ready: ready)
+        if ready == "Unknown" { try await markPodsNotReady(on: key.name) }
         return silent >= gracePeriod ? .done : .requeueAfter(gracePeriod - silent + .milliseconds(100))
     }
 
@@ -90,6 +95,26 @@ final class NodeLifecycleController: Reconciler {
         }
         _ = try await client.dynamic(ClusterResources.nodes).patch(
             name: node.name, patch: .merge(["status": ["conditions": .array(conditions)]]), subresource: "status")
+    }
+
+    /// Sets Ready=False on the pods of a node that stopped reporting (kube's `MarkPodsNotReady`).
+    private func markPodsNotReady(on node: String) async throws {
+        let now = kubeTimestamp()
+        for pod in pods.store.list() where pod.nodeName == node && pod.isReadyPod && !pod.isTerminating {
+            let conditions = pod.array("status", "conditions").map { c -> JSONValue in
+                guard c["type"]?.stringValue == "Ready" else { return c }
+                var c = c
+                c["status"] = "False"
+                c["reason"] = "NodeNotReady"
+                c["lastTransitionTime"] = .string(now)
+                return c
+            }
+            do {
+                _ = try await client.dynamic(ClusterResources.pods).patch(
+                    namespace: pod.namespace, name: pod.name,
+                    patch: .merge(["status": ["conditions": .array(conditions)]]), subresource: "status")
+            } catch let e as KubeError where e.isNotFound {}
+        }
     }
 
     private func syncTaints(_ node: DynamicObject, ready: String) async throws {
