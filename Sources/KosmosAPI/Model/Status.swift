@@ -74,7 +74,8 @@ public struct StatusDetails: JSONBacked {
     /// Details naming an object: `kind` is the resource name as kube-apiserver writes it (e.g. `configmaps`).
     public init(name: String? = nil, group: String? = nil, kind: String? = nil, uid: String? = nil,
                 causes: [StatusCause] = [], retryAfterSeconds: Int? = nil) {
-        self.init()
+        // Not `self.init()`: with every parameter defaulted that would call this initializer again.
+        self.init(json: .object(JSONObject()))
         self.name = name
         if let group, !group.isEmpty { self.group = group }
         self.kind = kind
