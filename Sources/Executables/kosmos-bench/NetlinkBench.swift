@@ -70,7 +70,9 @@ enum NetlinkBench {
             var dumped = 0
             let oursDump = try (0..<5).map { _ in try timed { dumped = try handle.routes(table: 100).count } }.min()!
             let baseDump = try (0..<5).map { _ in
-                try timed { _ = try NetBench.run(["/usr/sbin/ip", "-n", theirs.name!, "route", "show", "table", "100"]) }
+                try timed {
+                    _ = try NetBench.run(["/usr/sbin/ip", "-n", theirs.name!, "route", "show", "table", "100"])
+                }
             }.min()!
             guard dumped == count else { throw NetBench.Failure("netlink: dump returned \(dumped) routes") }
             NetBench.report("netlink", "dump-10k-routes", unit: "ms", ours: oursDump * 1000, baseline: baseDump * 1000)

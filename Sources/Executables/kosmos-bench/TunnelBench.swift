@@ -75,7 +75,8 @@ enum TunnelBench {
         try h.addLink(.bridge("pod0"))
         for name in ["vx-bridge", "vx-bridge-6", "pod0"] { try h.setLinkUp(name) }
         try h.addAddress(InterfaceAddress(tunnel + "/8", device: "vx-bridge")!)
-        try h.addAddress(InterfaceAddress(tunnel6 + "/64", device: "vx-bridge-6", skipsDuplicateAddressDetection: true)!)
+        try h.addAddress(InterfaceAddress(tunnel6 + "/64", device: "vx-bridge-6",
+                                          skipsDuplicateAddressDetection: true)!)
         try h.addAddress(InterfaceAddress(pod + "/24", device: "pod0")!)
         try h.addAddress(InterfaceAddress(pod6 + "/64", device: "pod0", skipsDuplicateAddressDetection: true)!)
         var batch = NetlinkBatch()
@@ -96,7 +97,8 @@ enum TunnelBench {
 
     /// Runs an iperf3 server in `server` bound to `bind` and a client in `client` towards `target`; returns the
     /// received bits per second.
-    static func iperf(client: NetworkNamespace, server: NetworkNamespace, target: String, bind: String) throws -> Double {
+    static func iperf(client: NetworkNamespace, server: NetworkNamespace, target: String,
+                      bind: String) throws -> Double {
         let port = String(Int.random(in: 20000...40000))
         let serverProcess = Process()
         serverProcess.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")

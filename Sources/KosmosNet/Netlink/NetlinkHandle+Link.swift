@@ -275,7 +275,8 @@ enum LinkRequests {
 
 enum LinkParser {
     static func parse(_ message: NetlinkMessage) -> Link? {
-        guard message.type == NLMsg.newLink || message.type == NLMsg.delLink, let info = message.fixedHeader(ifinfomsg.self) else { return nil }
+        guard message.type == NLMsg.newLink || message.type == NLMsg.delLink,
+              let info = message.fixedHeader(ifinfomsg.self) else { return nil }
         var link = Link(name: "", kind: .device)
         link.index = info.ifi_index
         link.flags = info.ifi_flags

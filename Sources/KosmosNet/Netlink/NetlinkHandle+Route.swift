@@ -102,7 +102,8 @@ enum RouteRequests {
     }
 
     static func parse(_ message: NetlinkMessage, map: LinkIndexMap, table wanted: UInt32?) -> Route? {
-        guard message.type == NLMsg.newRoute || message.type == NLMsg.delRoute, let header = message.fixedHeader(rtmsg.self) else { return nil }
+        guard message.type == NLMsg.newRoute || message.type == NLMsg.delRoute,
+              let header = message.fixedHeader(rtmsg.self) else { return nil }
         let family: IPFamily
         switch Int32(header.rtm_family) {
         case AF_INET: family = .ipv4
