@@ -27,12 +27,16 @@ enum BenchScenario: String, CaseIterable, ExpressibleByArgument {
     case json
     case cidr
     case api
+    case netlink
+    case tunnel
 
     func run() async throws {
         switch self {
         case .json: try JSONBench.run()
         case .cidr: try CIDRBench.run()
         case .api: try await APIBench.run()
+        case .netlink: try NetlinkBench.run()
+        case .tunnel: try TunnelBench.run()
         }
     }
 }
