@@ -12,6 +12,11 @@ import Testing
 
     @Test func deploymentRunsItsReplicasAndScalesDown() async throws {
         try await Cluster.run(nodes: 2) { c in
+            // Both nodes Ready first, so that round robin has two to choose from.
+            #expect(await c.eventually("2 nodes are Ready") {
+                try await c.client.dynamic(ClusterResources.nodes).list().items
+                    .filter { $0.conditionStatus("Ready") == "True" }.count == 2
+            })
             _ = try await c.create(ClusterResources.deployments, Cluster.deployment("web", replicas: 3))
             #expect(await c.eventually("3 web pods run") { try await runningPods(c, "web").count == 3 })
             var deployment: DynamicObject?
@@ -193,6 +198,57 @@ import Testing
                 namespace: "default", name: "rs", options: DeleteOptions(propagationPolicy: .background))
             #expect(await c.eventually("rs pods are gone") { try await c.pods("default", selector: "app=rs").isEmpty })
             #expect(try await c.get(ClusterResources.replicaSets, "default", "rs") == nil)
+        }
+    }
+
+    @Test func orphanedPodsAreAdoptedByANewReplicaSetInsteadOfReplaced() async throws {
+        try await Cluster.run(nodes: 1) { c in
+            func replicaSet(_ name: String) -> JSONValue {
+                ["apiVersion": "apps/v1", "kind": "ReplicaSet",
+                 "metadata": ["name": .string(name), "namespace": "default"],
+                 "spec": ["replicas": 2, "selector": ["matchLabels": ["app": "adopt"]],
+                          "template": ["metadata": ["labels": ["app": "adopt"]],
+                                       "spec": ["containers": [["name": "main", "image": "busybox"]]]]]]
+            }
+            _ = try await c.create(ClusterResources.replicaSets, replicaSet("first"))
+            #expect(await c.eventually("2 adopt pods run") { try await runningPods(c, "adopt").count == 2 })
+            let before = Set(try await runningPods(c, "adopt").map(\.uid))
+            try await c.client.dynamic(ClusterResources.replicaSets).delete(
+                namespace: "default", name: "first", options: DeleteOptions(propagationPolicy: .orphan))
+            #expect(await c.eventually("the pods are orphaned") {
+                let pods = try await c.pods("default", selector: "app=adopt")
+                return pods.count == 2 && pods.allSatisfy { $0.metadata.ownerReferences.isEmpty }
+            })
+            let second = try await c.create(ClusterResources.replicaSets, replicaSet("second"))
+            #expect(await c.eventually("the second ReplicaSet adopts both pods") {
+                let pods = try await c.pods("default", selector: "app=adopt")
+                return pods.count == 2 && pods.allSatisfy { $0.controllerRef?.uid == second.uid }
+            })
+            #expect(Set(try await c.pods("default", selector: "app=adopt").map(\.uid)) == before)
+            #expect(await c.eventually("the second ReplicaSet reports them ready") {
+                try await c.get(ClusterResources.replicaSets, "default", "second")?.int("status", "readyReplicas") == 2
+            })
+        }
+    }
+
+    @Test func recreateStrategyReplacesAllPodsAtOnce() async throws {
+        try await Cluster.run(nodes: 1) { c in
+            var d = Cluster.deployment("rec", replicas: 2)
+            d[path: ["spec", "strategy"]] = ["type": "Recreate"]
+            _ = try await c.create(ClusterResources.deployments, d)
+            #expect(await c.eventually("2 rec pods run") { try await runningPods(c, "rec").count == 2 })
+            _ = try await c.client.dynamic(ClusterResources.deployments).patch(
+                namespace: "default", name: "rec",
+                patch: .merge(["spec": ["template": ["spec": ["containers": [
+                    ["name": "main", "image": "nginx:1.27"]]]]]]))
+            #expect(await c.eventually("both rec pods run nginx:1.27") {
+                let all = try await c.pods("default", selector: "app=rec")
+                return all.count == 2 && all.allSatisfy {
+                    $0.isRunningAndReady && $0.array("spec", "containers").first?["image"] == "nginx:1.27"
+                }
+            })
+            let sets = try await c.client.dynamic(ClusterResources.replicaSets).list(namespace: "default").items
+            #expect(sets.map { $0.int("spec", "replicas") ?? -1 }.sorted() == [0, 2])
         }
     }
 

@@ -193,7 +193,10 @@ public final class SimulatedKubelet: Sendable {
         o.append("kind", "Node")
         o.append("metadata", .object(meta))
         o.append("spec", .object(spec))
-        o.append("status", .object(nodeStatus(previous: nil)))
+        // Conditions come with the first heartbeat, after the Lease exists.
+        var status = nodeStatus(previous: nil)
+        _ = status.removeValue(forKey: "conditions")
+        o.append("status", .object(status))
         var node: DynamicObject
         do {
             node = try await nodes.create(DynamicObject(json: .object(o)))
