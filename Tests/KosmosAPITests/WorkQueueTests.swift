@@ -148,7 +148,7 @@ import Testing
         #expect(await q.get() == "late")
         let elapsed = ContinuousClock.now - start
         #expect(elapsed >= .milliseconds(80))
-        #expect(elapsed < .milliseconds(600))
+        #expect(elapsed < .seconds(3))
     }
 
     @Test func addAfterKeepsTheEarlierDeadline() async {
@@ -186,7 +186,7 @@ import Testing
         for (i, d) in delays.enumerated() {
             let expected = Duration.milliseconds(20 << i)
             #expect(d >= expected, "retry \(i) came after \(d), expected at least \(expected)")
-            #expect(d < expected + .milliseconds(300), "retry \(i) came after \(d)")
+            #expect(d < expected + .seconds(2), "retry \(i) came after \(d)")
         }
         q.forget("k")
         #expect(q.numRequeues("k") == 0)
