@@ -123,6 +123,13 @@ func comparableShape(_ v: JSONValue) -> JSONValue {
                  "lastTransitionTime", "clusterIP":
                 out.append(k, x.isNull ? .null : "*")
             case "clusterIPs": out.append(k, ["*"])
+            case "message":
+                // uids quoted in messages differ between servers.
+                let text = x.stringValue ?? ""
+                let masked = text.replacingOccurrences(
+                    of: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", with: "*",
+                    options: .regularExpression)
+                out.append(k, x.stringValue == nil ? x : .string(masked))
             default: out.append(k, comparableShape(x))
             }
         }

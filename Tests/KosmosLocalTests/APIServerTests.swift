@@ -97,9 +97,9 @@ import Testing
             .stringValue ?? ""
         let watch = Task.detached {
             try h.request("GET", "/api/v1/namespaces/default/configmaps?watch=1&allowWatchBookmarks=true"
-                + "&resourceVersion=\(rv)&timeoutSeconds=2")
+                + "&resourceVersion=\(rv)&timeoutSeconds=5")
         }
-        try await Task.sleep(for: .milliseconds(300))
+        try await Task.sleep(for: .milliseconds(1500))
         _ = Self.direct(h, .POST, "/api/v1/namespaces/default/configmaps", Self.configMap("w", "1"))
         let r = try await watch.value
         #expect(r.header("Transfer-Encoding") == "chunked")

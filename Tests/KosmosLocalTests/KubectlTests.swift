@@ -177,8 +177,10 @@ import Testing
         let h = try await APIServerTestHarness.start(tls: true)
         defer { Task { await h.stop() } }
         try Self.ok(h, ["create", "configmap", "before", "--from-literal=a=1"])
-        let watcher = Task.detached { try Self.kubectl(h, ["get", "cm", "-w", "--request-timeout=5s"], timeout: 20) }
-        try await Task.sleep(for: .seconds(2))
+        // Warm kubectl's discovery cache first so the watch starts quickly.
+        try Self.ok(h, ["get", "cm"])
+        let watcher = Task.detached { try Self.kubectl(h, ["get", "cm", "-w", "--request-timeout=20s"], timeout: 40) }
+        try await Task.sleep(for: .seconds(8))
         try Self.ok(h, ["create", "configmap", "during", "--from-literal=a=1"])
         try Self.ok(h, ["delete", "configmap", "during"])
         let r = try await watcher.value

@@ -86,8 +86,8 @@ extension APIHandler {
                 || m == "application/vnd.kubernetes.protobuf" || m == "application/json-seq" { return }
         }
         var e = APIError(code: 406, reason: "NotAcceptable",
-                         message: "only the following media types are accepted: application/json, application/yaml, "
-                             + "application/vnd.kubernetes.protobuf", details: JSONObject())
+                         message: "406: Not Acceptable\n\nAvailable representations: application/json, "
+                             + "application/yaml, application/vnd.kubernetes.protobuf", details: JSONObject())
         e.pretty = true
         throw e
     }

@@ -43,8 +43,8 @@ struct ObjectFilter: Sendable {
         switch result {
         case .success(let q): return q
         case .failure(let e):
-            let message = (e as? LabelSelectorParseError)?.message ?? "\(e)"
-            throw APIError.badRequest("unable to parse requirement: \(message)")
+            // The parse error's message already reads as kube-apiserver's (prefix included where it has one).
+            throw APIError.badRequest((e as? LabelSelectorParseError)?.message ?? "\(e)")
         }
     }
 
@@ -52,7 +52,7 @@ struct ObjectFilter: Sendable {
         let result = Result { () throws -> FieldSelectorQuery in try FieldSelectorQuery.parse(s) }
         switch result {
         case .success(let q): return q
-        case .failure(let e): throw APIError.badRequest("\(e)")
+        case .failure(let e): throw APIError.badRequest((e as? FieldSelectorParseError)?.message ?? "\(e)")
         }
     }
 

@@ -18,7 +18,13 @@ enum ObjectFormat {
         if let k = o["kind"] { out.append("kind", k) }
         if let a = o["apiVersion"] { out.append("apiVersion", a) }
         if let m = o["metadata"] { out.append("metadata", normalizeMetadata(m)) }
-        for (k, v) in o where k != "kind" && k != "apiVersion" && k != "metadata" && k != "status" {
+        // Go struct order for the kinds whose top-level fields are commonly written in another order.
+        let kind = o["kind"]?.stringValue ?? ""
+        let leading = kind == "ConfigMap" ? ["immutable", "data", "binaryData"]
+            : kind == "Secret" ? ["immutable", "data", "stringData", "type"] : []
+        for k in leading { if let v = o[k] { out.append(k, k == "data" || k == "binaryData" ? sortedValue(v) : v) } }
+        for (k, v) in o where k != "kind" && k != "apiVersion" && k != "metadata" && k != "status"
+            && !leading.contains(k) {
             if k == "data" || k == "binaryData" || k == "stringData", case .object(let d) = v {
                 out.append(k, .object(sortedObject(d)))
             } else {
@@ -29,11 +35,17 @@ enum ObjectFormat {
         return .object(out)
     }
 
+    private static func sortedValue(_ v: JSONValue) -> JSONValue {
+        if case .object(let o) = v { return .object(sortedObject(o)) }
+        return v
+    }
+
     static func normalizeMetadata(_ value: JSONValue) -> JSONValue {
         guard case .object(let m) = value else { return value }
         var out = JSONObject(minimumCapacity: m.count)
         for k in metadataOrder {
-            guard let v = m[k] else { continue }
+            // Go omits empty lists and maps: a patch that nulls finalizers or labels removes the key.
+            guard let v = m[k], !(v.isNull && k != "creationTimestamp") else { continue }
             if (k == "labels" || k == "annotations"), case .object(let d) = v {
                 out.append(k, .object(sortedObject(d)))
             } else {
