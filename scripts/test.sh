@@ -6,4 +6,7 @@ bash scripts/install-deps.sh
 swift build --build-tests
 swift build --product list-clusters
 swift build --product watch-pods
-swift test --skip-build 2>&1 | tee .build/test-output.txt
+# One test at a time: many tests start servers, kubectl, python3 and network namespaces, and some measure
+# timeouts; run side by side on 2 cores they starve each other's timers.
+swift test --skip-build --no-parallel 2>&1 | tee .build/test-output.txt
+exit "${PIPESTATUS[0]}"
