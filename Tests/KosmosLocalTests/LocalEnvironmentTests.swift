@@ -78,7 +78,12 @@ import Testing
         let nsB = NetnsDataplane.podNamespaceName(prefix: env.dataplanePrefix, cluster: "member1",
                                                   namespace: "default", pod: "b")
         for ip in ipsB {
-            let ping = try Self.run(["ip", "netns", "exec", nsA, "ping", "-c", "1", "-W", "2", ip])
+            // IPv6 needs a moment after the pod starts (link-local addresses, neighbour discovery on two hops):
+            // retry for up to 20 s; ping exits 0 once a reply came back.
+            var ping = try Self.run(["ip", "netns", "exec", nsA, "ping", "-c", "1", "-W", "2", ip])
+            for _ in 0..<10 where ping.status != 0 {
+                ping = try Self.run(["ip", "netns", "exec", nsA, "ping", "-c", "1", "-W", "2", ip])
+            }
             #expect(ping.status == 0, "ping \(ip) from pod a: \(ping.output)")
         }
         // TCP: pod b listens, pod a connects and sends a line; b prints what it got.
