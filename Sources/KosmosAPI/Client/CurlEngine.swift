@@ -476,6 +476,16 @@ final class CurlEngine: @unchecked Sendable {
             if parts.count >= 2, let code = Int(parts[1]) { t.status = code }
             return
         }
+        if line.isEmpty {
+            // End of a header block. A watch answers its headers at once but may send no body for a long time:
+            // hand the stream to its caller now, or `watch()` would not return until the first event.
+            if t.sink != nil, !t.started, (200..<300).contains(t.status) {
+                t.started = true
+                t.resolveStart(.success(CurlResponse(status: t.status, headers: t.headers, body: [],
+                                                     httpVersion: httpVersion(t))))
+            }
+            return
+        }
         guard let colon = line.firstIndex(of: ":") else { return }
         let name = String(line[..<colon])
         var value = line[line.index(after: colon)...]
