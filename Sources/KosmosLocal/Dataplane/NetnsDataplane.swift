@@ -2,6 +2,7 @@ import Foundation
 import KosmosAPI
 import KosmosNet
 import Logging
+import Synchronization
 
 /// The real dataplane of local clusters: every node is a network namespace joined to one underlay bridge (which
 /// lives in a namespace of its own), and every running pod gets a namespace, a veth into its node's pod bridge, an
@@ -180,19 +181,10 @@ public final class NetnsDataplane: Sendable {
 
 /// Nodes attached so far, shared between the supervisor and the kubelets' hooks.
 final class DataplaneState: Sendable {
-    private let lock = LockedValue<[NetnsDataplane.NodeAttachment]>([])
-    var nodes: [NetnsDataplane.NodeAttachment] { lock.get() }
-    func addNode(_ n: NetnsDataplane.NodeAttachment) { lock.mutate { $0.append(n) } }
-    func reset() { lock.mutate { $0.removeAll() } }
-}
-
-/// A mutex-protected value.
-final class LockedValue<T: Sendable>: @unchecked Sendable {
-    private var value: T
-    private let lock = NSLock()
-    init(_ v: T) { value = v }
-    func get() -> T { lock.withLock { value } }
-    func mutate<R>(_ body: (inout T) -> R) -> R { lock.withLock { body(&value) } }
+    private let attached = Mutex<[NetnsDataplane.NodeAttachment]>([])
+    var nodes: [NetnsDataplane.NodeAttachment] { attached.withLock { $0 } }
+    func addNode(_ n: NetnsDataplane.NodeAttachment) { attached.withLock { $0.append(n) } }
+    func reset() { attached.withLock { $0.removeAll() } }
 }
 
 /// Gives a kubelet's pods their namespaces.
