@@ -98,7 +98,8 @@ let package = Package(
 
         // MARK: - Tests
         .testTarget(name: "KosmosAPITests", dependencies: ["KosmosAPI", "KosmosLocal"], swiftSettings: strict),
-        .testTarget(name: "KosmosNetTests", dependencies: ["KosmosNet"], swiftSettings: strict),
+        .testTarget(
+            name: "KosmosNetTests", dependencies: ["KosmosNet", "KosmosAPI", "KosmosLocal"], swiftSettings: strict),
         .testTarget(name: "KosmosTreeTests", dependencies: ["KosmosTree"], swiftSettings: strict),
         .testTarget(name: "KosmosSchedTests", dependencies: ["KosmosSched"], swiftSettings: strict),
         .testTarget(name: "KosmosLocalTests", dependencies: ["KosmosLocal", "KosmosAPI"], swiftSettings: strict),

@@ -22,6 +22,10 @@ public enum NetlinkEvent: Sendable, Hashable {
     case fdbChanged(FDBEntry)
     /// An FDB entry was removed (`RTM_DELNEIGH` for `AF_BRIDGE`).
     case fdbRemoved(FDBEntry)
+    /// A policy-routing rule was added (`RTM_NEWRULE`).
+    case ruleAdded(Rule)
+    /// A policy-routing rule was removed (`RTM_DELRULE`).
+    case ruleRemoved(Rule)
     /// The kernel dropped events because they were not read fast enough (`ENOBUFS`): list again to resynchronise.
     case overrun
 }
@@ -39,8 +43,10 @@ public struct NetlinkEventKinds: OptionSet, Sendable, Hashable {
     public static let routes = NetlinkEventKinds(rawValue: 4)
     /// `RTNLGRP_NEIGH` (ARP, NDP and FDB).
     public static let neighbors = NetlinkEventKinds(rawValue: 8)
+    /// `RTNLGRP_IPV4_RULE`, `RTNLGRP_IPV6_RULE`.
+    public static let rules = NetlinkEventKinds(rawValue: 16)
     /// Everything above.
-    public static let all: NetlinkEventKinds = [.links, .addresses, .routes, .neighbors]
+    public static let all: NetlinkEventKinds = [.links, .addresses, .routes, .neighbors, .rules]
 
     var groups: [UInt32] {
         var groups: [UInt32] = []
@@ -48,6 +54,7 @@ public struct NetlinkEventKinds: OptionSet, Sendable, Hashable {
         if contains(.addresses) { groups += [RTNLGRP_IPV4_IFADDR.rawValue, RTNLGRP_IPV6_IFADDR.rawValue] }
         if contains(.routes) { groups += [RTNLGRP_IPV4_ROUTE.rawValue, RTNLGRP_IPV6_ROUTE.rawValue] }
         if contains(.neighbors) { groups.append(RTNLGRP_NEIGH.rawValue) }
+        if contains(.rules) { groups += [RTNLGRP_IPV4_RULE.rawValue, RTNLGRP_IPV6_RULE.rawValue] }
         return groups
     }
 }
@@ -88,9 +95,9 @@ private final class EventSocket: @unchecked Sendable {
 }
 
 extension NetlinkHandle {
-    /// Subscribes to link, address, route and neighbour changes in this handle's namespace.
+    /// Subscribes to link, address, route, neighbour and rule changes in this handle's namespace.
     ///
-    /// The corresponding command is `ip monitor link address route neigh`; the socket joins the
+    /// The corresponding command is `ip monitor link address route neigh rule`; the socket joins the
     /// `RTNLGRP_*` multicast groups of `kinds`. Subscribe before listing to avoid missing changes in between.
     /// - Parameters:
     ///   - kinds: which groups to join.
@@ -164,6 +171,9 @@ enum NetlinkEventParser {
             }
             guard let neighbor = NeighborRequests.parseNeighbor(message, map: names) else { return nil }
             return message.type == NLMsg.newNeigh ? .neighborChanged(neighbor) : .neighborRemoved(neighbor)
+        case NLMsg.newRule, NLMsg.delRule:
+            guard let rule = RuleRequests.parse(message) else { return nil }
+            return message.type == NLMsg.newRule ? .ruleAdded(rule) : .ruleRemoved(rule)
         default:
             return nil
         }

@@ -31,35 +31,45 @@ extension NetlinkHandle {
             writer.putFixedHeader(header)
         }
         return try dump(request) { message -> Rule? in
-            guard message.type == NLMsg.newRule, let header = message.fixedHeader(fib_rule_hdr.self) else {
-                return nil
-            }
-            var rule = Rule(family: family, table: UInt32(header.table))
-            for attribute in message.attributes(after: fib_rule_hdr.self) {
-                switch attribute.type {
-                case FRA.table: rule.table = attribute.u32
-                case FRA.priority: rule.priority = attribute.u32
-                case FRA.src:
-                    rule.source = attribute.address.flatMap { IPPrefix(containing: $0, length: Int(header.src_len)) }
-                case FRA.dst:
-                    rule.destination = attribute.address.flatMap {
-                        IPPrefix(containing: $0, length: Int(header.dst_len))
-                    }
-                case FRA.iifname: rule.inputInterface = attribute.string
-                case FRA.oifname: rule.outputInterface = attribute.string
-                case FRA.fwmark: rule.firewallMark = attribute.u32
-                case FRA.fwmask: rule.firewallMask = attribute.u32
-                default: break
-                }
-            }
-            if rule.firewallMark != nil, rule.firewallMask == 0xffff_ffff { rule.firewallMask = nil }
-            if rule.firewallMark == nil { rule.firewallMask = nil }
-            return rule
+            guard message.type == NLMsg.newRule else { return nil }
+            return RuleRequests.parse(message)
         }
     }
 }
 
 enum RuleRequests {
+
+    /// Reads an `RTM_NEWRULE`/`RTM_DELRULE` message (a dump answer or an event).
+    static func parse(_ message: NetlinkMessage) -> Rule? {
+        guard let header = message.fixedHeader(fib_rule_hdr.self) else { return nil }
+        let family: IPFamily
+        switch Int32(header.family) {
+        case AF_INET: family = .ipv4
+        case AF_INET6: family = .ipv6
+        default: return nil
+        }
+        var rule = Rule(family: family, table: UInt32(header.table))
+        for attribute in message.attributes(after: fib_rule_hdr.self) {
+            switch attribute.type {
+            case FRA.table: rule.table = attribute.u32
+            case FRA.priority: rule.priority = attribute.u32
+            case FRA.src:
+                rule.source = attribute.address.flatMap { IPPrefix(containing: $0, length: Int(header.src_len)) }
+            case FRA.dst:
+                rule.destination = attribute.address.flatMap {
+                    IPPrefix(containing: $0, length: Int(header.dst_len))
+                }
+            case FRA.iifname: rule.inputInterface = attribute.string
+            case FRA.oifname: rule.outputInterface = attribute.string
+            case FRA.fwmark: rule.firewallMark = attribute.u32
+            case FRA.fwmask: rule.firewallMask = attribute.u32
+            default: break
+            }
+        }
+        if rule.firewallMark != nil, rule.firewallMask == 0xffff_ffff { rule.firewallMask = nil }
+        if rule.firewallMark == nil { rule.firewallMask = nil }
+        return rule
+    }
     static func change(_ rule: Rule, type: UInt16, flags: UInt16, operation: String) -> NetlinkRequest {
         NetlinkRequest(type: type, flags: flags, operation: operation, object: { rule.description }) { writer, _ in
             for prefix in [rule.source, rule.destination].compactMap({ $0 }) where prefix.family != rule.family {

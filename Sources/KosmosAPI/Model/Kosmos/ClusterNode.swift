@@ -145,7 +145,8 @@ public struct NodeConfigSpec: JSONBacked {
     }
 }
 
-/// kosmos.io/v1alpha1 NodeConfigStatus (not written upstream).
+/// kosmos.io/v1alpha1 NodeConfigStatus. Upstream never writes it; our agent records when it last synced, when the
+/// kernel last changed, and an `Applied` condition carrying the error text when applying fails.
 public struct NodeConfigStatus: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
@@ -158,6 +159,8 @@ public struct NodeConfigStatus: JSONBacked {
         get { self[field: "lastSyncTime"] }
         set { self[field: "lastSyncTime"] = newValue }
     }
+    /// The agent's conditions (`Applied`: True when the kernel matches the spec, False with the error otherwise).
+    public var conditions: [Condition] { get { self[list: "conditions"] } set { self[list: "conditions"] = newValue } }
 
     static var openAPISchema: JSONValue {
         OpenAPISchema.object(
@@ -165,6 +168,7 @@ public struct NodeConfigStatus: JSONBacked {
             [
                 "lastChangeTime": OpenAPISchema.string(format: "date-time"),
                 "lastSyncTime": OpenAPISchema.string(format: "date-time"),
+                "conditions": OpenAPISchema.array(Condition.openAPISchema),
             ])
     }
 }
