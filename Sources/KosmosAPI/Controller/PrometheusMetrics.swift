@@ -15,7 +15,7 @@ public final class PrometheusMetrics: MetricsFactory {
 
     private struct Family {
         var kind: Kind
-        var series: [String: AnyObject & Sendable] = [:]
+        var series: [String: any AnyObject & Sendable] = [:]
     }
 
     private let families = StateLock<[String: Family]>([:])
