@@ -436,9 +436,14 @@ extension APIHandler {
             if let ip = o["spec"]?["clusterIP"]?.stringValue, !ip.isEmpty, ip != "None" {
                 if !serviceIPs.reserve(ip) {
                     let name = o["metadata"]?["name"]?.stringValue ?? ""
+                    // kube-apiserver's wording; its out-of-range form is how clients discover the service CIDR.
+                    let why = serviceIPs.contains(ip)
+                        ? "provided IP is already allocated"
+                        : "the provided IP (\(ip)) is not in the valid range. The range of valid IPs is "
+                            + "\(IPv4CIDR.format(serviceIPs.cidr.base))/\(serviceIPs.cidr.prefix)"
                     throw APIError.invalid(kind: "Service", group: "", name: name, causes: [
                         ("FieldValueInvalid", "spec.clusterIPs", "Invalid value: []string{\"\(ip)\"}: failed to "
-                            + "allocate IP \(ip): provided IP is already allocated")])
+                            + "allocate IP \(ip): \(why)")])
                 }
                 o[path: ["spec", "clusterIPs"]] = o["spec"]?["clusterIPs"] ?? [.string(ip)]
             }
