@@ -239,3 +239,41 @@ enum AgentFixture {
         }
     }
 }
+
+@Suite(.serialized) struct NodeInterfaceDetectorTests {
+    @Test func nicNamesMatchExactly() throws {
+        let entries = try [
+            NICNodeNames(json: JSONValue.parse(#"{"nodeName":["node10"],"interfaceName":"eth10"}"#)),
+            NICNodeNames(json: JSONValue.parse(#"{"nodeName":["node1","node2"],"interfaceName":"eth1"}"#)),
+        ]
+        #expect(NodeInterfaceDetector.interfaceName(nicNodeNames: entries, nodeName: "node1", defaultName: "d") == "eth1")
+        #expect(NodeInterfaceDetector.interfaceName(nicNodeNames: entries, nodeName: "node10", defaultName: "d") == "eth10")
+        #expect(NodeInterfaceDetector.interfaceName(nicNodeNames: entries, nodeName: "node3", defaultName: "d") == "d")
+    }
+
+    @Test func detectsNamedAndReachingInterfaces() throws {
+        guard NamespaceFixture.requireRoot() else { return }
+        try NamespaceFixture.withNamespaces(2) { ns in
+            let ha = try NetlinkHandle(namespace: ns[0])
+            let hb = try NetlinkHandle(namespace: ns[1])
+            try AgentFixture.underlay(ha, hb, b: ns[1])
+            let detector = NodeInterfaceDetector(handle: ha)
+            var options = ClusterLinkOptions(json: .object(JSONObject()))
+            options.defaultNICName = "ul0"
+            let named = try detector.detect(options: options, nodeName: "a")
+            #expect(named.interfaceName == "ul0")
+            #expect(named.ip == IPAddress(AgentFixture.a.underlay4) && named.ip6 == IPAddress(AgentFixture.a.underlay6))
+
+            options.defaultNICName = "*"
+            options.autodetectionMethod = "can-reach=\(AgentFixture.b.pod4)"
+            // No route to b's pod network: a clear error. With the underlay peer as target: ul0.
+            #expect(throws: NodeInterfaceDetector.Failure.self) { try detector.detect(options: options, nodeName: "a") }
+            options.autodetectionMethod = "can-reach=\(AgentFixture.b.underlay4)"
+            #expect(try detector.detect(options: options, nodeName: "a").interfaceName == "ul0")
+
+            options.defaultNICName = "eth7"
+            let error = #expect(throws: NodeInterfaceDetector.Failure.self) { try detector.detect(options: options, nodeName: "a") }
+            #expect(error?.description.contains("eth7") == true)
+        }
+    }
+}

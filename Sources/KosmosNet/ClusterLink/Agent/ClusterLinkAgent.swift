@@ -13,14 +13,18 @@ public struct ClusterLinkAgentConfiguration: Sendable {
     public var debounce: Duration
     /// The nftables table (`table inet NAME`) the agent owns.
     public var natTableName: String
+    /// Whether the agent fills its ClusterNode's (same name as the NodeConfig) `interfaceName`, `ip` and `ip6`
+    /// with ``NodeInterfaceDetector``.
+    public var detectsInterface: Bool
 
     /// Describes an agent.
     public init(nodeConfigName: String, resyncInterval: Duration = .seconds(30), debounce: Duration = .milliseconds(50),
-                natTableName: String = "clusterlink") {
+                natTableName: String = "clusterlink", detectsInterface: Bool = true) {
         self.nodeConfigName = nodeConfigName
         self.resyncInterval = resyncInterval
         self.debounce = debounce
         self.natTableName = natTableName
+        self.detectsInterface = detectsInterface
     }
 }
 
@@ -95,6 +99,9 @@ public final class ClusterLinkAgent: Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.informer.run() }
             group.addTask { await self.watchKernel() }
+            if self.configuration.detectsInterface {
+                group.addTask { await self.detectInterface() }
+            }
             group.addTask {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: self.configuration.resyncInterval)
@@ -179,6 +186,24 @@ public final class ClusterLinkAgent: Sendable {
         } catch {
             // A conflict means a newer NodeConfig is on its way; the next sync writes again.
             logger.debug("status not written: \(error)")
+        }
+    }
+
+    /// Keeps the ClusterNode's interface and addresses current: every 2 s until the first success, then every
+    /// resync interval.
+    private func detectInterface() async {
+        let detector = NodeInterfaceDetector(handle: applier.handle)
+        var done = false
+        while !Task.isCancelled {
+            do {
+                if try await detector.sync(client: client, clusterNodeName: configuration.nodeConfigName) {
+                    logger.info("ClusterNode interface and addresses updated")
+                }
+                done = true
+            } catch {
+                logger.debug("interface detection: \(error)")
+            }
+            try? await Task.sleep(for: done ? configuration.resyncInterval : .seconds(2))
         }
     }
 
