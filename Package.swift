@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "kosmosctl", targets: ["kosmosctl"]),
         .executable(name: "kosmos-apiserver", targets: ["kosmos-apiserver"]),
         .executable(name: "kosmos-bench", targets: ["kosmos-bench"]),
+        .executable(name: "clusterlink-network-manager", targets: ["clusterlink-network-manager"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -91,6 +92,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Executables/kosmos-bench", swiftSettings: strict),
+        .executableTarget(
+            name: "clusterlink-network-manager",
+            dependencies: [
+                "KosmosAPI", "KosmosNet",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Executables/clusterlink-network-manager", swiftSettings: strict),
 
         // MARK: - Examples (built in CI)
         .executableTarget(name: "list-clusters", dependencies: ["KosmosAPI"], path: "Examples/list-clusters"),
@@ -99,7 +108,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "KosmosAPITests", dependencies: ["KosmosAPI", "KosmosLocal"], swiftSettings: strict),
         .testTarget(
-            name: "KosmosNetTests", dependencies: ["KosmosNet", "KosmosAPI", "KosmosLocal"], swiftSettings: strict),
+            name: "KosmosNetTests", dependencies: ["KosmosNet", "KosmosLocal", "KosmosAPI"], swiftSettings: strict),
         .testTarget(name: "KosmosTreeTests", dependencies: ["KosmosTree"], swiftSettings: strict),
         .testTarget(name: "KosmosSchedTests", dependencies: ["KosmosSched"], swiftSettings: strict),
         .testTarget(name: "KosmosLocalTests", dependencies: ["KosmosLocal", "KosmosAPI"], swiftSettings: strict),

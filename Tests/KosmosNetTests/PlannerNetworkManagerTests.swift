@@ -1,0 +1,107 @@
+import Foundation
+import KosmosAPI
+import KosmosLocal
+import KosmosNet
+import Testing
+
+/// The network-manager against a real local API server: NodeConfigs appear, follow changes and go away.
+@Suite(.serialized) struct PlannerNetworkManagerTests {
+    typealias F = PlannerFixture
+
+    /// A throw-away API server with the Kosmos CRDs, in a temporary directory removed afterwards.
+    final class Server: @unchecked Sendable {
+        let server: LocalAPIServer
+        let directory: String
+        let client: KubeClient
+
+        init() async throws {
+            directory = NSTemporaryDirectory() + "kosmos-planner-test-" + UUID().uuidString
+            server = try LocalAPIServer(configuration: .init(dataDirectory: directory, tls: false, threads: 2))
+            try await server.start()
+            client = try KubeClient.fromKubeconfig(path: server.kubeconfigPath)
+            for crd in KosmosCRDs.all() { _ = try await client.create(crd) }
+        }
+
+        func stop() async {
+            try? await server.shutdown()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
+
+    /// Polls until `condition` holds, up to `seconds`.
+    static func eventually(
+        seconds: Double = 30, _ condition: @Sendable () async throws -> Bool
+    ) async throws -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return try await condition()
+    }
+
+    static func nodeConfigs(_ client: KubeClient) async throws -> [String: NodeConfig] {
+        let items = try await client.list(NodeConfig.self).items
+        return Dictionary(uniqueKeysWithValues: items.map { ($0.name, $0) })
+    }
+
+    @Test func keepsNodeConfigsInStepWithClustersAndNodes() async throws {
+        let s = try await Server()
+        let election = LeaderElectionConfig(
+            identity: "planner-test", leaseDuration: .seconds(6), renewDeadline: .seconds(4), retryPeriod: .seconds(1))
+        let manager = NetworkManager(
+            client: s.client,
+            configuration: .init(leaderElection: election, leaseNamespace: "default", resyncPeriod: nil))
+        let task = Task { await manager.run() }
+        do {
+            for c in PlannerTests.gatewayClusters { _ = try await s.client.create(c) }
+            for n in PlannerTests.gatewayNodes { _ = try await s.client.create(n) }
+            let client = s.client
+
+            // 1. Every valid node gets its NodeConfig, equal to what the planner computes.
+            let expected = NodeConfigPlanner.plan(
+                clusters: PlannerTests.gatewayClusters, clusterNodes: PlannerTests.gatewayNodes, existing: [])
+            let appeared = try await Self.eventually {
+                let now = try await Self.nodeConfigs(client)
+                return now.count == 3 && expected.allSatisfy { now[$0.name]?.spec == $0.spec }
+            }
+            #expect(appeared, "NodeConfigs did not match the plan")
+            let lease = try await client.get(Lease.self, namespace: "default", name: "clusterlink-network-manager")
+            #expect(lease.spec.holderIdentity == "planner-test")
+
+            // 2. A node moves: its own config and its peers' follow; device MACs are kept.
+            let before = try await Self.nodeConfigs(client)
+            var moved = try await client.get(ClusterNode.self, name: "c2-n1")
+            moved.spec.ip = "192.168.2.99"
+            _ = try await client.update(moved)
+            let followed = try await Self.eventually {
+                let now = try await Self.nodeConfigs(client)
+                return now["c2-n1"]?.spec.devices.contains { $0.addr == "220.168.2.99/8" } == true
+                    && now["c1-n1"]?.spec.routes.contains { $0.gw == "220.168.2.99" } == true
+            }
+            #expect(followed, "NodeConfigs did not follow the moved node")
+            let after = try await Self.nodeConfigs(client)
+            #expect(after["c2-n1"]?.spec.devices.map(\.mac) == before["c2-n1"]?.spec.devices.map(\.mac))
+            // The internal node c1-n2 routes through its own gateway, which did not move: left alone.
+            #expect(after["c1-n2"]?.metadata.resourceVersion == before["c1-n2"]?.metadata.resourceVersion)
+            #expect(after["c2-n1"]?.metadata.annotations["prev"] == before["c2-n1"]?.spec.json.serializedString())
+
+            // 3. A node goes: its NodeConfig goes, and no peer routes to it any more.
+            try await client.delete(ClusterNode.self, namespace: nil, name: "c2-n1")
+            let cleaned = try await Self.eventually {
+                let now = try await Self.nodeConfigs(client)
+                return now["c2-n1"] == nil && now["c1-n1"]?.spec.routes.isEmpty == true
+            }
+            #expect(cleaned, "the vanished node's NodeConfig or routes to it remained")
+            #expect(manager.completedSyncs > 0)
+        } catch {
+            task.cancel()
+            await task.value
+            await s.stop()
+            throw error
+        }
+        task.cancel()
+        await task.value
+        await s.stop()
+    }
+}
