@@ -30,17 +30,28 @@ struct LocalShapeOptions: ParsableArguments {
     @Option(help: "netns: each node and pod gets a network namespace (root only); none: API objects only.")
     var dataplane: LocalDataplane?
 
+    @Option(name: .customLong("network-type"),
+            help: "ClusterLink mode: p2p (every node tunnels to every remote node) or gateway (one gateway per cluster).")
+    var networkType: String = "p2p"
+
+    @Flag(name: .customLong("clusterlink"), inversion: .prefixedNo,
+          help: "Run ClusterLink (controller-manager, network-manager, electors, agents) across the clusters.")
+    var clusterLink = true
+
     func options(stateDirectory: String) -> LocalEnvironmentOptions {
         let defaultPlane: LocalDataplane = getuid() == 0 ? .netns : .none
         return LocalEnvironmentOptions(
             clusters: clusters, nodesPerCluster: nodes, ipFamily: ipFamily, overlap: overlap,
-            dataplane: dataplane ?? defaultPlane, stateDirectory: stateDirectory)
+            dataplane: dataplane ?? defaultPlane, stateDirectory: stateDirectory,
+            clusterLink: clusterLink ? LocalClusterLinkOptions(networkType: networkType) : nil)
     }
 
     var arguments: [String] {
         var a = ["--clusters", "\(clusters)", "--nodes", "\(nodes)", "--ip-family", ipFamily.rawValue]
         if overlap { a.append("--overlap") }
         if let dataplane { a += ["--dataplane", dataplane.rawValue] }
+        a += ["--network-type", networkType]
+        if !clusterLink { a.append("--no-clusterlink") }
         return a
     }
 }

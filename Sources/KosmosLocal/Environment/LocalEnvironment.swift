@@ -38,6 +38,7 @@ public final class LocalEnvironment: Sendable {
             error: nil)
         try status.write()
         var running: [RunningCluster] = []
+        var linkTasks: [Task<Void, Never>] = []
         var dataplane: NetnsDataplane?
         do {
             if options.dataplane == .netns {
@@ -64,6 +65,14 @@ public final class LocalEnvironment: Sendable {
                 status.clusters[i].ready = true
                 try status.write()
             }
+            if let link = options.clusterLink {
+                logger.info("starting ClusterLink (\(link.networkType))")
+                linkTasks = try await LocalClusterLink.start(options: options, link: link, clusters: running,
+                                                             dataplane: dataplane, logger: logger)
+                if dataplane != nil {
+                    try await LocalClusterLink.waitApplied(host: running[0].client, plans: plan, timeout: .seconds(120))
+                }
+            }
             status.phase = .ready
             try status.write()
             logger.info("local environment ready")
@@ -74,12 +83,14 @@ public final class LocalEnvironment: Sendable {
             status.phase = .failed
             status.error = "\(error)"
             try? status.write()
+            await stop(linkTasks)
             await stopAll(running)
             dataplane?.removeAll()
             throw error
         }
         status.phase = .stopping
         try? status.write()
+        await stop(linkTasks)
         await stopAll(running)
         dataplane?.removeAll()
     }
@@ -93,6 +104,11 @@ public final class LocalEnvironment: Sendable {
         var h: UInt32 = 2_166_136_261
         for b in stateDirectory.utf8 { h = (h ^ UInt32(b)) &* 16_777_619 }
         return "kl" + String(String(h, radix: 16).suffix(6))
+    }
+
+    private func stop(_ tasks: [Task<Void, Never>]) async {
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
     }
 
     private func stopAll(_ running: [RunningCluster]) async {

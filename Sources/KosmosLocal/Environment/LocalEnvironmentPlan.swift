@@ -29,9 +29,13 @@ public struct LocalEnvironmentOptions: Sendable, Codable, Equatable {
     public var dataplane: LocalDataplane
     /// Where kubeconfigs, databases, logs and the status file live.
     public var stateDirectory: String
+    /// ClusterLink across the clusters; nil runs none.
+    public var clusterLink: LocalClusterLinkOptions?
 
     public init(clusters: Int = 2, nodesPerCluster: Int = 2, ipFamily: LocalIPFamily = .ipv4, overlap: Bool = false,
-                dataplane: LocalDataplane = .none, stateDirectory: String) {
+                dataplane: LocalDataplane = .none, stateDirectory: String,
+                clusterLink: LocalClusterLinkOptions? = LocalClusterLinkOptions()) {
+        self.clusterLink = clusterLink
         self.clusters = clusters
         self.nodesPerCluster = nodesPerCluster
         self.ipFamily = ipFamily
@@ -50,6 +54,9 @@ public struct LocalEnvironmentOptions: Sendable, Codable, Equatable {
             throw LocalEnvironmentError("--nodes must be between 1 and 50, got \(nodesPerCluster)")
         }
         guard !stateDirectory.isEmpty else { throw LocalEnvironmentError("--state-dir must not be empty") }
+        if let clusterLink, !["p2p", "gateway"].contains(clusterLink.networkType) {
+            throw LocalEnvironmentError("--network-type must be p2p or gateway, got \(clusterLink.networkType)")
+        }
     }
 }
 

@@ -106,21 +106,45 @@ public final class GatewayElector: Sendable {
             await ensureLeaseNamespace()
             let elector = LeaderElector(store: store, config: config, logger: logger, onStartedLeading: {
                 self.leading.withLock { $0 = true }
-                while !Task.isCancelled {
-                    var pause = self.configuration.resyncInterval
-                    do {
-                        try await self.reconcile()
-                    } catch {
-                        self.logger.info("gateway roles not updated: \(error)")
-                        pause = .seconds(1)
-                    }
-                    try? await Task.sleep(for: pause)
-                }
+                await self.lead()
             }, onStoppedLeading: {
                 self.leading.withLock { $0 = false }
             })
             await elector.run()
             try? await Task.sleep(for: configuration.retryPeriod)
+        }
+    }
+
+    /// While leading: reconciles at once, on every ClusterNode change (a new node, a role edited by hand), and
+    /// every resync interval.
+    private func lead() async {
+        let (signals, signal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let informer = SharedInformer(listerWatcher: KubeListerWatcher<ClusterNode>(client: hostClient))
+        let cluster = configuration.clusterName
+        informer.addEventHandler { event in
+            if event.object.spec.clusterName == cluster { signal.yield() }
+        }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await informer.run() }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: self.configuration.resyncInterval)
+                    signal.yield()
+                }
+            }
+            group.addTask {
+                signal.yield()
+                for await _ in signals {
+                    if Task.isCancelled { break }
+                    do {
+                        try await self.reconcile()
+                    } catch {
+                        self.logger.info("gateway roles not updated: \(error)")
+                        try? await Task.sleep(for: .seconds(1))
+                        signal.yield()
+                    }
+                }
+            }
         }
     }
 
