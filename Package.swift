@@ -112,6 +112,8 @@ let package = Package(
         .testTarget(name: "KosmosTreeTests", dependencies: ["KosmosTree"], swiftSettings: strict),
         .testTarget(name: "KosmosSchedTests", dependencies: ["KosmosSched"], swiftSettings: strict),
         .testTarget(name: "KosmosLocalTests", dependencies: ["KosmosLocal", "KosmosAPI"], swiftSettings: strict),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["KosmosLocal", "KosmosNet", "KosmosAPI"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,7 @@ import Foundation
 import KosmosAPI
 import KosmosNet
 import Logging
+import Synchronization
 
 /// How `local-up` runs ClusterLink across its clusters.
 public struct LocalClusterLinkOptions: Sendable, Codable, Equatable {
@@ -62,8 +63,8 @@ enum LocalClusterLink {
     /// Writes the CRDs, the flannel-style ConfigMaps and the Cluster objects, then starts every ClusterLink
     /// component as a task that ends when cancelled.
     static func start(options: LocalEnvironmentOptions, link: LocalClusterLinkOptions, clusters: [RunningCluster],
-                      dataplane: NetnsDataplane?, logger: Logger) async throws -> [Task<Void, Never>] {
-        guard let host = clusters.first?.client else { return [] }
+                      dataplane: NetnsDataplane?, logger: Logger) async throws -> Started {
+        guard let host = clusters.first?.client else { return Started() }
         try await KosmosCRDs.install(using: host)
         for (index, running) in clusters.enumerated() {
             try await writeFlannelConfig(client: running.client, plan: running.plan)
@@ -79,31 +80,88 @@ enum LocalClusterLink {
             }
         }
 
-        var tasks: [Task<Void, Never>] = []
         var log = logger
         log[metadataKey: "component"] = "clusterlink"
+        let started = Started()
         let manager = NetworkManager(client: host, configuration: .init(leaderElection: nil), logger: log)
-        tasks.append(Task { await manager.run() })
+        started.add(Task { await manager.run() })
         for running in clusters {
             let name = running.plan.name
             let controllers = ClusterLinkControllerManager(
                 memberClient: running.client, hostClient: host, configuration: .init(clusterName: name), logger: log)
-            tasks.append(Task { await controllers.run() })
+            started.add(Task { await controllers.run() })
             for node in running.plan.nodes {
                 let elector = GatewayElector(
                     memberClient: running.client, hostClient: host,
                     configuration: .init(clusterName: name, nodeName: node), logger: log)
-                tasks.append(Task { await elector.run() })
+                started.add(Task { await elector.run() }, node: node, role: .elector)
                 guard let dataplane else { continue }
-                let applier = try NodeNetworkApplier(namespace: .named(dataplane.nodeNamespaceName(node)))
-                let agent = ClusterLinkAgent(client: host, applier: applier,
-                                             configuration: .init(nodeConfigName: "\(name)-\(node)"), logger: log)
-                tasks.append(Task {
-                    await agent.run()
-                })
+                let namespace = dataplane.nodeNamespaceName(node)
+                let nodeConfig = "\(name)-\(node)"
+                let agentLog = log
+                let makeAgent: @Sendable () throws -> Task<Void, Never> = {
+                    let applier = try NodeNetworkApplier(namespace: .named(namespace))
+                    let agent = ClusterLinkAgent(client: host, applier: applier,
+                                                 configuration: .init(nodeConfigName: nodeConfig), logger: agentLog)
+                    return Task { await agent.run() }
+                }
+                started.add(try makeAgent(), node: node, role: .agent)
+                started.setAgentFactory(makeAgent, node: node)
             }
         }
-        return tasks
+        return started
+    }
+
+    /// The ClusterLink tasks of an environment, with per-node handles so a node's components can be stopped
+    /// (a failed node) or its agent restarted.
+    final class Started: Sendable {
+        enum Role: Sendable { case elector, agent }
+        private struct State {
+            var shared: [Task<Void, Never>] = []
+            var nodes: [String: [Role: Task<Void, Never>]] = [:]
+            var agentFactories: [String: @Sendable () throws -> Task<Void, Never>] = [:]
+        }
+        private let state = Mutex(State())
+
+        func add(_ task: Task<Void, Never>, node: String? = nil, role: Role = .agent) {
+            state.withLock { s in
+                if let node { s.nodes[node, default: [:]][role] = task } else { s.shared.append(task) }
+            }
+        }
+
+        func setAgentFactory(_ factory: @escaping @Sendable () throws -> Task<Void, Never>, node: String) {
+            state.withLock { $0.agentFactories[node] = factory }
+        }
+
+        /// Cancels a node's components and waits for them to end.
+        func stop(node: String, roles: Set<Role>) async {
+            let tasks: [Task<Void, Never>] = state.withLock { s in
+                var stopped: [Task<Void, Never>] = []
+                for role in roles { if let task = s.nodes[node]?.removeValue(forKey: role) { stopped.append(task) } }
+                return stopped
+            }
+            for task in tasks { task.cancel() }
+            for task in tasks { await task.value }
+        }
+
+        /// Starts a new agent for a node (after ``stop(node:roles:)``).
+        func startAgent(node: String) throws {
+            guard let factory = state.withLock({ $0.agentFactories[node] }) else {
+                throw LocalEnvironmentError("node \(node) has no ClusterLink agent")
+            }
+            let task = try factory()
+            add(task, node: node, role: .agent)
+        }
+
+        /// Cancels everything and waits.
+        func stopAll() async {
+            let tasks: [Task<Void, Never>] = state.withLock { s in
+                defer { s.shared = []; s.nodes = [:] }
+                return s.shared + s.nodes.values.flatMap { Array($0.values) }
+            }
+            for task in tasks { task.cancel() }
+            for task in tasks { await task.value }
+        }
     }
 
     /// The ConfigMap flannel keeps its network in, which is where the controller-manager reads pod CIDRs.

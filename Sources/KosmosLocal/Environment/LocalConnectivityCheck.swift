@@ -79,7 +79,7 @@ public enum LocalConnectivityCheck {
         func pods(_ client: KubeClient, cluster: String) async throws -> [Endpoint] {
             try await client.listAll(Pod.self).items.compactMap { pod in
                 guard pod.status.phase == "Running", pod.spec.hostNetwork != true else { return nil }
-                let ips = pod.status.podIPs.compactMap { IPAddress($0.ip ?? "") }
+                let ips = pod.status.podIPs.compactMap { IPAddress($0.ip) }
                 guard !ips.isEmpty else { return nil }
                 let namespace = NetnsDataplane.podNamespaceName(prefix: prefix, cluster: cluster,
                                                                 namespace: pod.namespace ?? "default", pod: pod.name)

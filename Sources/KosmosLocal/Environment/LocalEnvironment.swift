@@ -2,6 +2,7 @@ import Foundation
 import KosmosAPI
 import KosmosNet
 import Logging
+import Synchronization
 
 /// Several local Kubernetes-compatible clusters in one process: an API server per cluster, its controllers and
 /// simulated kubelets, and (as root) a network-namespace dataplane. This is the body of the supervisor that
@@ -12,6 +13,7 @@ public final class LocalEnvironment: Sendable {
     /// The clusters, as planned.
     public let plan: [LocalClusterPlan]
     private let logger: Logger
+    private let clusterLink = Mutex<LocalClusterLink.Started?>(nil)
 
     /// Plans the environment; nothing is started yet.
     /// - Throws: `LocalEnvironmentError` when the options are out of range.
@@ -38,7 +40,6 @@ public final class LocalEnvironment: Sendable {
             error: nil)
         try status.write()
         var running: [RunningCluster] = []
-        var linkTasks: [Task<Void, Never>] = []
         var dataplane: NetnsDataplane?
         do {
             if options.dataplane == .netns {
@@ -67,8 +68,9 @@ public final class LocalEnvironment: Sendable {
             }
             if let link = options.clusterLink {
                 logger.info("starting ClusterLink (\(link.networkType))")
-                linkTasks = try await LocalClusterLink.start(options: options, link: link, clusters: running,
-                                                             dataplane: dataplane, logger: logger)
+                let started = try await LocalClusterLink.start(options: options, link: link, clusters: running,
+                                                               dataplane: dataplane, logger: logger)
+                clusterLink.withLock { $0 = started }
                 if dataplane != nil {
                     try await LocalClusterLink.waitApplied(host: running[0].client, plans: plan, timeout: .seconds(120))
                 }
@@ -83,14 +85,14 @@ public final class LocalEnvironment: Sendable {
             status.phase = .failed
             status.error = "\(error)"
             try? status.write()
-            await stop(linkTasks)
+            await clusterLink.withLock { $0 }?.stopAll()
             await stopAll(running)
             dataplane?.removeAll()
             throw error
         }
         status.phase = .stopping
         try? status.write()
-        await stop(linkTasks)
+        await clusterLink.withLock { $0 }?.stopAll()
         await stopAll(running)
         dataplane?.removeAll()
     }
@@ -106,9 +108,29 @@ public final class LocalEnvironment: Sendable {
         return "kl" + String(String(h, radix: 16).suffix(6))
     }
 
-    private func stop(_ tasks: [Task<Void, Never>]) async {
-        for task in tasks { task.cancel() }
-        for task in tasks { await task.value }
+    /// Simulates the failure of a node: its ClusterLink elector and agent stop (as if the machine died; its lease
+    /// is not released) and its underlay link goes down, so nothing reaches it any more.
+    /// - Throws: `LocalEnvironmentError` when ClusterLink or the netns dataplane is not running.
+    public func failNode(_ node: String) async throws {
+        guard let started = clusterLink.withLock({ $0 }) else {
+            throw LocalEnvironmentError("ClusterLink is not running in this environment")
+        }
+        await started.stop(node: node, roles: [.elector, .agent])
+        guard options.dataplane == .netns else { return }
+        let handle = try NetlinkHandle(namespace: .named("\(dataplanePrefix)-\(node)"))
+        try handle.setLinkDown("eth0")
+    }
+
+    /// Stops a node's ClusterLink agent and starts a new one, as an agent upgrade or crash would; the kernel state
+    /// is left in place in between.
+    /// - Parameter pause: how long the node runs without an agent.
+    public func restartAgent(_ node: String, pause: Duration = .zero) async throws {
+        guard let started = clusterLink.withLock({ $0 }) else {
+            throw LocalEnvironmentError("ClusterLink is not running in this environment")
+        }
+        await started.stop(node: node, roles: [.agent])
+        if pause > .zero { try await Task.sleep(for: pause) }
+        try started.startAgent(node: node)
     }
 
     private func stopAll(_ running: [RunningCluster]) async {

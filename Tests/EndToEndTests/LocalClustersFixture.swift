@@ -1,0 +1,131 @@
+import Foundation
+import KosmosAPI
+import KosmosLocal
+import KosmosNet
+import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A local environment with the netns dataplane and ClusterLink, started in this process for one test, with one
+/// pod per node in every cluster. Everything it made is removed by ``stop()``.
+final class LocalClusters: Sendable {
+    let directory: String
+    let environment: LocalEnvironment
+    let task: Task<Void, any Error>
+
+    /// Nil (with the reason printed) when the test cannot run here.
+    static func skipReason() -> String? {
+        if getuid() != 0 { return "needs root for network namespaces" }
+        for tool in ["nft"] where !["/usr/sbin", "/usr/bin", "/sbin"].contains(where: { access("\($0)/\(tool)", X_OK) == 0 }) {
+            return "\(tool) is not installed"
+        }
+        return nil
+    }
+
+    init(clusters: Int = 2, nodes: Int, ipFamily: LocalIPFamily = .ipv4, networkType: String,
+         overlap: Bool = false) async throws {
+        directory = NSTemporaryDirectory() + "kosmos-e2e-\(UUID().uuidString.prefix(8))"
+        var logger = Logger(label: "e2e")
+        logger.logLevel = .warning
+        environment = try LocalEnvironment(
+            options: LocalEnvironmentOptions(clusters: clusters, nodesPerCluster: nodes, ipFamily: ipFamily,
+                                             overlap: overlap, dataplane: .netns, stateDirectory: directory,
+                                             clusterLink: LocalClusterLinkOptions(networkType: networkType)),
+            logger: logger)
+        let environment = self.environment
+        task = Task { try await environment.run() }
+        do {
+            try await waitReady()
+            try await startPods()
+        } catch {
+            await stop()
+            throw error
+        }
+    }
+
+    func client(_ cluster: String) throws -> KubeClient {
+        try KubeClient.fromKubeconfig(path: environment.kubeconfigPath(cluster: cluster))
+    }
+
+    private func waitReady() async throws {
+        let deadline = ContinuousClock.now + .seconds(180)
+        while ContinuousClock.now < deadline {
+            if let status = try? LocalEnvironmentStatus.read(stateDirectory: directory) {
+                if status.phase == .ready { return }
+                if status.phase == .failed { throw LocalEnvironmentError(status.error ?? "failed") }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw LocalEnvironmentError("environment not ready in 180 s")
+    }
+
+    /// One pod `p-<node>` per node, waited on until Running with its IPs.
+    private func startPods() async throws {
+        for plan in environment.plan {
+            let client = try client(plan.name)
+            for node in plan.nodes {
+                var pod = Pod(name: "p-\(node)", namespace: "default")
+                pod.json["spec"] = ["nodeName": .string(node), "containers": [["name": "c", "image": "busybox"]]]
+                _ = try await client.create(pod)
+            }
+            for node in plan.nodes {
+                _ = try await podIPs(cluster: plan.name, pod: "p-\(node)")
+            }
+        }
+    }
+
+    /// A pod's IPs once it runs.
+    func podIPs(cluster: String, pod: String) async throws -> [IPAddress] {
+        let client = try client(cluster)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            let current = try await client.get(Pod.self, namespace: "default", name: pod)
+            let ips = current.status.podIPs.compactMap { IPAddress($0.ip) }
+            if current.status.phase == .running, !ips.isEmpty { return ips }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw LocalEnvironmentError("pod \(cluster)/\(pod) not Running in 60 s")
+    }
+
+    /// The network namespace of a pod.
+    func podNamespace(cluster: String, pod: String) -> NetworkNamespace {
+        .named(NetnsDataplane.podNamespaceName(prefix: environment.dataplanePrefix, cluster: cluster,
+                                               namespace: "default", pod: pod))
+    }
+
+    /// The node namespace of a node.
+    func nodeNamespace(_ node: String) -> NetworkNamespace { .named("\(environment.dataplanePrefix)-\(node)") }
+
+    /// Runs `kosmosctl check`'s matrix both ways, retrying for up to `seconds` until every probe passes
+    /// (routes settle a moment after the environment reports Ready).
+    func checkBothWays(_ a: String = "host", _ b: String = "member1", seconds: Double = 30) async throws
+        -> [ConnectivityResult] {
+        let deadline = Date().addingTimeInterval(seconds)
+        var results: [ConnectivityResult] = []
+        repeat {
+            results = try await LocalConnectivityCheck.run(stateDirectory: directory, from: a, to: b)
+                + LocalConnectivityCheck.run(stateDirectory: directory, from: b, to: a)
+            if !results.isEmpty && results.allSatisfy(\.ok) { return results }
+            try await Task.sleep(for: .milliseconds(500))
+        } while Date() < deadline
+        return results
+    }
+
+    /// Pings until a reply arrives or `seconds` pass; returns the time it took, or nil.
+    func pingUntilReply(_ target: IPAddress, from namespace: NetworkNamespace, seconds: Double) async throws -> Duration? {
+        let start = ContinuousClock.now
+        let deadline = start + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if try ConnectivityProbe.ping(target, in: namespace, attempts: 1) { return ContinuousClock.now - start }
+        }
+        return nil
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = await task.result
+        NetnsDataplane.removeAll(prefix: environment.dataplanePrefix)
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
