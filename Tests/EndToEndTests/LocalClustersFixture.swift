@@ -44,58 +44,21 @@ final class LocalClusters: Sendable {
         }
     }
 
-    func client(_ cluster: String) throws -> KubeClient {
-        try KubeClient.fromKubeconfig(path: environment.kubeconfigPath(cluster: cluster))
-    }
+    func client(_ cluster: String) throws -> KubeClient { try environment.client(cluster: cluster) }
 
-    private func waitReady() async throws {
-        let deadline = ContinuousClock.now + .seconds(180)
-        while ContinuousClock.now < deadline {
-            if let status = try? LocalEnvironmentStatus.read(stateDirectory: directory) {
-                if status.phase == .ready { return }
-                if status.phase == .failed { throw LocalEnvironmentError(status.error ?? "failed") }
-            }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        throw LocalEnvironmentError("environment not ready in 180 s")
-    }
+    private func waitReady() async throws { try await environment.waitReady() }
 
-    /// One pod `p-<node>` per node, waited on until Running with its IPs.
-    private func startPods() async throws {
-        for plan in environment.plan {
-            let client = try client(plan.name)
-            for node in plan.nodes {
-                var pod = Pod(name: "p-\(node)", namespace: "default")
-                pod.json["spec"] = ["nodeName": .string(node), "containers": [["name": "c", "image": "busybox"]]]
-                _ = try await client.create(pod)
-            }
-            for node in plan.nodes {
-                _ = try await podIPs(cluster: plan.name, pod: "p-\(node)")
-            }
-        }
-    }
+    private func startPods() async throws { try await environment.startPodPerNode() }
 
-    /// A pod's IPs once it runs.
     func podIPs(cluster: String, pod: String) async throws -> [IPAddress] {
-        let client = try client(cluster)
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            let current = try await client.get(Pod.self, namespace: "default", name: pod)
-            let ips = current.status.podIPs.compactMap { IPAddress($0.ip) }
-            if current.status.phase == .running, !ips.isEmpty { return ips }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw LocalEnvironmentError("pod \(cluster)/\(pod) not Running in 60 s")
+        try await environment.podIPs(cluster: cluster, pod: pod)
     }
 
-    /// The network namespace of a pod.
     func podNamespace(cluster: String, pod: String) -> NetworkNamespace {
-        .named(NetnsDataplane.podNamespaceName(prefix: environment.dataplanePrefix, cluster: cluster,
-                                               namespace: "default", pod: pod))
+        environment.podNamespace(cluster: cluster, pod: pod)
     }
 
-    /// The node namespace of a node.
-    func nodeNamespace(_ node: String) -> NetworkNamespace { .named("\(environment.dataplanePrefix)-\(node)") }
+    func nodeNamespace(_ node: String) -> NetworkNamespace { environment.nodeNamespace(node) }
 
     /// Runs `kosmosctl check`'s matrix both ways, retrying for up to `seconds` until every probe passes
     /// (routes settle a moment after the environment reports Ready).

@@ -30,6 +30,8 @@ enum BenchScenario: String, CaseIterable, ExpressibleByArgument {
     case netlink
     case tunnel
     case planner
+    case clusterlink
+    case failover
 
     func run() async throws {
         switch self {
@@ -39,6 +41,8 @@ enum BenchScenario: String, CaseIterable, ExpressibleByArgument {
         case .netlink: try NetlinkBench.run()
         case .tunnel: try TunnelBench.run()
         case .planner: try PlannerBench.run()
+        case .clusterlink: try await ClusterLinkBench.run()
+        case .failover: try await ClusterLinkBench.failover()
         }
     }
 }
