@@ -19,6 +19,9 @@ let package = Package(
         .executable(name: "kosmos-apiserver", targets: ["kosmos-apiserver"]),
         .executable(name: "kosmos-bench", targets: ["kosmos-bench"]),
         .executable(name: "clusterlink-network-manager", targets: ["clusterlink-network-manager"]),
+        .executable(name: "clusterlink-agent", targets: ["clusterlink-agent"]),
+        .executable(name: "clusterlink-elector", targets: ["clusterlink-elector"]),
+        .executable(name: "clusterlink-controller-manager", targets: ["clusterlink-controller-manager"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -100,6 +103,30 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Executables/clusterlink-network-manager", swiftSettings: strict),
+        .executableTarget(
+            name: "clusterlink-agent",
+            dependencies: [
+                "KosmosAPI", "KosmosNet",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Executables/clusterlink-agent", swiftSettings: strict),
+        .executableTarget(
+            name: "clusterlink-elector",
+            dependencies: [
+                "KosmosAPI", "KosmosNet",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Executables/clusterlink-elector", swiftSettings: strict),
+        .executableTarget(
+            name: "clusterlink-controller-manager",
+            dependencies: [
+                "KosmosAPI", "KosmosNet",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Executables/clusterlink-controller-manager", swiftSettings: strict),
 
         // MARK: - Examples (built in CI)
         .executableTarget(name: "list-clusters", dependencies: ["KosmosAPI"], path: "Examples/list-clusters"),
