@@ -14,7 +14,7 @@ struct Kosmosctl: AsyncParsableCommand {
               kosmosctl local-down                           stop it and remove everything it made
             """,
         version: KosmosVersion.current,
-        subcommands: [CRDs.self, Check.self, LocalUp.self, LocalStatus.self, LocalDown.self, LocalExec.self, Local.self, LocalSupervise.self, Version.self])
+        subcommands: [CRDs.self, Join.self, Unjoin.self, Get.self, Check.self, LocalUp.self, LocalStatus.self, LocalDown.self, LocalExec.self, Local.self, LocalSupervise.self, Version.self])
 }
 
 /// `kosmosctl version`.

@@ -189,21 +189,41 @@ public final class ClusterLinkAgent: Sendable {
         }
     }
 
-    /// Keeps the ClusterNode's interface and addresses current: every 2 s until the first success, then every
-    /// resync interval.
+    /// Keeps the ClusterNode's interface and addresses current: when it appears or changes (watched by name),
+    /// every 2 s while detection fails, and every resync interval.
     private func detectInterface() async {
         let detector = NodeInterfaceDetector(handle: applier.handle)
-        var done = false
-        while !Task.isCancelled {
-            do {
-                if try await detector.sync(client: client, clusterNodeName: configuration.nodeConfigName) {
-                    logger.info("ClusterNode interface and addresses updated")
+        let (changes, changed) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let clusterNodes = SharedInformer(listerWatcher: KubeListerWatcher<ClusterNode>(
+            client: client, fieldSelector: "metadata.name=\(configuration.nodeConfigName)"))
+        clusterNodes.addEventHandler { event in
+            if case .deleted = event { return }
+            let spec = event.object.spec
+            if spec.interfaceName.isEmpty || (spec.ip ?? "").isEmpty && (spec.ip6 ?? "").isEmpty { changed.yield() }
+        }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await clusterNodes.run() }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: self.configuration.resyncInterval)
+                    changed.yield()
                 }
-                done = true
-            } catch {
-                logger.debug("interface detection: \(error)")
             }
-            try? await Task.sleep(for: done ? configuration.resyncInterval : .seconds(2))
+            group.addTask {
+                changed.yield()
+                for await _ in changes {
+                    if Task.isCancelled { break }
+                    do {
+                        if try await detector.sync(client: self.client, clusterNodeName: self.configuration.nodeConfigName) {
+                            self.logger.info("ClusterNode interface and addresses updated")
+                        }
+                    } catch {
+                        self.logger.debug("interface detection: \(error)")
+                        try? await Task.sleep(for: .seconds(2))
+                        changed.yield()
+                    }
+                }
+            }
         }
     }
 
