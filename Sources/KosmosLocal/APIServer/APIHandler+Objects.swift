@@ -440,7 +440,7 @@ extension APIHandler {
                     let why = serviceIPs.contains(ip)
                         ? "provided IP is already allocated"
                         : "the provided IP (\(ip)) is not in the valid range. The range of valid IPs is "
-                            + "\(IPv4CIDR.format(serviceIPs.cidr.base))/\(serviceIPs.cidr.prefix)"
+                            + serviceIPs.cidrText
                     throw APIError.invalid(kind: "Service", group: "", name: name, causes: [
                         ("FieldValueInvalid", "spec.clusterIPs", "Invalid value: []string{\"\(ip)\"}: failed to "
                             + "allocate IP \(ip): \(why)")])

@@ -1,4 +1,5 @@
 import Foundation
+import KosmosNet
 
 /// A parsed IPv4 CIDR (`10.96.0.0/12`).
 struct IPv4CIDR: Sendable, CustomStringConvertible {
@@ -33,39 +34,45 @@ struct IPv4CIDR: Sendable, CustomStringConvertible {
     }
 }
 
-/// Hands out single addresses of a CIDR (service clusterIPs); the first host address is reserved for the
-/// `kubernetes` Service.
+/// Hands out single addresses of a CIDR (service clusterIPs), IPv4 or IPv6; the first host address is reserved
+/// for the `kubernetes` Service.
 final class IPAllocator: @unchecked Sendable {
     private let lock = NSLock()
-    let cidr: IPv4CIDR
-    private var used: Set<UInt32> = []
-    private var next: UInt64 = 2
+    let prefix: IPPrefix
+    private var used: Set<IPAddress> = []
+    private var next = 2
+    /// Addresses handed out: the whole range up to 2^20 (a /108 in IPv6, like kube-apiserver's largest).
+    private let size: Int
 
     init?(cidr: String) {
-        guard let c = IPv4CIDR(cidr), c.prefix <= 30 else { return nil }
-        self.cidr = c
+        guard let p = try? IPPrefix(normalizing: cidr), p.hostBitCount >= 2 else { return nil }
+        prefix = p
+        size = p.hostBitCount >= 20 ? 1 << 20 : 1 << p.hostBitCount
     }
 
+    /// The range as kube-apiserver names it in errors (`10.96.0.0/12`).
+    var cidrText: String { prefix.description }
+
     /// The address of the `kubernetes` Service (first host of the range).
-    var firstAddress: String { IPv4CIDR.format(cidr.base + 1) }
+    var firstAddress: String { prefix.address(at: 1)?.description ?? "" }
 
     func contains(_ ip: String) -> Bool {
-        guard let v = IPv4CIDR.parseIP(ip) else { return false }
-        return v >= cidr.base && UInt64(v - cidr.base) < cidr.size
+        guard let address = IPAddress(ip) else { return false }
+        return prefix.contains(address)
     }
 
     /// Marks an address as used; `false` when it is taken or out of range.
     func reserve(_ ip: String) -> Bool {
-        guard let v = IPv4CIDR.parseIP(ip), contains(ip) else { return false }
+        guard let address = IPAddress(ip), prefix.contains(address) else { return false }
         lock.lock()
         defer { lock.unlock() }
-        return used.insert(v).inserted
+        return used.insert(address).inserted
     }
 
     func release(_ ip: String) {
-        guard let v = IPv4CIDR.parseIP(ip) else { return }
+        guard let address = IPAddress(ip) else { return }
         lock.lock()
-        used.remove(v)
+        used.remove(address)
         lock.unlock()
     }
 
@@ -73,52 +80,53 @@ final class IPAllocator: @unchecked Sendable {
     func allocate() -> String? {
         lock.lock()
         defer { lock.unlock() }
-        let hosts = cidr.size - 2
-        for _ in 0..<hosts {
+        let hosts = size - 2
+        for _ in 0..<max(0, hosts) {
             if next > hosts { next = 2 }
-            let ip = cidr.base + UInt32(next)
+            let candidate = prefix.address(at: next)
             next += 1
-            if used.insert(ip).inserted { return IPv4CIDR.format(ip) }
+            if let candidate, used.insert(candidate).inserted { return candidate.description }
         }
         return nil
     }
 }
 
-/// Hands out fixed-size subnets of a CIDR (node podCIDRs, a /24 each by default).
+/// Hands out fixed-size subnets of a CIDR (node podCIDRs: a /24 each in IPv4, a /64 in IPv6).
 final class SubnetAllocator: @unchecked Sendable {
     private let lock = NSLock()
-    let cidr: IPv4CIDR
-    let subnetPrefix: Int
-    private var used: Set<UInt32> = []
+    let prefix: IPPrefix
+    let subnetLength: Int
+    private var used: Set<IPPrefix> = []
 
-    init?(cidr: String, subnetPrefix: Int = 24) {
-        guard let c = IPv4CIDR(cidr), subnetPrefix >= c.prefix, subnetPrefix <= 30 else { return nil }
-        self.cidr = c
-        self.subnetPrefix = subnetPrefix
+    init?(cidr: String, subnetLength: Int? = nil) {
+        guard let p = try? IPPrefix(normalizing: cidr) else { return nil }
+        let length = subnetLength ?? (p.family == .ipv4 ? 24 : 64)
+        guard length >= p.length, length <= p.family.bitCount - 2 else { return nil }
+        prefix = p
+        self.subnetLength = length
     }
 
     func reserve(_ subnet: String) {
-        guard let c = IPv4CIDR(subnet) else { return }
+        guard let p = try? IPPrefix(normalizing: subnet) else { return }
         lock.lock()
-        used.insert(c.base)
+        used.insert(p)
         lock.unlock()
     }
 
     func release(_ subnet: String) {
-        guard let c = IPv4CIDR(subnet) else { return }
+        guard let p = try? IPPrefix(normalizing: subnet) else { return }
         lock.lock()
-        used.remove(c.base)
+        used.remove(p)
         lock.unlock()
     }
 
     func allocate() -> String? {
         lock.lock()
         defer { lock.unlock() }
-        let count = UInt64(1) << UInt64(subnetPrefix - cidr.prefix)
-        let step = UInt64(1) << UInt64(32 - subnetPrefix)
-        for i in 0..<count {
-            let base = cidr.base + UInt32(i * step)
-            if used.insert(base).inserted { return IPv4CIDR(base: base, prefix: subnetPrefix).description }
+        let count = min(1 << min(subnetLength - prefix.length, 20), 1 << 20)
+        for index in 0..<count {
+            guard let subnet = prefix.subnet(length: subnetLength, at: index) else { return nil }
+            if used.insert(subnet).inserted { return subnet.description }
         }
         return nil
     }

@@ -290,7 +290,10 @@ enum Defaults {
             }
             if spec["clusterIPs"] == nil, let ip = spec["clusterIP"] { spec["clusterIPs"] = [ip] }
             if spec["sessionAffinity"] == nil { spec["sessionAffinity"] = "None" }
-            if spec["ipFamilies"] == nil { spec["ipFamilies"] = ["IPv4"] }
+            if spec["ipFamilies"] == nil {
+                let v6 = spec["clusterIP"]?.stringValue?.contains(":") ?? false
+                spec["ipFamilies"] = [v6 ? "IPv6" : "IPv4"]
+            }
             if spec["ipFamilyPolicy"] == nil { spec["ipFamilyPolicy"] = "SingleStack" }
             if spec["internalTrafficPolicy"] == nil { spec["internalTrafficPolicy"] = "Cluster" }
             if type == "NodePort" || type == "LoadBalancer", spec["externalTrafficPolicy"] == nil {

@@ -94,10 +94,10 @@ public final class LocalAPIServer: Sendable {
             caPEMPath = nil
         }
         guard let ips = IPAllocator(cidr: configuration.serviceCIDR) else {
-            throw LocalAPIServerError(message: "service CIDR \(configuration.serviceCIDR) is not a valid IPv4 CIDR")
+            throw LocalAPIServerError(message: "service CIDR \(configuration.serviceCIDR) is not a valid CIDR")
         }
         guard let subnets = SubnetAllocator(cidr: configuration.clusterCIDR) else {
-            throw LocalAPIServerError(message: "cluster CIDR \(configuration.clusterCIDR) is not a valid IPv4 CIDR")
+            throw LocalAPIServerError(message: "cluster CIDR \(configuration.clusterCIDR) is not a valid CIDR")
         }
         store = try ClusterObjectStore(path: "\(dir)/state.db", historyLimit: configuration.eventHistoryLimit)
         registry = ResourceRegistry()
