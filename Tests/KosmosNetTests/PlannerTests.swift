@@ -355,7 +355,7 @@ import Testing
         let tricky = ["a", "a b", "a!", "a-", "a\"", "a\\", "a<", "a&", "é", "a\u{2028}", "", "10.0.0.1", "10.0.0.10"]
         var entries: [PlanEntry] = []
         for x in tricky {
-            for y in ["a", "a b"] { entries.append(PlanEntry(f0: x, f1: y, f2: x)) }
+            for y in ["a", "a b"] { entries.append(PlanEntry(.route, x, y, x)) }
         }
         func text(_ e: PlanEntry) -> [UInt8] {
             JSONValue.object(["cidr": .string(e.f0), "gw": .string(e.f1), "dev": .string(e.f2)]).serialized()

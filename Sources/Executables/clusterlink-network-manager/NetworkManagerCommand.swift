@@ -12,13 +12,13 @@ struct NetworkManagerCommand: AsyncParsableCommand {
         commandName: "clusterlink-network-manager",
         abstract: "Plans and writes the ClusterLink NodeConfig of every node.",
         discussion: """
-            Against a cluster (the default), it watches Clusters, ClusterNodes and NodeConfigs in the host cluster,
-            recomputes every NodeConfig on any change, writes only the ones that changed and deletes those of nodes
+            Against a cluster (the default), it watches Clusters, ClusterNodes and NodeConfigs in the host cluster, \
+            recomputes every NodeConfig on any change, writes only the ones that changed and deletes those of nodes \
             that are gone. Only the elected leader writes.
 
-            With --plan-only it needs no cluster: it reads Cluster, ClusterNode and (optionally) existing NodeConfig
-            objects from YAML or JSON files (several documents per file, or kind: List) and prints the NodeConfigs
-            it would write. Identical input always prints identical output. Objects that are left out (for example
+            With --plan-only it needs no cluster: it reads Cluster, ClusterNode and (optionally) existing NodeConfig \
+            objects from YAML or JSON files (several documents per file, or kind: List) and prints the NodeConfigs \
+            it would write. Identical input always prints identical output. Objects that are left out (for example \
             a ClusterNode whose agent has not reported its interface yet) are listed on stderr.
 
             Examples:
@@ -105,15 +105,11 @@ struct NetworkManagerCommand: AsyncParsableCommand {
     private func planFromFiles() throws {
         var input = PlannerInput()
         for file in files {
-            do {
-                if file == "-" {
-                    let bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
-                    try input.add(documents: try YAML.parseAll(bytes, file: "stdin"), file: "stdin")
-                } else {
-                    try input.add(file: file)
-                }
-            } catch {
-                throw ValidationError("\(error)")
+            // Input errors name file and document themselves; they are not usage errors, so no usage text.
+            if file == "-" {
+                try input.add(bytes: Array(FileHandle.standardInput.readDataToEndOfFile()), file: "stdin")
+            } else {
+                try input.add(file: file)
             }
         }
         let report = NodeConfigPlanner.planReport(

@@ -38,9 +38,28 @@ public struct PlannerInput: Sendable {
         do {
             documents = try YAML.parseFile(path)
         } catch {
-            throw PlannerInputError(place: .init(file: path, document: nil, item: nil), reason: "\(error)")
+            // YAML errors already name the file (and line and column).
+            throw PlannerInputError(place: .init(file: path, document: nil, item: nil), reason: "\(error)",
+                                    namesPlace: true)
         }
         try add(documents: documents, file: path)
+    }
+
+    /// Reads YAML (or JSON) bytes of objects, multi-document or `kind: List`.
+    /// - Parameters:
+    ///   - bytes: the text as UTF-8.
+    ///   - file: a name for error messages, e.g. `stdin`.
+    /// - Throws: `PlannerInputError` naming `file` (and document) when the text is not YAML or holds an object
+    ///   the planner does not take.
+    public mutating func add(bytes: [UInt8], file: String) throws(PlannerInputError) {
+        let documents: [JSONValue]
+        do {
+            documents = try YAML.parseAll(bytes, file: file)
+        } catch {
+            throw PlannerInputError(place: .init(file: file, document: nil, item: nil), reason: "\(error)",
+                                    namesPlace: true)
+        }
+        try add(documents: documents, file: file)
     }
 
     private mutating func add(_ doc: JSONValue, place: PlannerInputError.Place) throws(PlannerInputError) {
@@ -105,6 +124,14 @@ public struct PlannerInputError: Error, Sendable, CustomStringConvertible {
     public var place: Place
     /// What is wrong.
     public var reason: String
+    /// Whether `reason` already names the place (a YAML error with file, line and column).
+    var namesPlace = false
 
-    public var description: String { "\(place): \(reason)" }
+    init(place: Place, reason: String, namesPlace: Bool = false) {
+        self.place = place
+        self.reason = reason
+        self.namesPlace = namesPlace
+    }
+
+    public var description: String { namesPlace ? reason : "\(place): \(reason)" }
 }
