@@ -323,6 +323,34 @@ import Testing
         #expect(first.count > 1000)
     }
 
+    /// Large inputs are rendered on several threads and identical lists are shared: the bytes must not change.
+    @Test func largePlansAreStillPureSortedAndShared() throws {
+        let clusters = (0..<3).map { c in
+            F.cluster("c\(c)", type: c == 2 ? "p2p" : "gateway", pods: ["10.\(c).0.0/16"], services: ["10.\(100 + c).0.0/16"])
+        }
+        let nodes = (0..<3).flatMap { c in
+            (0..<120).map { n in
+                F.node("c\(c)", "n\(n)", ip: "100.\(c).\(n).1", gateway: n == 7, pods: c == 2 ? ["10.2.\(n).0/24"] : [])
+            }
+        }
+        let first = NodeConfigPlanner.plan(clusters: clusters, clusterNodes: nodes.shuffled(), existing: [])
+        let second = NodeConfigPlanner.plan(clusters: clusters.shuffled(), clusterNodes: nodes, existing: [])
+        #expect(first.count == 360)
+        #expect(JSONValue.array(first.map(\.json)).serialized() == JSONValue.array(second.map(\.json)).serialized())
+        for config in first {
+            for key in ["routes", "fdbs", "arps"] {
+                let texts = (config.spec.json[key]?.arrayValue ?? []).map { $0.serialized() }
+                #expect(texts == texts.sorted { $1.lexicographicallyPrecedes($0) }, "\(config.name) \(key)")
+            }
+        }
+        // An internal node of c0 reaches c1's pods and services and each of c2's 120 node pod CIDRs via c0's gateway.
+        let internalNode = try #require(first.first { $0.name == "c0-n1" })
+        #expect(internalNode.spec.routes.count == 2 + 1 + 120)
+        #expect(internalNode.spec.routes.allSatisfy { $0.gw == "210.0.7.1" && $0.dev == "vx-local" })
+        // Every P2P node knows the other 119 P2P nodes and the gateway of c0 and of c1.
+        #expect(try #require(first.first { $0.name == "c2-n3" }).spec.arps.count == 121)
+    }
+
     @Test func everyListIsSortedDescendingByCompactJSONTextWithoutDuplicates() {
         let configs = NodeConfigPlanner.plan(
             clusters: [
