@@ -99,7 +99,18 @@ struct NetworkManagerCommand: AsyncParsableCommand {
                 leaderElection: election, leaseNamespace: leaderElectNamespace, leaseName: leaderElectName,
                 resyncPeriod: resyncSeconds == 0 ? nil : .seconds(resyncSeconds)),
             logger: logger)
-        await manager.run()
+        // SIGTERM/SIGINT cancel the run, so the leader releases its Lease and another replica takes over at once.
+        let run = Task { await manager.run() }
+        var sources: [any DispatchSourceSignal] = []
+        for sig in [SIGTERM, SIGINT] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { run.cancel() }
+            source.resume()
+            sources.append(source)
+        }
+        await run.value
+        sources.forEach { $0.cancel() }
     }
 
     private func planFromFiles() throws {
