@@ -48,7 +48,8 @@ import Testing
     @Test func keepsNodeConfigsInStepWithClustersAndNodes() async throws {
         let s = try await Server()
         let election = LeaderElectionConfig(
-            identity: "planner-test", leaseDuration: .seconds(20), renewDeadline: .seconds(15), retryPeriod: .seconds(1))
+            identity: "planner-test", leaseDuration: .seconds(20), renewDeadline: .seconds(15),
+            retryPeriod: .seconds(1))
         let manager = NetworkManager(
             client: s.client,
             configuration: .init(leaderElection: election, leaseNamespace: "default", resyncPeriod: nil))

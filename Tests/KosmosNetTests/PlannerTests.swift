@@ -308,7 +308,8 @@ import Testing
     // MARK: - Purity and order
 
     @Test func planningIsPureAndIgnoresInputOrder() {
-        let clusters = Self.gatewayClusters + [F.cluster("p", type: "p2p", family: "all", pods: ["10.9.0.0/16", "fd09::/48"])]
+        let clusters = Self.gatewayClusters
+            + [F.cluster("p", type: "p2p", family: "all", pods: ["10.9.0.0/16", "fd09::/48"])]
         let nodes = Self.gatewayNodes + [
             F.node("p", "n1", ip: "192.168.9.1", ip6: "fc00::9:1", pods: ["10.9.1.0/24", "fd09:0:0:1::/64"]),
             F.node("p", "n2", ip: "192.168.9.2", ip6: "fc00::9:2", pods: ["10.9.2.0/24"]),
@@ -326,7 +327,8 @@ import Testing
     /// Large inputs are rendered on several threads and identical lists are shared: the bytes must not change.
     @Test func largePlansAreStillPureSortedAndShared() throws {
         let clusters = (0..<3).map { c in
-            F.cluster("c\(c)", type: c == 2 ? "p2p" : "gateway", pods: ["10.\(c).0.0/16"], services: ["10.\(100 + c).0.0/16"])
+            F.cluster(
+                "c\(c)", type: c == 2 ? "p2p" : "gateway", pods: ["10.\(c).0.0/16"], services: ["10.\(100 + c).0.0/16"])
         }
         let nodes = (0..<3).flatMap { c in
             (0..<120).map { n in
@@ -354,7 +356,8 @@ import Testing
     @Test func everyListIsSortedDescendingByCompactJSONTextWithoutDuplicates() {
         let configs = NodeConfigPlanner.plan(
             clusters: [
-                F.cluster("a", family: "all", pods: ["10.1.0.0/16", "10.1.0.0/16", "fd01::/48"], services: ["10.11.0.0/16"]),
+                F.cluster(
+                    "a", family: "all", pods: ["10.1.0.0/16", "10.1.0.0/16", "fd01::/48"], services: ["10.11.0.0/16"]),
                 F.cluster("b", family: "all", pods: ["10.2.0.0/16", "fd02::/48"], services: ["10.12.0.0/16"]),
                 F.cluster("c", type: "p2p", family: "all"),
             ],
@@ -380,7 +383,10 @@ import Testing
     @Test func entryOrderIsTheOrderOfTheJSONTextEvenForPrefixesAndEscapes() {
         // In JSON text a string is followed by its closing quote (0x22): "a" sorts above "a b" (space is 0x20) but
         // below "a-"; escaped characters sort by their escape sequence.
-        let tricky = ["a", "a b", "a!", "a-", "a\"", "a\\", "a<", "a&", "é", "a\u{2028}", "", "10.0.0.1", "10.0.0.10"]
+        let tricky = [
+            "a", "a b", "\u{E9}", "e\u{301}", "a!", "a-", "a\"", "a\\", "a<", "a&", "é", "a\u{2028}", "", "10.0.0.1",
+            "10.0.0.10",
+        ]
         var entries: [PlanEntry] = []
         for x in tricky {
             for y in ["a", "a b"] { entries.append(PlanEntry(.route, x, y, x)) }

@@ -34,7 +34,8 @@ struct NetworkManagerCommand: AsyncParsableCommand {
     @Option(
         name: [.customShort("f"), .customLong("filename")],
         help: ArgumentHelp(
-            "A YAML or JSON file of Cluster, ClusterNode and NodeConfig objects (--plan-only; repeatable; '-' reads stdin).",
+            "A YAML or JSON file of Cluster, ClusterNode and NodeConfig objects "
+                + "(--plan-only; repeatable; '-' reads stdin).",
             valueName: "file"))
     var files: [String] = []
 

@@ -112,7 +112,7 @@ enum JSONTextOrder {
     /// (0x22) is above the space (0x20).
     /// - Returns: negative, zero or positive.
     static func compareField(_ a: String, _ b: String) -> Int {
-        if a == b { return 0 }
+        // No `a == b` shortcut: String equality is Unicode-canonical, JSON text is bytes.
         if let r = a.utf8.withContiguousStorageIfAvailable({ pa in
             b.utf8.withContiguousStorageIfAvailable { pb in comparePlain(pa, pb) } ?? nil
         }) ?? nil {

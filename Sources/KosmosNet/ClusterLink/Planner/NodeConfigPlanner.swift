@@ -141,7 +141,9 @@ final class PlanEntry: Sendable {
 
     /// Whether two entries have the same fields (the same JSON).
     func sameFields(as other: PlanEntry) -> Bool {
-        self === other || (f0 == other.f0 && f1 == other.f1 && f2 == other.f2)
+        self === other
+            || (JSONTextOrder.compareField(f0, other.f0) == 0 && JSONTextOrder.compareField(f1, other.f1) == 0
+                && JSONTextOrder.compareField(f2, other.f2) == 0)
     }
 }
 

@@ -96,7 +96,8 @@ public struct PlannerInput: Sendable {
             throw PlannerInputError(place: place, reason: "object without kind")
         default:
             throw PlannerInputError(
-                place: place, reason: "kind \"\(kind)\" is not one the planner reads (Cluster, ClusterNode, NodeConfig)")
+                place: place,
+                reason: "kind \"\(kind)\" is not one the planner reads (Cluster, ClusterNode, NodeConfig)")
         }
     }
 }
