@@ -63,6 +63,16 @@ import Testing
         #expect(message("- 1\n- 2\n") == "in.yaml, document 1: expected an object, found array")
     }
 
+    @Test func itemsOfATypedListTakeTheListsKind() throws {
+        // What GET /apis/kosmos.io/v1alpha1/clusternodes returns: items without kind and apiVersion.
+        let json = #"{"apiVersion":"kosmos.io/v1alpha1","kind":"ClusterNodeList","metadata":{},"items":["#
+            + #"{"metadata":{"name":"c1-n1"},"spec":{"clusterName":"c1"}}]}"#
+        var input = PlannerInput()
+        try input.add(bytes: Array(json.utf8), file: "list.json")
+        #expect(input.clusterNodes.map(\.name) == ["c1-n1"])
+        #expect(input.clusterNodes.first?.spec.clusterName == "c1")
+    }
+
     @Test func aMissingFileIsNamed() {
         var input = PlannerInput()
         #expect(throws: PlannerInputError.self) { try input.add(file: "/nonexistent/objects.yaml") }

@@ -72,7 +72,14 @@ public struct PlannerInput: Sendable {
             guard let items = doc["items"]?.arrayValue else {
                 throw PlannerInputError(place: place, reason: "a \(kind) without an items array")
             }
+            // Items of a typed list as the API server returns it (`ClusterList`) carry no kind of their own.
+            let itemKind = kind == "List" ? nil : String(kind.dropLast(4))
             for (j, item) in items.enumerated() {
+                var item = item
+                if let itemKind, case .object = item, item["kind"] == nil {
+                    item["kind"] = .string(itemKind)
+                    if item["apiVersion"] == nil { item["apiVersion"] = .string(apiVersion) }
+                }
                 try add(item, place: PlannerInputError.Place(file: place.file, document: place.document, item: j + 1))
             }
             return
