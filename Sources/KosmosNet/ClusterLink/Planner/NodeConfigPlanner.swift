@@ -21,6 +21,8 @@ import KosmosAPI
 ///   with a warning instead of producing broken rules.
 /// - Identical entries in a list are written once (upstream appends duplicates, §9.11).
 /// - Clusters with an unknown `networkType` or `ipFamily` are left out with a warning.
+/// - A cluster has one gateway, its first gateway-role node by name; further gateway-role nodes are planned as
+///   internal nodes (upstream routes them over a `vx-bridge` device it never gives them).
 /// - The VXLAN MTU overhead over IPv6 is 70 bytes (`ClusterLinkDevice.encapsulationOverhead`); MTU is the agent's
 ///   business and not part of a NodeConfig.
 public enum NodeConfigPlanner {
