@@ -127,8 +127,11 @@ import Testing
             let lease = try await client.get(Lease.self, namespace: "default", name: "clusterlink-network-manager")
             let leader = try #require(lease.spec.holderIdentity)
             let follower = try #require(managers.keys.first { $0 != leader })
-            #expect(managers[leader]?.completedSyncs ?? 0 > 0)
-            #expect(managers[follower]?.completedSyncs == 0, "a replica that does not lead must not plan or write")
+            // A sync counts once all its writes are done, a moment after the last one is visible.
+            let leaderManager = try #require(managers[leader])
+            let followerManager = try #require(managers[follower])
+            #expect(try await Self.eventually { leaderManager.completedSyncs > 0 })
+            #expect(followerManager.completedSyncs == 0, "a replica that does not lead must not plan or write")
 
             // The leader stops and releases the lease; the other replica takes over at once (generous lease timings
             // keep a loaded machine from moving the lease earlier) and follows changes.
@@ -141,7 +144,7 @@ import Testing
                 try await Self.nodeConfigs(client)["c1-n1"]?.spec.fdbs.contains { $0.ip == "192.168.1.77" } == true
             }
             #expect(followed, "the new leader did not take over")
-            #expect(managers[follower]?.completedSyncs ?? 0 > 0)
+            #expect(try await Self.eventually { followerManager.completedSyncs > 0 })
         } catch {
             for t in tasks.values { t.cancel() }
             for t in tasks.values { await t.value }

@@ -267,8 +267,9 @@ import Testing
     }
 
     /// Upstream maps egress with `-j SNAT --to-source <first global address>`; we emit NETMAP so every source keeps
-    /// its own global address (kosmos-semantics §9.9). A P2P node's pod CIDR inside the mapped CIDR is routed
-    /// under its global form.
+    /// its own global address (kosmos-semantics §9.9), and ingress NETMAP without `-i vx-bridge` so the cluster's
+    /// own pods reach its global addresses too. A P2P node's pod CIDR inside the mapped CIDR is routed under its
+    /// global form.
     @Test func globalCIDRMapsOverlappingClustersOneToOne() throws {
         let plan = F.plan(
             [
@@ -286,12 +287,48 @@ import Testing
         // a's own pods overlap b's real CIDR, so b gets no route for them (b must map, not a).
         #expect(b.routeLines.isEmpty)
         #expect(b.ruleLines == [
-            "nat PREROUTING -d 10.201.0.0/16 -i vx-bridge -j NETMAP --to 10.1.0.0/16",
-            "nat PREROUTING -d 10.196.0.0/16 -i vx-bridge -j NETMAP --to 10.96.0.0/16",
+            "nat PREROUTING -d 10.201.0.0/16 -j NETMAP --to 10.1.0.0/16",
+            "nat PREROUTING -d 10.196.0.0/16 -j NETMAP --to 10.96.0.0/16",
             "nat POSTROUTING -s 10.96.0.0/16 -o vx-bridge -j NETMAP --to 10.196.0.0/16",
             "nat POSTROUTING -s 10.1.0.0/16 -o vx-bridge -j NETMAP --to 10.201.0.0/16",
         ])
         #expect(a.ruleLines.isEmpty)
+    }
+
+    @Test func gatewayModeGlobalCIDRTranslatesAtTheGatewayAndAcceptsOwnGlobalAddressesEverywhere() throws {
+        let plan = F.plan(
+            [
+                F.cluster("a", family: "all", pods: ["10.1.0.0/16", "fd01::/48"]),
+                F.cluster("b", family: "all", pods: ["10.1.0.0/16", "fd01::/48"],
+                          globalMap: ["10.1.0.0/16": "10.201.0.0/16", "fd01::/48": "fd91::/48"]),
+            ],
+            [
+                F.node("a", "gw", ip: "192.168.1.1", ip6: "fc00::1:1", gateway: true),
+                F.node("a", "n2", ip: "192.168.1.2", ip6: "fc00::1:2"),
+                F.node("b", "gw", ip: "192.168.2.1", ip6: "fc00::2:1", gateway: true),
+                F.node("b", "n2", ip: "192.168.2.2", ip6: "fc00::2:2"),
+            ])
+        // a reaches b's pods only under their global CIDRs, through a's gateway.
+        #expect(try #require(plan["a-n2"]).routeLines == [
+            "fd91::/48 9480::1:1 vx-local-6", "10.201.0.0/16 210.168.1.1 vx-local",
+        ])
+        #expect(try #require(plan["a-gw"]).routeLines == [
+            "fd91::/48 9470::2:1 vx-bridge-6", "10.201.0.0/16 220.168.2.1 vx-bridge",
+        ])
+        let ingress = [
+            "nat PREROUTING -d fd91::/48 -j NETMAP --to fd01::/48",
+            "nat PREROUTING -d 10.201.0.0/16 -j NETMAP --to 10.1.0.0/16",
+        ]
+        // b's internal node maps its own global addresses back (in-cluster access), but does no egress mapping.
+        #expect(try #require(plan["b-n2"]).ruleLines == ingress)
+        let gatewayRules = try #require(plan["b-gw"]).ruleLines
+        for rule in ingress + [
+            "nat POSTROUTING -s fd01::/48 -o vx-bridge-6 -j NETMAP --to fd91::/48",
+            "nat POSTROUTING -s 10.1.0.0/16 -o vx-bridge -j NETMAP --to 10.201.0.0/16",
+        ] {
+            #expect(gatewayRules.contains(rule), "\(rule)")
+        }
+        #expect(gatewayRules.count == 8, "4 NETMAP rules and 4 host-network MASQUERADE rules")
     }
 
     @Test func globalMapEntriesNETMAPCannotApplyAreIgnoredWithAWarning() throws {

@@ -17,6 +17,9 @@ import KosmosAPI
 /// - GlobalCIDR egress is a 1:1 map: `-s <real> -o vx-bridge -j NETMAP --to <global>` instead of SNAT of every
 ///   source onto the global CIDR's first address (kosmos-semantics §9.9), and a CIDR inside a mapped real CIDR
 ///   (a P2P node's pod CIDR) is routed under its global form.
+/// - GlobalCIDR ingress, `-d <global> -j NETMAP --to <real>`, matches on any interface and is planned on every
+///   node of the cluster, so the cluster's own pods reach its global addresses too (upstream: `-i vx-bridge`,
+///   bridge nodes only).
 /// - `globalCIDRsMap` entries that NETMAP cannot apply (unparsable, different families or sizes) are ignored
 ///   with a warning instead of producing broken rules.
 /// - Identical entries in a list are written once (upstream appends duplicates, §9.11).
@@ -394,20 +397,26 @@ struct PlanBuilder {
         }
     }
 
-    /// Step 9 (GlobalMap): bridge nodes of a cluster with a `globalCIDRsMap` translate 1:1 between each real CIDR
-    /// and its global CIDR: incoming traffic for the global CIDR is mapped to the real one, and outgoing traffic
-    /// from the real CIDR leaves with the matching global source address (NETMAP both ways).
+    /// Step 9 (GlobalMap): a cluster with a `globalCIDRsMap` translates 1:1 between each real CIDR and its global
+    /// CIDR (NETMAP both ways). Its bridge nodes give traffic leaving over `vx-bridge` from the real CIDR the
+    /// matching global source address. Traffic for the global CIDR is mapped to the real one on every node of the
+    /// cluster, whatever interface it arrives on: from a remote cluster over `vx-bridge`, and also from the
+    /// cluster's own pods, which can so reach their own global addresses (upstream matches only `-i vx-bridge`
+    /// on bridge nodes and leaves in-cluster access as a to-do, kosmos-semantics §9.9).
     mutating func addGlobalMapRules() {
         for c in topology.clusters.indices where !topology.clusters[c].globalEntries.isEmpty {
             let cluster = topology.clusters[c]
-            for n in cluster.nodes where topology.isBridgeNode(n) {
-                for e in cluster.globalEntries where cluster.supports(e.real.family) {
-                    let bridge = ClusterLinkDevice.bridge(e.real.family).name
-                    plans[n].iptables.append(PlanEntry(
-                        .rule, "nat", "PREROUTING", "-d \(e.globalText) -i \(bridge) -j NETMAP --to \(e.realText)"))
-                    plans[n].iptables.append(PlanEntry(
-                        .rule, "nat", "POSTROUTING", "-s \(e.realText) -o \(bridge) -j NETMAP --to \(e.globalText)"))
-                }
+            var ingress: [PlanEntry] = []
+            var egress: [PlanEntry] = []
+            for e in cluster.globalEntries where cluster.supports(e.real.family) {
+                let bridge = ClusterLinkDevice.bridge(e.real.family).name
+                ingress.append(PlanEntry(.rule, "nat", "PREROUTING", "-d \(e.globalText) -j NETMAP --to \(e.realText)"))
+                egress.append(PlanEntry(
+                    .rule, "nat", "POSTROUTING", "-s \(e.realText) -o \(bridge) -j NETMAP --to \(e.globalText)"))
+            }
+            for n in cluster.nodes {
+                plans[n].iptables.append(contentsOf: ingress)
+                if topology.isBridgeNode(n) { plans[n].iptables.append(contentsOf: egress) }
             }
         }
     }
