@@ -238,6 +238,10 @@ import Testing
         let first = try #require(derived.bytes.first)
         #expect(first & 0x02 == 0x02, "locally administered")
         #expect(first & 0x01 == 0, "unicast")
+        // Pinned: a change here would re-create every device of every cluster that has no NodeConfig yet.
+        #expect(NodeConfigPlanner.derivedMAC(node: "c1-n1", device: "vx-bridge").description == "ce:bb:df:0b:a5:c7")
+        #expect(NodeConfigPlanner.derivedMAC(node: "c1-n1", device: "vx-local").description == "a2:b2:1c:20:84:7e")
+        #expect(NodeConfigPlanner.derivedMAC(node: "c2-n1", device: "vx-bridge").description == "02:c4:af:a5:a8:9e")
         #expect(derived != NodeConfigPlanner.derivedMAC(node: "a-n1", device: "vx-local"))
         #expect(derived != NodeConfigPlanner.derivedMAC(node: "a-n2", device: "vx-bridge"))
         // A malformed MAC in an existing NodeConfig is not reused.
