@@ -81,14 +81,19 @@ extension PlanBuilder {
 
     /// Sorts descending by JSON text, drops repeated entries, and makes the JSON array.
     static func renderList(_ entries: [PlanEntry]) -> JSONValue {
-        var sorted = entries
-        // Entries mostly arrive in order already; the standard sort finds such runs in linear time.
-        sorted.sort { JSONTextOrder.entryPrecedes($1, $0) }
+        // Entries mostly arrive in their final order without repeats: check that in one pass and skip the rest.
+        var ordered = true
+        for i in entries.indices.dropFirst() where JSONTextOrder.compareEntries(entries[i - 1], entries[i]) <= 0 {
+            ordered = false
+            break
+        }
+        if ordered { return .array(entries.map(\.json)) }
+        let sorted = entries.sorted { JSONTextOrder.compareEntries($0, $1) > 0 }
         var array: [JSONValue] = []
         array.reserveCapacity(sorted.count)
         var previous: PlanEntry?
         for e in sorted {
-            if let p = previous, p.sameFields(as: e) { continue }
+            if let p = previous, JSONTextOrder.compareEntries(p, e) == 0 { continue }
             previous = e
             array.append(e.json)
         }
@@ -99,12 +104,17 @@ extension PlanBuilder {
 /// Orders values as their compact JSON texts would sort byte by byte.
 enum JSONTextOrder {
     /// Whether `a`'s JSON text sorts before `b`'s, for entries whose three keys are the same.
-    static func entryPrecedes(_ a: PlanEntry, _ b: PlanEntry) -> Bool {
+    static func entryPrecedes(_ a: PlanEntry, _ b: PlanEntry) -> Bool { compareEntries(a, b) < 0 }
+
+    /// Compares two entries' JSON texts (entries whose three keys are the same).
+    /// - Returns: negative, zero (the same JSON) or positive.
+    static func compareEntries(_ a: PlanEntry, _ b: PlanEntry) -> Int {
+        if a === b { return 0 }
         var r = compareField(a.f0, b.f0)
-        if r != 0 { return r < 0 }
+        if r != 0 { return r }
         r = compareField(a.f1, b.f1)
-        if r != 0 { return r < 0 }
-        return compareField(a.f2, b.f2) < 0
+        if r != 0 { return r }
+        return compareField(a.f2, b.f2)
     }
 
     /// Compares two string fields as they appear in JSON text: the escaped characters followed by the closing

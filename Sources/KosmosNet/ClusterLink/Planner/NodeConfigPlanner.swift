@@ -95,34 +95,12 @@ final class PlanEntry: Sendable {
     enum Kind {
         case route, rule, neighbor
 
-        var template: JSONObject {
-            switch self {
-            case .route: return Self.routeTemplate
-            case .rule: return Self.ruleTemplate
-            case .neighbor: return Self.neighborTemplate
-            }
-        }
-
         var keys: (String, String, String) {
             switch self {
             case .route: return ("cidr", "gw", "dev")
             case .rule: return ("table", "chain", "rule")
             case .neighbor: return ("ip", "mac", "dev")
             }
-        }
-
-        static let routeTemplate = makeTemplate(.route)
-        static let ruleTemplate = makeTemplate(.rule)
-        static let neighborTemplate = makeTemplate(.neighbor)
-
-        private static func makeTemplate(_ kind: Kind) -> JSONObject {
-            // Objects made from one template share its key storage; only the values are stored per entry.
-            var o = JSONObject(minimumCapacity: 3)
-            let k = kind.keys
-            o.append(k.0, .null)
-            o.append(k.1, .null)
-            o.append(k.2, .null)
-            return o
         }
     }
 
@@ -136,19 +114,14 @@ final class PlanEntry: Sendable {
         self.f0 = f0
         self.f1 = f1
         self.f2 = f2
-        var o = kind.template
+        // Each entry owns its key storage: one shared key array would have its reference count hammered by every
+        // thread copying entries into NodeConfigs at once.
+        var o = JSONObject(minimumCapacity: 3)
         let k = kind.keys
-        o[k.0] = .string(f0)
-        o[k.1] = .string(f1)
-        o[k.2] = .string(f2)
+        o.append(k.0, .string(f0))
+        o.append(k.1, .string(f1))
+        o.append(k.2, .string(f2))
         json = .object(o)
-    }
-
-    /// Whether two entries have the same fields (the same JSON).
-    func sameFields(as other: PlanEntry) -> Bool {
-        self === other
-            || (JSONTextOrder.compareField(f0, other.f0) == 0 && JSONTextOrder.compareField(f1, other.f1) == 0
-                && JSONTextOrder.compareField(f2, other.f2) == 0)
     }
 }
 
