@@ -26,7 +26,8 @@ import Testing
           metadata: {name: c1-n1}
           spec:
             devices:
-            - {type: vxlan, name: vx-bridge, addr: 220.168.1.1/8, mac: "aa:00:00:00:00:01", bindDev: eth0, id: 54, port: 4876}
+            - {type: vxlan, name: vx-bridge, addr: 220.168.1.1/8, mac: "aa:00:00:00:00:01", bindDev: eth0,
+               id: 54, port: 4876}
         """
 
     @Test func readsMultiDocumentYAMLAndLists() throws {
@@ -51,13 +52,25 @@ import Testing
             }
             return "no error"
         }
-        #expect(message("kind: Cluster\napiVersion: kosmos.io/v1alpha1\nmetadata: {name: a}\n---\nkind: Pod\napiVersion: v1\n")
+        #expect(message("kind: Cluster\napiVersion: kosmos.io/v1alpha1\nmetadata: {name: a}\n---\n"
+                        + "kind: Pod\napiVersion: v1\n")
             == #"in.yaml, document 2: kind "Pod" is not one the planner reads (Cluster, ClusterNode, NodeConfig)"#)
-        #expect(message("kind: List\nitems:\n- kind: ClusterNode\n  apiVersion: kosmos.io/v1beta9\n  metadata: {name: x}\n")
+        #expect(message("kind: List\nitems:\n- kind: ClusterNode\n  apiVersion: kosmos.io/v1beta9\n"
+                        + "  metadata: {name: x}\n")
             == #"in.yaml, document 1, item 1: ClusterNode "x" has apiVersion "kosmos.io/v1beta9", want kosmos.io/v1alpha1"#)
         #expect(message("kind: Cluster\napiVersion: kosmos.io/v1alpha1\n")
             == "in.yaml, document 1: Cluster without metadata.name")
         #expect(message("- 1\n- 2\n") == "in.yaml, document 1: expected an object, found array")
+    }
+
+    @Test func itemsOfATypedListTakeTheListsKind() throws {
+        // What GET /apis/kosmos.io/v1alpha1/clusternodes returns: items without kind and apiVersion.
+        let json = #"{"apiVersion":"kosmos.io/v1alpha1","kind":"ClusterNodeList","metadata":{},"items":["#
+            + #"{"metadata":{"name":"c1-n1"},"spec":{"clusterName":"c1"}}]}"#
+        var input = PlannerInput()
+        try input.add(bytes: Array(json.utf8), file: "list.json")
+        #expect(input.clusterNodes.map(\.name) == ["c1-n1"])
+        #expect(input.clusterNodes.first?.spec.clusterName == "c1")
     }
 
     @Test func aMissingFileIsNamed() {
@@ -66,7 +79,8 @@ import Testing
         do {
             try input.add(file: "/nonexistent/objects.yaml")
         } catch {
-            #expect(error.description.hasPrefix("/nonexistent/objects.yaml: "))
+            #expect(error.description.contains("/nonexistent/objects.yaml"))
+            #expect(error.description.contains("No such file"))
         }
     }
 }

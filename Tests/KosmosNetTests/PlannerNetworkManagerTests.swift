@@ -48,7 +48,8 @@ import Testing
     @Test func keepsNodeConfigsInStepWithClustersAndNodes() async throws {
         let s = try await Server()
         let election = LeaderElectionConfig(
-            identity: "planner-test", leaseDuration: .seconds(6), renewDeadline: .seconds(4), retryPeriod: .seconds(1))
+            identity: "planner-test", leaseDuration: .seconds(20), renewDeadline: .seconds(15),
+            retryPeriod: .seconds(1))
         let manager = NetworkManager(
             client: s.client,
             configuration: .init(leaderElection: election, leaseNamespace: "default", resyncPeriod: nil))
@@ -102,6 +103,56 @@ import Testing
         }
         task.cancel()
         await task.value
+        await s.stop()
+    }
+
+    @Test func onlyTheLeaderWritesAndAnotherReplicaTakesOver() async throws {
+        let s = try await Server()
+        func manager(_ identity: String) -> NetworkManager {
+            NetworkManager(
+                client: s.client,
+                configuration: .init(
+                    leaderElection: LeaderElectionConfig(
+                        identity: identity, leaseDuration: .seconds(20), renewDeadline: .seconds(15),
+                        retryPeriod: .milliseconds(500)),
+                    leaseNamespace: "default", resyncPeriod: nil))
+        }
+        let managers = ["replica-a": manager("replica-a"), "replica-b": manager("replica-b")]
+        let tasks = managers.mapValues { m in Task { await m.run() } }
+        do {
+            let client = s.client
+            for c in PlannerTests.gatewayClusters { _ = try await client.create(c) }
+            for n in PlannerTests.gatewayNodes { _ = try await client.create(n) }
+            #expect(try await Self.eventually { try await Self.nodeConfigs(client).count == 3 })
+            let lease = try await client.get(Lease.self, namespace: "default", name: "clusterlink-network-manager")
+            let leader = try #require(lease.spec.holderIdentity)
+            let follower = try #require(managers.keys.first { $0 != leader })
+            // A sync counts once all its writes are done, a moment after the last one is visible.
+            let leaderManager = try #require(managers[leader])
+            let followerManager = try #require(managers[follower])
+            #expect(try await Self.eventually { leaderManager.completedSyncs > 0 })
+            #expect(followerManager.completedSyncs == 0, "a replica that does not lead must not plan or write")
+
+            // The leader stops and releases the lease; the other replica takes over at once (generous lease timings
+            // keep a loaded machine from moving the lease earlier) and follows changes.
+            tasks[leader]?.cancel()
+            await tasks[leader]?.value
+            var moved = try await client.get(ClusterNode.self, name: "c1-n2")
+            moved.spec.ip = "192.168.1.77"
+            _ = try await client.update(moved)
+            let followed = try await Self.eventually {
+                try await Self.nodeConfigs(client)["c1-n1"]?.spec.fdbs.contains { $0.ip == "192.168.1.77" } == true
+            }
+            #expect(followed, "the new leader did not take over")
+            #expect(try await Self.eventually { followerManager.completedSyncs > 0 })
+        } catch {
+            for t in tasks.values { t.cancel() }
+            for t in tasks.values { await t.value }
+            await s.stop()
+            throw error
+        }
+        for t in tasks.values { t.cancel() }
+        for t in tasks.values { await t.value }
         await s.stop()
     }
 }

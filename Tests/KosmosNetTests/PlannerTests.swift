@@ -238,6 +238,10 @@ import Testing
         let first = try #require(derived.bytes.first)
         #expect(first & 0x02 == 0x02, "locally administered")
         #expect(first & 0x01 == 0, "unicast")
+        // Pinned: a change here would re-create every device of every cluster that has no NodeConfig yet.
+        #expect(NodeConfigPlanner.derivedMAC(node: "c1-n1", device: "vx-bridge").description == "ce:bb:df:0b:a5:c7")
+        #expect(NodeConfigPlanner.derivedMAC(node: "c1-n1", device: "vx-local").description == "a2:b2:1c:20:84:7e")
+        #expect(NodeConfigPlanner.derivedMAC(node: "c2-n1", device: "vx-bridge").description == "02:c4:af:a5:a8:9e")
         #expect(derived != NodeConfigPlanner.derivedMAC(node: "a-n1", device: "vx-local"))
         #expect(derived != NodeConfigPlanner.derivedMAC(node: "a-n2", device: "vx-bridge"))
         // A malformed MAC in an existing NodeConfig is not reused.
@@ -267,8 +271,9 @@ import Testing
     }
 
     /// Upstream maps egress with `-j SNAT --to-source <first global address>`; we emit NETMAP so every source keeps
-    /// its own global address (kosmos-semantics §9.9). A P2P node's pod CIDR inside the mapped CIDR is routed
-    /// under its global form.
+    /// its own global address (kosmos-semantics §9.9), and ingress NETMAP without `-i vx-bridge` so the cluster's
+    /// own pods reach its global addresses too. A P2P node's pod CIDR inside the mapped CIDR is routed under its
+    /// global form.
     @Test func globalCIDRMapsOverlappingClustersOneToOne() throws {
         let plan = F.plan(
             [
@@ -286,12 +291,48 @@ import Testing
         // a's own pods overlap b's real CIDR, so b gets no route for them (b must map, not a).
         #expect(b.routeLines.isEmpty)
         #expect(b.ruleLines == [
-            "nat PREROUTING -d 10.201.0.0/16 -i vx-bridge -j NETMAP --to 10.1.0.0/16",
-            "nat PREROUTING -d 10.196.0.0/16 -i vx-bridge -j NETMAP --to 10.96.0.0/16",
+            "nat PREROUTING -d 10.201.0.0/16 -j NETMAP --to 10.1.0.0/16",
+            "nat PREROUTING -d 10.196.0.0/16 -j NETMAP --to 10.96.0.0/16",
             "nat POSTROUTING -s 10.96.0.0/16 -o vx-bridge -j NETMAP --to 10.196.0.0/16",
             "nat POSTROUTING -s 10.1.0.0/16 -o vx-bridge -j NETMAP --to 10.201.0.0/16",
         ])
         #expect(a.ruleLines.isEmpty)
+    }
+
+    @Test func gatewayModeGlobalCIDRTranslatesAtTheGatewayAndAcceptsOwnGlobalAddressesEverywhere() throws {
+        let plan = F.plan(
+            [
+                F.cluster("a", family: "all", pods: ["10.1.0.0/16", "fd01::/48"]),
+                F.cluster("b", family: "all", pods: ["10.1.0.0/16", "fd01::/48"],
+                          globalMap: ["10.1.0.0/16": "10.201.0.0/16", "fd01::/48": "fd91::/48"]),
+            ],
+            [
+                F.node("a", "gw", ip: "192.168.1.1", ip6: "fc00::1:1", gateway: true),
+                F.node("a", "n2", ip: "192.168.1.2", ip6: "fc00::1:2"),
+                F.node("b", "gw", ip: "192.168.2.1", ip6: "fc00::2:1", gateway: true),
+                F.node("b", "n2", ip: "192.168.2.2", ip6: "fc00::2:2"),
+            ])
+        // a reaches b's pods only under their global CIDRs, through a's gateway.
+        #expect(try #require(plan["a-n2"]).routeLines == [
+            "fd91::/48 9480::1:1 vx-local-6", "10.201.0.0/16 210.168.1.1 vx-local",
+        ])
+        #expect(try #require(plan["a-gw"]).routeLines == [
+            "fd91::/48 9470::2:1 vx-bridge-6", "10.201.0.0/16 220.168.2.1 vx-bridge",
+        ])
+        let ingress = [
+            "nat PREROUTING -d fd91::/48 -j NETMAP --to fd01::/48",
+            "nat PREROUTING -d 10.201.0.0/16 -j NETMAP --to 10.1.0.0/16",
+        ]
+        // b's internal node maps its own global addresses back (in-cluster access), but does no egress mapping.
+        #expect(try #require(plan["b-n2"]).ruleLines == ingress)
+        let gatewayRules = try #require(plan["b-gw"]).ruleLines
+        for rule in ingress + [
+            "nat POSTROUTING -s fd01::/48 -o vx-bridge-6 -j NETMAP --to fd91::/48",
+            "nat POSTROUTING -s 10.1.0.0/16 -o vx-bridge -j NETMAP --to 10.201.0.0/16",
+        ] {
+            #expect(gatewayRules.contains(rule), "\(rule)")
+        }
+        #expect(gatewayRules.count == 8, "4 NETMAP rules and 4 host-network MASQUERADE rules")
     }
 
     @Test func globalMapEntriesNETMAPCannotApplyAreIgnoredWithAWarning() throws {
@@ -308,7 +349,8 @@ import Testing
     // MARK: - Purity and order
 
     @Test func planningIsPureAndIgnoresInputOrder() {
-        let clusters = Self.gatewayClusters + [F.cluster("p", type: "p2p", family: "all", pods: ["10.9.0.0/16", "fd09::/48"])]
+        let clusters = Self.gatewayClusters
+            + [F.cluster("p", type: "p2p", family: "all", pods: ["10.9.0.0/16", "fd09::/48"])]
         let nodes = Self.gatewayNodes + [
             F.node("p", "n1", ip: "192.168.9.1", ip6: "fc00::9:1", pods: ["10.9.1.0/24", "fd09:0:0:1::/64"]),
             F.node("p", "n2", ip: "192.168.9.2", ip6: "fc00::9:2", pods: ["10.9.2.0/24"]),
@@ -323,10 +365,40 @@ import Testing
         #expect(first.count > 1000)
     }
 
+    /// Large inputs are rendered on several threads and identical lists are shared: the bytes must not change.
+    @Test func largePlansAreStillPureSortedAndShared() throws {
+        let clusters = (0..<3).map { c in
+            F.cluster(
+                "c\(c)", type: c == 2 ? "p2p" : "gateway", pods: ["10.\(c).0.0/16"], services: ["10.\(100 + c).0.0/16"])
+        }
+        let nodes = (0..<3).flatMap { c in
+            (0..<120).map { n in
+                F.node("c\(c)", "n\(n)", ip: "100.\(c).\(n).1", gateway: n == 7, pods: c == 2 ? ["10.2.\(n).0/24"] : [])
+            }
+        }
+        let first = NodeConfigPlanner.plan(clusters: clusters, clusterNodes: nodes.shuffled(), existing: [])
+        let second = NodeConfigPlanner.plan(clusters: clusters.shuffled(), clusterNodes: nodes, existing: [])
+        #expect(first.count == 360)
+        #expect(JSONValue.array(first.map(\.json)).serialized() == JSONValue.array(second.map(\.json)).serialized())
+        for config in first {
+            for key in ["routes", "fdbs", "arps"] {
+                let texts = (config.spec.json[key]?.arrayValue ?? []).map { $0.serialized() }
+                #expect(texts == texts.sorted { $1.lexicographicallyPrecedes($0) }, "\(config.name) \(key)")
+            }
+        }
+        // An internal node of c0 reaches c1's pods and services and each of c2's 120 node pod CIDRs via c0's gateway.
+        let internalNode = try #require(first.first { $0.name == "c0-n1" })
+        #expect(internalNode.spec.routes.count == 2 + 1 + 120)
+        #expect(internalNode.spec.routes.allSatisfy { $0.gw == "210.0.7.1" && $0.dev == "vx-local" })
+        // Every P2P node knows the other 119 P2P nodes and the gateway of c0 and of c1.
+        #expect(try #require(first.first { $0.name == "c2-n3" }).spec.arps.count == 121)
+    }
+
     @Test func everyListIsSortedDescendingByCompactJSONTextWithoutDuplicates() {
         let configs = NodeConfigPlanner.plan(
             clusters: [
-                F.cluster("a", family: "all", pods: ["10.1.0.0/16", "10.1.0.0/16", "fd01::/48"], services: ["10.11.0.0/16"]),
+                F.cluster(
+                    "a", family: "all", pods: ["10.1.0.0/16", "10.1.0.0/16", "fd01::/48"], services: ["10.11.0.0/16"]),
                 F.cluster("b", family: "all", pods: ["10.2.0.0/16", "fd02::/48"], services: ["10.12.0.0/16"]),
                 F.cluster("c", type: "p2p", family: "all"),
             ],
@@ -352,10 +424,13 @@ import Testing
     @Test func entryOrderIsTheOrderOfTheJSONTextEvenForPrefixesAndEscapes() {
         // In JSON text a string is followed by its closing quote (0x22): "a" sorts above "a b" (space is 0x20) but
         // below "a-"; escaped characters sort by their escape sequence.
-        let tricky = ["a", "a b", "a!", "a-", "a\"", "a\\", "a<", "a&", "é", "a\u{2028}", "", "10.0.0.1", "10.0.0.10"]
+        let tricky = [
+            "a", "a b", "\u{E9}", "e\u{301}", "a!", "a-", "a\"", "a\\", "a<", "a&", "é", "a\u{2028}", "", "10.0.0.1",
+            "10.0.0.10",
+        ]
         var entries: [PlanEntry] = []
         for x in tricky {
-            for y in ["a", "a b"] { entries.append(PlanEntry(f0: x, f1: y, f2: x)) }
+            for y in ["a", "a b"] { entries.append(PlanEntry(.route, x, y, x)) }
         }
         func text(_ e: PlanEntry) -> [UInt8] {
             JSONValue.object(["cidr": .string(e.f0), "gw": .string(e.f1), "dev": .string(e.f2)]).serialized()

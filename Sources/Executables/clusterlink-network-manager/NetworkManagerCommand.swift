@@ -12,13 +12,13 @@ struct NetworkManagerCommand: AsyncParsableCommand {
         commandName: "clusterlink-network-manager",
         abstract: "Plans and writes the ClusterLink NodeConfig of every node.",
         discussion: """
-            Against a cluster (the default), it watches Clusters, ClusterNodes and NodeConfigs in the host cluster,
-            recomputes every NodeConfig on any change, writes only the ones that changed and deletes those of nodes
+            Against a cluster (the default), it watches Clusters, ClusterNodes and NodeConfigs in the host cluster, \
+            recomputes every NodeConfig on any change, writes only the ones that changed and deletes those of nodes \
             that are gone. Only the elected leader writes.
 
-            With --plan-only it needs no cluster: it reads Cluster, ClusterNode and (optionally) existing NodeConfig
-            objects from YAML or JSON files (several documents per file, or kind: List) and prints the NodeConfigs
-            it would write. Identical input always prints identical output. Objects that are left out (for example
+            With --plan-only it needs no cluster: it reads Cluster, ClusterNode and (optionally) existing NodeConfig \
+            objects from YAML or JSON files (several documents per file, or kind: List) and prints the NodeConfigs \
+            it would write. Identical input always prints identical output. Objects that are left out (for example \
             a ClusterNode whose agent has not reported its interface yet) are listed on stderr.
 
             Examples:
@@ -34,7 +34,8 @@ struct NetworkManagerCommand: AsyncParsableCommand {
     @Option(
         name: [.customShort("f"), .customLong("filename")],
         help: ArgumentHelp(
-            "A YAML or JSON file of Cluster, ClusterNode and NodeConfig objects (--plan-only; repeatable; '-' reads stdin).",
+            "A YAML or JSON file of Cluster, ClusterNode and NodeConfig objects "
+                + "(--plan-only; repeatable; '-' reads stdin).",
             valueName: "file"))
     var files: [String] = []
 
@@ -99,21 +100,28 @@ struct NetworkManagerCommand: AsyncParsableCommand {
                 leaderElection: election, leaseNamespace: leaderElectNamespace, leaseName: leaderElectName,
                 resyncPeriod: resyncSeconds == 0 ? nil : .seconds(resyncSeconds)),
             logger: logger)
-        await manager.run()
+        // SIGTERM/SIGINT cancel the run, so the leader releases its Lease and another replica takes over at once.
+        let run = Task { await manager.run() }
+        var sources: [any DispatchSourceSignal] = []
+        for sig in [SIGTERM, SIGINT] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { run.cancel() }
+            source.resume()
+            sources.append(source)
+        }
+        await run.value
+        sources.forEach { $0.cancel() }
     }
 
     private func planFromFiles() throws {
         var input = PlannerInput()
         for file in files {
-            do {
-                if file == "-" {
-                    let bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
-                    try input.add(documents: try YAML.parseAll(bytes, file: "stdin"), file: "stdin")
-                } else {
-                    try input.add(file: file)
-                }
-            } catch {
-                throw ValidationError("\(error)")
+            // Input errors name file and document themselves; they are not usage errors, so no usage text.
+            if file == "-" {
+                try input.add(bytes: Array(FileHandle.standardInput.readDataToEndOfFile()), file: "stdin")
+            } else {
+                try input.add(file: file)
             }
         }
         let report = NodeConfigPlanner.planReport(

@@ -61,7 +61,10 @@ public final class NetworkManager: Sendable {
     ///   - client: the host cluster.
     ///   - configuration: election and resync settings.
     ///   - logger: where the manager logs (at `info` and below).
-    public init(client: KubeClient, configuration: Configuration, logger: Logger = Logger(label: "kosmos.network-manager")) {
+    public init(
+        client: KubeClient, configuration: Configuration,
+        logger: Logger = Logger(label: "kosmos.network-manager")
+    ) {
         self.client = client
         self.configuration = configuration
         self.logger = logger
@@ -79,7 +82,8 @@ public final class NetworkManager: Sendable {
             await lead()
             return
         }
-        let store = KubeLeaseStore(client: client, namespace: configuration.leaseNamespace, name: configuration.leaseName)
+        let store = KubeLeaseStore(
+            client: client, namespace: configuration.leaseNamespace, name: configuration.leaseName)
         let elector = LeaderElector(
             store: store, config: election, logger: logger, onStartedLeading: { await self.lead() })
         await elector.run()
@@ -154,7 +158,13 @@ public final class NetworkManager: Sendable {
         let result = SyncResult(
             created: plan.create.map(\.name), updated: plan.update.map(\.name), deleted: plan.delete.map(\.name),
             warnings: report.warnings.map(\.description))
-        last.withLock { $0 = result }
+        let previousWarnings = last.withLock { state -> [String]? in
+            defer { state = result }
+            return state?.warnings
+        }
+        if result.warnings != previousWarnings {
+            for w in result.warnings { logger.info("left out of the plan: \(w)") }
+        }
         syncCount.withLock { $0 += 1 }
     }
 }

@@ -9,15 +9,14 @@ extension PlanBuilder {
     func render() -> [NodeConfig] {
         let count = topology.nodes.count
         var out = [NodeConfig?](repeating: nil, count: count)
-        let workers = count < 64 ? 1 : max(1, min(8, activeProcessorCount()))
+        let workers = count < 256 ? 1 : max(1, min(8, activeProcessorCount()))
         out.withUnsafeMutableBufferPointer { buffer in
             let base = UnsafeSendable(buffer.baseAddress!)
             let work = { @Sendable (worker: Int) in
-                var n = worker
-                while n < count {
-                    // Each worker writes only its own slots.
-                    (base.value + n).pointee = renderNode(n)
-                    n += workers
+                // Contiguous ranges: nodes of one cluster sit together, so the list cache hits.
+                var cache = ListCache()
+                for n in (count * worker / workers)..<(count * (worker + 1) / workers) {
+                    (base.value + n).pointee = renderNode(n, cache: &cache)
                 }
             }
             if workers == 1 {
@@ -29,7 +28,24 @@ extension PlanBuilder {
         return out.map { $0! }
     }
 
-    func renderNode(_ n: Int) -> NodeConfig {
+    /// The last list rendered per key: internal nodes of a cluster have identical lists (the same entries in the
+    /// same order), so their JSON arrays are rendered once and shared.
+    struct ListCache {
+        var last: [String: (input: [PlanEntry], output: JSONValue)] = [:]
+
+        mutating func render(_ key: String, _ entries: [PlanEntry]) -> JSONValue {
+            if let hit = last[key], hit.input.count == entries.count,
+                zip(hit.input, entries).allSatisfy({ $0 === $1 })
+            {
+                return hit.output
+            }
+            let output = PlanBuilder.renderList(entries)
+            last[key] = (entries, output)
+            return output
+        }
+    }
+
+    func renderNode(_ n: Int, cache: inout ListCache) -> NodeConfig {
         let plan = plans[n]
         var spec = JSONObject()
         let devices = plan.devices.compactMap { $0 }.map(Self.deviceJSON)
@@ -37,10 +53,10 @@ extension PlanBuilder {
             let sorted = devices.map { ($0.serialized(), $0) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
             spec.append("devices", .array(sorted.reversed().map(\.1)))
         }
-        Self.appendList(&spec, "routes", plan.routes, keys: ("cidr", "gw", "dev"))
-        Self.appendList(&spec, "iptables", plan.iptables, keys: ("table", "chain", "rule"))
-        Self.appendList(&spec, "fdbs", plan.fdbs, keys: ("ip", "mac", "dev"))
-        Self.appendList(&spec, "arps", plan.arps, keys: ("ip", "mac", "dev"))
+        for (key, list) in [("routes", plan.routes), ("iptables", plan.iptables), ("fdbs", plan.fdbs),
+                            ("arps", plan.arps)] where !list.isEmpty {
+            spec.append(key, cache.render(key, list))
+        }
         var metadata = JSONObject()
         metadata.append("name", .string(topology.nodes[n].name))
         var o = JSONObject()
@@ -63,40 +79,42 @@ extension PlanBuilder {
         return .object(o)
     }
 
-    static func appendList(_ spec: inout JSONObject, _ key: String, _ entries: [PlanEntry],
-                           keys: (String, String, String)) {
-        guard !entries.isEmpty else { return }
-        var sorted = entries
-        sorted.sort { JSONTextOrder.entryPrecedes($1, $0) }
-        var template = JSONObject(minimumCapacity: 3)
-        template.append(keys.0, .null)
-        template.append(keys.1, .null)
-        template.append(keys.2, .null)
+    /// Sorts descending by JSON text, drops repeated entries, and makes the JSON array.
+    static func renderList(_ entries: [PlanEntry]) -> JSONValue {
+        // Entries mostly arrive in their final order without repeats: check that in one pass and skip the rest.
+        var ordered = true
+        for i in entries.indices.dropFirst() where JSONTextOrder.compareEntries(entries[i - 1], entries[i]) <= 0 {
+            ordered = false
+            break
+        }
+        if ordered { return .array(entries.map(\.json)) }
+        let sorted = entries.sorted { JSONTextOrder.compareEntries($0, $1) > 0 }
         var array: [JSONValue] = []
         array.reserveCapacity(sorted.count)
         var previous: PlanEntry?
         for e in sorted {
-            if let p = previous, p.f0 == e.f0, p.f1 == e.f1, p.f2 == e.f2 { continue }
+            if let p = previous, JSONTextOrder.compareEntries(p, e) == 0 { continue }
             previous = e
-            var o = template
-            o[keys.0] = .string(e.f0)
-            o[keys.1] = .string(e.f1)
-            o[keys.2] = .string(e.f2)
-            array.append(.object(o))
+            array.append(e.json)
         }
-        spec.append(key, .array(array))
+        return .array(array)
     }
 }
 
 /// Orders values as their compact JSON texts would sort byte by byte.
 enum JSONTextOrder {
     /// Whether `a`'s JSON text sorts before `b`'s, for entries whose three keys are the same.
-    static func entryPrecedes(_ a: PlanEntry, _ b: PlanEntry) -> Bool {
+    static func entryPrecedes(_ a: PlanEntry, _ b: PlanEntry) -> Bool { compareEntries(a, b) < 0 }
+
+    /// Compares two entries' JSON texts (entries whose three keys are the same).
+    /// - Returns: negative, zero (the same JSON) or positive.
+    static func compareEntries(_ a: PlanEntry, _ b: PlanEntry) -> Int {
+        if a === b { return 0 }
         var r = compareField(a.f0, b.f0)
-        if r != 0 { return r < 0 }
+        if r != 0 { return r }
         r = compareField(a.f1, b.f1)
-        if r != 0 { return r < 0 }
-        return compareField(a.f2, b.f2) < 0
+        if r != 0 { return r }
+        return compareField(a.f2, b.f2)
     }
 
     /// Compares two string fields as they appear in JSON text: the escaped characters followed by the closing
@@ -104,7 +122,7 @@ enum JSONTextOrder {
     /// (0x22) is above the space (0x20).
     /// - Returns: negative, zero or positive.
     static func compareField(_ a: String, _ b: String) -> Int {
-        if a == b { return 0 }
+        // No `a == b` shortcut: String equality is Unicode-canonical, JSON text is bytes.
         if let r = a.utf8.withContiguousStorageIfAvailable({ pa in
             b.utf8.withContiguousStorageIfAvailable { pb in comparePlain(pa, pb) } ?? nil
         }) ?? nil {

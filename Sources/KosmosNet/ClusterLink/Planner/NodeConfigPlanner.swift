@@ -17,10 +17,15 @@ import KosmosAPI
 /// - GlobalCIDR egress is a 1:1 map: `-s <real> -o vx-bridge -j NETMAP --to <global>` instead of SNAT of every
 ///   source onto the global CIDR's first address (kosmos-semantics §9.9), and a CIDR inside a mapped real CIDR
 ///   (a P2P node's pod CIDR) is routed under its global form.
+/// - GlobalCIDR ingress, `-d <global> -j NETMAP --to <real>`, matches on any interface and is planned on every
+///   node of the cluster, so the cluster's own pods reach its global addresses too (upstream: `-i vx-bridge`,
+///   bridge nodes only).
 /// - `globalCIDRsMap` entries that NETMAP cannot apply (unparsable, different families or sizes) are ignored
 ///   with a warning instead of producing broken rules.
 /// - Identical entries in a list are written once (upstream appends duplicates, §9.11).
 /// - Clusters with an unknown `networkType` or `ipFamily` are left out with a warning.
+/// - A cluster has one gateway, its first gateway-role node by name; further gateway-role nodes are planned as
+///   internal nodes (upstream routes them over a `vx-bridge` device it never gives them).
 /// - The VXLAN MTU overhead over IPv6 is 70 bytes (`ClusterLinkDevice.encapsulationOverhead`); MTU is the agent's
 ///   business and not part of a NodeConfig.
 public enum NodeConfigPlanner {
@@ -80,11 +85,44 @@ public struct NodeConfigPlanReport: Sendable {
 // MARK: - Building
 
 /// A list entry with three string fields: a route `{cidr, gw, dev}`, an iptables rule `{table, chain, rule}`, or
-/// an FDB/ARP entry `{ip, mac, dev}`. Kept typed until the end so the JSON is made once per entry.
-struct PlanEntry {
-    var f0: String
-    var f1: String
-    var f2: String
+/// an FDB/ARP entry `{ip, mac, dev}`, with its JSON made once.
+///
+/// One entry is often shared by many nodes (every internal node of a cluster gets the same routes; every bridge
+/// node gets the same FDB entries of a given peer), so entries are immutable objects appended by reference, and
+/// the JSON of a shared entry is built once however many NodeConfigs hold it.
+final class PlanEntry: Sendable {
+    /// Which list an entry belongs to, which decides its JSON keys.
+    enum Kind {
+        case route, rule, neighbor
+
+        var keys: (String, String, String) {
+            switch self {
+            case .route: return ("cidr", "gw", "dev")
+            case .rule: return ("table", "chain", "rule")
+            case .neighbor: return ("ip", "mac", "dev")
+            }
+        }
+    }
+
+    let f0: String
+    let f1: String
+    let f2: String
+    /// The compact JSON object, field order as upstream's Go structs.
+    let json: JSONValue
+
+    init(_ kind: Kind, _ f0: String, _ f1: String, _ f2: String) {
+        self.f0 = f0
+        self.f1 = f1
+        self.f2 = f2
+        // Each entry owns its key storage: one shared key array would have its reference count hammered by every
+        // thread copying entries into NodeConfigs at once.
+        var o = JSONObject(minimumCapacity: 3)
+        let k = kind.keys
+        o.append(k.0, .string(f0))
+        o.append(k.1, .string(f1))
+        o.append(k.2, .string(f2))
+        json = .object(o)
+    }
 }
 
 /// A VXLAN device planned on a node.
@@ -143,8 +181,7 @@ struct PlanBuilder {
     mutating func run() {
         addLocalDevices()
         addBridgeDevices()
-        addServiceRoutes()
-        addPodRoutes()
+        addRoutes()
         addLocalNeighbors()
         addBridgeNeighbors()
         addHostNetworkRules()
@@ -193,49 +230,50 @@ struct PlanBuilder {
 
     // MARK: Steps 4-5: routes
 
-    /// Step 4 (ServiceRoutes): each cluster's service CIDRs are routed to its gateway.
-    mutating func addServiceRoutes() {
+    /// Steps 4 (ServiceRoutes) and 5 (PodRoutes): each cluster's service CIDRs are routed to its gateway; pod
+    /// CIDRs to the bridge node holding them (each node's own in P2P mode, the whole cluster's at the gateway in
+    /// gateway mode).
+    mutating func addRoutes() {
+        var sources: [(target: Int, cidr: String)] = []
         for c in topology.clusters.indices {
             guard let gateway = topology.clusters[c].gateway else { continue }
-            buildRoutes(to: gateway, cidrs: topology.exportedCIDRs(topology.clusters[c].serviceCIDRs, of: c))
+            for cidr in topology.exportedCIDRs(topology.clusters[c].serviceCIDRs, of: c) {
+                sources.append((gateway, cidr))
+            }
         }
-    }
-
-    /// Step 5 (PodRoutes): pod CIDRs are routed to the bridge node holding them (each node's own in P2P mode, the
-    /// whole cluster's at the gateway in gateway mode).
-    mutating func addPodRoutes() {
         for t in topology.nodes.indices where topology.isBridgeNode(t) {
             let c = topology.nodes[t].cluster
             let raw = topology.clusters[c].isP2P ? topology.nodes[t].podCIDRs : topology.clusters[c].podCIDRs
-            buildRoutes(to: t, cidrs: topology.exportedCIDRs(raw, of: c))
+            for cidr in topology.exportedCIDRs(raw, of: c) { sources.append((t, cidr)) }
         }
+        // Routes are appended in their final (descending) order, so the final sort finds them in order.
+        sources.sort { JSONTextOrder.compareField($1.cidr, $0.cidr) < 0 }
+        for s in sources { buildRoutes(to: s.target, cidr: s.cidr) }
     }
 
-    /// Kosmos' `BuildRoutes`: every node of every other cluster gets a route for each CIDR towards `target`,
+    /// Kosmos' `BuildRoutes` for one CIDR: every node of every other cluster gets a route towards `target`,
     /// directly over `vx-bridge` from bridge nodes, through the local gateway over `vx-local` from internal nodes.
     /// A cluster whose own pod or service CIDRs overlap the CIDR gets no route (its own network wins).
-    mutating func buildRoutes(to target: Int, cidrs: [String]) {
+    mutating func buildRoutes(to target: Int, cidr: String) {
         let targetCluster = topology.nodes[target].cluster
-        for cidr in cidrs {
-            guard let family = IPFamily.detect(cidr), let targetDevice = plans[target].device(.bridge(family)) else {
-                continue
+        guard let family = IPFamily.detect(cidr), let targetDevice = plans[target].device(.bridge(family)) else {
+            return
+        }
+        let prefix = IPPrefix.lenient(cidr)
+        let direct = PlanEntry(.route, cidr, targetDevice.ip, targetDevice.kind.name)
+        for s in topology.clusters.indices where s != targetCluster {
+            let source = topology.clusters[s]
+            guard source.supports(family), !Self.overlapsOwn(prefix, source.ownPrefixes) else { continue }
+            // The route internal nodes of `source` use: through their gateway's vx-local.
+            var viaGateway: PlanEntry?
+            if !source.isP2P, let gw = source.gateway, let local = plans[gw].device(.local(family)) {
+                viaGateway = PlanEntry(.route, cidr, local.ip, local.kind.name)
             }
-            let prefix = IPPrefix.lenient(cidr)
-            for s in topology.clusters.indices where s != targetCluster {
-                let source = topology.clusters[s]
-                guard source.supports(family), !Self.overlapsOwn(prefix, source.ownPrefixes) else { continue }
-                // The route internal nodes of `source` use: through their gateway's vx-local.
-                var viaGateway: PlanEntry?
-                if !source.isP2P, let gw = source.gateway, let local = plans[gw].device(.local(family)) {
-                    viaGateway = PlanEntry(f0: cidr, f1: local.ip, f2: local.kind.name)
-                }
-                let direct = PlanEntry(f0: cidr, f1: targetDevice.ip, f2: targetDevice.kind.name)
-                for n in source.nodes {
-                    if topology.isBridgeNode(n) {
-                        plans[n].routes.append(direct)
-                    } else if let viaGateway {
-                        plans[n].routes.append(viaGateway)
-                    }
+            for n in source.nodes {
+                if topology.isBridgeNode(n) {
+                    plans[n].routes.append(direct)
+                } else if let viaGateway {
+                    plans[n].routes.append(viaGateway)
                 }
             }
         }
@@ -261,11 +299,15 @@ struct PlanBuilder {
             for family in topology.clusters[c].families {
                 let kind = ClusterLinkDevice.local(family)
                 guard let gwDevice = plans[gw].device(kind) else { continue }
-                let gwUnderlay = topology.nodes[gw].underlay(family)
+                // What every internal node learns about the gateway: the same three entries, shared.
+                let toGateway = neighborEntries(underlay: topology.nodes[gw].underlay(family), device: gwDevice)
                 for n in topology.clusters[c].nodes where n != gw {
                     guard let device = plans[n].device(kind) else { continue }
-                    addNeighbor(on: n, underlay: gwUnderlay, device: gwDevice)
-                    addNeighbor(on: gw, underlay: topology.nodes[n].underlay(family), device: device)
+                    plans[n].fdbs.append(contentsOf: toGateway.fdbs)
+                    plans[n].arps.append(toGateway.arp)
+                    let toNode = neighborEntries(underlay: topology.nodes[n].underlay(family), device: device)
+                    plans[gw].fdbs.append(contentsOf: toNode.fdbs)
+                    plans[gw].arps.append(toNode.arp)
                 }
             }
         }
@@ -278,34 +320,36 @@ struct PlanBuilder {
             let kind = ClusterLinkDevice.bridge(family)
             let holders = bridgeNodes.filter { plans[$0].device(kind) != nil }
             guard holders.count > 1 else { continue }
-            // The three entries each holder contributes to the others, made once.
-            var fdbsOf: [(flood: PlanEntry, mac: PlanEntry)] = []
-            var arpsOf: [PlanEntry] = []
+            // The entries each holder contributes to every other, made once and shared. They are appended in
+            // the final (descending) order, so the final sort finds them already in order.
+            var fdbs: [(owner: Int, entry: PlanEntry)] = []
+            var arps: [(owner: Int, entry: PlanEntry)] = []
             for t in holders {
                 let d = plans[t].device(kind)!
                 let underlay = topology.nodes[t].underlay(family)
-                fdbsOf.append((
-                    PlanEntry(f0: underlay, f1: ClusterLinkDevice.floodMAC, f2: kind.name),
-                    PlanEntry(f0: underlay, f1: d.mac, f2: kind.name)))
-                arpsOf.append(PlanEntry(f0: d.ip, f1: d.mac, f2: kind.name))
+                fdbs.append((t, PlanEntry(.neighbor, underlay, ClusterLinkDevice.floodMAC, kind.name)))
+                fdbs.append((t, PlanEntry(.neighbor, underlay, d.mac, kind.name)))
+                arps.append((t, PlanEntry(.neighbor, d.ip, d.mac, kind.name)))
             }
-            for (i, src) in holders.enumerated() {
-                plans[src].fdbs.reserveCapacity(plans[src].fdbs.count + 2 * holders.count)
-                plans[src].arps.reserveCapacity(plans[src].arps.count + holders.count)
-                for j in holders.indices where j != i {
-                    plans[src].fdbs.append(fdbsOf[j].flood)
-                    plans[src].fdbs.append(fdbsOf[j].mac)
-                    plans[src].arps.append(arpsOf[j])
-                }
+            fdbs.sort { JSONTextOrder.entryPrecedes($1.entry, $0.entry) }
+            arps.sort { JSONTextOrder.entryPrecedes($1.entry, $0.entry) }
+            for src in holders {
+                plans[src].fdbs.reserveCapacity(plans[src].fdbs.count + fdbs.count)
+                plans[src].arps.reserveCapacity(plans[src].arps.count + arps.count)
+                for f in fdbs where f.owner != src { plans[src].fdbs.append(f.entry) }
+                for a in arps where a.owner != src { plans[src].arps.append(a.entry) }
             }
         }
     }
 
-    mutating func addNeighbor(on n: Int, underlay: String, device: PlanDevice) {
+    /// The FDB entries (the MAC first, then the flood entry: their final order) and the ARP entry that make a
+    /// peer's VXLAN device reachable.
+    func neighborEntries(underlay: String, device: PlanDevice) -> (fdbs: [PlanEntry], arp: PlanEntry) {
         let dev = device.kind.name
-        plans[n].fdbs.append(PlanEntry(f0: underlay, f1: ClusterLinkDevice.floodMAC, f2: dev))
-        plans[n].fdbs.append(PlanEntry(f0: underlay, f1: device.mac, f2: dev))
-        plans[n].arps.append(PlanEntry(f0: device.ip, f1: device.mac, f2: dev))
+        return (
+            [PlanEntry(.neighbor, underlay, device.mac, dev),
+             PlanEntry(.neighbor, underlay, ClusterLinkDevice.floodMAC, dev)],
+            PlanEntry(.neighbor, device.ip, device.mac, dev))
     }
 
     // MARK: Steps 8-9: iptables
@@ -320,26 +364,32 @@ struct PlanBuilder {
                 let local = topology.clusters[c].localCIDR[family] ?? ""
                 let bridgeCIDR = topology.clusters[c].bridgeCIDR[family] ?? ""
                 plans[gw].iptables.append(
-                    PlanEntry(f0: "nat", f1: "POSTROUTING", f2: "-s \(local) -o \(bridge) -j MASQUERADE"))
-                plans[gw].iptables.append(PlanEntry(f0: "nat", f1: "POSTROUTING", f2: "-s \(bridgeCIDR) -j MASQUERADE"))
+                    PlanEntry(.rule, "nat", "POSTROUTING", "-s \(local) -o \(bridge) -j MASQUERADE"))
+                plans[gw].iptables.append(PlanEntry(.rule, "nat", "POSTROUTING", "-s \(bridgeCIDR) -j MASQUERADE"))
             }
         }
     }
 
-    /// Step 9 (GlobalMap): bridge nodes of a cluster with a `globalCIDRsMap` translate 1:1 between each real CIDR
-    /// and its global CIDR: incoming traffic for the global CIDR is mapped to the real one, and outgoing traffic
-    /// from the real CIDR leaves with the matching global source address (NETMAP both ways).
+    /// Step 9 (GlobalMap): a cluster with a `globalCIDRsMap` translates 1:1 between each real CIDR and its global
+    /// CIDR (NETMAP both ways). Its bridge nodes give traffic leaving over `vx-bridge` from the real CIDR the
+    /// matching global source address. Traffic for the global CIDR is mapped to the real one on every node of the
+    /// cluster, whatever interface it arrives on: from a remote cluster over `vx-bridge`, and also from the
+    /// cluster's own pods, which can so reach their own global addresses (upstream matches only `-i vx-bridge`
+    /// on bridge nodes and leaves in-cluster access as a to-do, kosmos-semantics §9.9).
     mutating func addGlobalMapRules() {
         for c in topology.clusters.indices where !topology.clusters[c].globalEntries.isEmpty {
             let cluster = topology.clusters[c]
-            for n in cluster.nodes where topology.isBridgeNode(n) {
-                for e in cluster.globalEntries where cluster.supports(e.real.family) {
-                    let bridge = ClusterLinkDevice.bridge(e.real.family).name
-                    plans[n].iptables.append(PlanEntry(
-                        f0: "nat", f1: "PREROUTING", f2: "-d \(e.globalText) -i \(bridge) -j NETMAP --to \(e.realText)"))
-                    plans[n].iptables.append(PlanEntry(
-                        f0: "nat", f1: "POSTROUTING", f2: "-s \(e.realText) -o \(bridge) -j NETMAP --to \(e.globalText)"))
-                }
+            var ingress: [PlanEntry] = []
+            var egress: [PlanEntry] = []
+            for e in cluster.globalEntries where cluster.supports(e.real.family) {
+                let bridge = ClusterLinkDevice.bridge(e.real.family).name
+                ingress.append(PlanEntry(.rule, "nat", "PREROUTING", "-d \(e.globalText) -j NETMAP --to \(e.realText)"))
+                egress.append(PlanEntry(
+                    .rule, "nat", "POSTROUTING", "-s \(e.realText) -o \(bridge) -j NETMAP --to \(e.globalText)"))
+            }
+            for n in cluster.nodes {
+                plans[n].iptables.append(contentsOf: ingress)
+                if topology.isBridgeNode(n) { plans[n].iptables.append(contentsOf: egress) }
             }
         }
     }

@@ -38,9 +38,28 @@ public struct PlannerInput: Sendable {
         do {
             documents = try YAML.parseFile(path)
         } catch {
-            throw PlannerInputError(place: .init(file: path, document: nil, item: nil), reason: "\(error)")
+            // YAML errors already name the file (and line and column).
+            throw PlannerInputError(place: .init(file: path, document: nil, item: nil), reason: "\(error)",
+                                    namesPlace: true)
         }
         try add(documents: documents, file: path)
+    }
+
+    /// Reads YAML (or JSON) bytes of objects, multi-document or `kind: List`.
+    /// - Parameters:
+    ///   - bytes: the text as UTF-8.
+    ///   - file: a name for error messages, e.g. `stdin`.
+    /// - Throws: `PlannerInputError` naming `file` (and document) when the text is not YAML or holds an object
+    ///   the planner does not take.
+    public mutating func add(bytes: [UInt8], file: String) throws(PlannerInputError) {
+        let documents: [JSONValue]
+        do {
+            documents = try YAML.parseAll(bytes, file: file)
+        } catch {
+            throw PlannerInputError(place: .init(file: file, document: nil, item: nil), reason: "\(error)",
+                                    namesPlace: true)
+        }
+        try add(documents: documents, file: file)
     }
 
     private mutating func add(_ doc: JSONValue, place: PlannerInputError.Place) throws(PlannerInputError) {
@@ -53,7 +72,14 @@ public struct PlannerInput: Sendable {
             guard let items = doc["items"]?.arrayValue else {
                 throw PlannerInputError(place: place, reason: "a \(kind) without an items array")
             }
+            // Items of a typed list as the API server returns it (`ClusterList`) carry no kind of their own.
+            let itemKind = kind == "List" ? nil : String(kind.dropLast(4))
             for (j, item) in items.enumerated() {
+                var item = item
+                if let itemKind, case .object = item, item["kind"] == nil {
+                    item["kind"] = .string(itemKind)
+                    if item["apiVersion"] == nil { item["apiVersion"] = .string(apiVersion) }
+                }
                 try add(item, place: PlannerInputError.Place(file: place.file, document: place.document, item: j + 1))
             }
             return
@@ -77,7 +103,8 @@ public struct PlannerInput: Sendable {
             throw PlannerInputError(place: place, reason: "object without kind")
         default:
             throw PlannerInputError(
-                place: place, reason: "kind \"\(kind)\" is not one the planner reads (Cluster, ClusterNode, NodeConfig)")
+                place: place,
+                reason: "kind \"\(kind)\" is not one the planner reads (Cluster, ClusterNode, NodeConfig)")
         }
     }
 }
@@ -105,6 +132,14 @@ public struct PlannerInputError: Error, Sendable, CustomStringConvertible {
     public var place: Place
     /// What is wrong.
     public var reason: String
+    /// Whether `reason` already names the place (a YAML error with file, line and column).
+    var namesPlace = false
 
-    public var description: String { "\(place): \(reason)" }
+    init(place: Place, reason: String, namesPlace: Bool = false) {
+        self.place = place
+        self.reason = reason
+        self.namesPlace = namesPlace
+    }
+
+    public var description: String { namesPlace ? reason : "\(place): \(reason)" }
 }

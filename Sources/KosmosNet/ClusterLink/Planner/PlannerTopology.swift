@@ -116,7 +116,8 @@ struct PlannerTopology {
             for (real, global) in options.globalCIDRsMap.sorted(by: { $0.key < $1.key }) {
                 guard let r = IPPrefix.lenient(real), let g = IPPrefix.lenient(global) else {
                     warnings.append(PlannerWarning(
-                        object: what, reason: "globalCIDRsMap entry \"\(real)\": \"\(global)\" is not a pair of CIDRs; ignored"))
+                        object: what,
+                        reason: "globalCIDRsMap entry \"\(real)\": \"\(global)\" is not a pair of CIDRs; ignored"))
                     continue
                 }
                 guard r.family == g.family, r.length == g.length else {
