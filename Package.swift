@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: - C libraries (system-library targets; Debian packages named as providers)
@@ -52,11 +53,16 @@ let package = Package(
                 "CLibCurl", "CLibYAML",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
         .target(
             name: "KosmosNet",
-            dependencies: ["KosmosAPI", "CLibMnl", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "KosmosAPI", "CLibMnl",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict),
         .target(name: "KosmosTree", dependencies: ["KosmosAPI"], swiftSettings: strict),
         .target(name: "KosmosSched", dependencies: ["KosmosAPI"], swiftSettings: strict),

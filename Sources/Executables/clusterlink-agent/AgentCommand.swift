@@ -46,6 +46,9 @@ struct AgentCommand: AsyncParsableCommand {
     @Flag(name: .customLong("teardown"), help: "Remove everything ClusterLink made on this node and exit.")
     var teardown = false
 
+    @Option(name: .customLong("health-port"), help: "Serve /healthz, /readyz and Prometheus /metrics on this port.")
+    var healthPort: Int?
+
     @Flag(name: [.customShort("v"), .long], help: "Log debug messages.")
     var verbose = false
 
@@ -72,6 +75,7 @@ struct AgentCommand: AsyncParsableCommand {
             configuration: .init(nodeConfigName: "\(cluster)-\(node)", resyncInterval: .seconds(resyncSeconds),
                                  detectsInterface: detectInterface),
             logger: logger)
-        await agent.run()
+        try await ServiceRunner.run([agent], healthPort: healthPort,
+                                    readiness: ["synced": { agent.status.syncs > 0 }], logger: logger)
     }
 }

@@ -33,6 +33,9 @@ struct ControllerManagerCommand: AsyncParsableCommand {
     @Option(name: .customLong("resync-seconds"), help: "Full re-check interval in seconds.")
     var resyncSeconds = 60
 
+    @Option(name: .customLong("health-port"), help: "Serve /healthz, /readyz and Prometheus /metrics on this port.")
+    var healthPort: Int?
+
     @Flag(name: [.customShort("v"), .long], help: "Log debug messages.")
     var verbose = false
 
@@ -47,6 +50,6 @@ struct ControllerManagerCommand: AsyncParsableCommand {
         let manager = ClusterLinkControllerManager(
             memberClient: member, hostClient: host,
             configuration: .init(clusterName: cluster, resyncInterval: .seconds(max(1, resyncSeconds))), logger: logger)
-        await manager.run()
+        try await ServiceRunner.run([manager], healthPort: healthPort, logger: logger)
     }
 }

@@ -44,6 +44,9 @@ struct ElectorCommand: AsyncParsableCommand {
     @Option(name: .customLong("retry-seconds"), help: "Seconds between attempts to acquire or renew.")
     var retrySeconds = 1
 
+    @Option(name: .customLong("health-port"), help: "Serve /healthz, /readyz and Prometheus /metrics on this port.")
+    var healthPort: Int?
+
     @Flag(name: [.customShort("v"), .long], help: "Log debug messages.")
     var verbose = false
 
@@ -69,6 +72,6 @@ struct ElectorCommand: AsyncParsableCommand {
                                  leaseDuration: .seconds(leaseSeconds), renewDeadline: .seconds(renewSeconds),
                                  retryPeriod: .seconds(retrySeconds)),
             logger: logger)
-        await elector.run()
+        try await ServiceRunner.run([elector], healthPort: healthPort, logger: logger)
     }
 }

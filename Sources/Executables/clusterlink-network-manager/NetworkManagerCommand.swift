@@ -67,6 +67,9 @@ struct NetworkManagerCommand: AsyncParsableCommand {
     @Option(help: "Revisit everything this often even without changes, in seconds (0: never).")
     var resyncSeconds: Int = 300
 
+    @Option(name: .customLong("health-port"), help: "Serve /healthz, /readyz and Prometheus /metrics on this port.")
+    var healthPort: Int?
+
     @Flag(name: [.customShort("v"), .long], help: "Log debug messages.")
     var verbose = false
 
@@ -101,17 +104,8 @@ struct NetworkManagerCommand: AsyncParsableCommand {
                 resyncPeriod: resyncSeconds == 0 ? nil : .seconds(resyncSeconds)),
             logger: logger)
         // SIGTERM/SIGINT cancel the run, so the leader releases its Lease and another replica takes over at once.
-        let run = Task { await manager.run() }
-        var sources: [any DispatchSourceSignal] = []
-        for sig in [SIGTERM, SIGINT] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { run.cancel() }
-            source.resume()
-            sources.append(source)
-        }
-        await run.value
-        sources.forEach { $0.cancel() }
+        try await ServiceRunner.run([manager], healthPort: healthPort,
+                                    readiness: ["planned": { manager.completedSyncs > 0 }], logger: logger)
     }
 
     private func planFromFiles() throws {
