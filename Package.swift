@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "kosmosctl", targets: ["kosmosctl"]),
         .executable(name: "kosmos-apiserver", targets: ["kosmos-apiserver"]),
         .executable(name: "kosmos-bench", targets: ["kosmos-bench"]),
+        .executable(name: "kosmos-scheduler", targets: ["kosmos-scheduler"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -87,10 +88,18 @@ let package = Package(
         .executableTarget(
             name: "kosmos-bench",
             dependencies: [
-                "KosmosAPI", "KosmosNet", "KosmosLocal",
+                "KosmosAPI", "KosmosNet", "KosmosLocal", "KosmosSched",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Executables/kosmos-bench", swiftSettings: strict),
+        .executableTarget(
+            name: "kosmos-scheduler",
+            dependencies: [
+                "KosmosAPI", "KosmosSched",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Executables/kosmos-scheduler", swiftSettings: strict),
 
         // MARK: - Examples (built in CI)
         .executableTarget(name: "list-clusters", dependencies: ["KosmosAPI"], path: "Examples/list-clusters"),
@@ -100,7 +109,7 @@ let package = Package(
         .testTarget(name: "KosmosAPITests", dependencies: ["KosmosAPI", "KosmosLocal"], swiftSettings: strict),
         .testTarget(name: "KosmosNetTests", dependencies: ["KosmosNet"], swiftSettings: strict),
         .testTarget(name: "KosmosTreeTests", dependencies: ["KosmosTree"], swiftSettings: strict),
-        .testTarget(name: "KosmosSchedTests", dependencies: ["KosmosSched"], swiftSettings: strict),
+        .testTarget(name: "KosmosSchedTests", dependencies: ["KosmosSched", "KosmosLocal", "KosmosAPI"], swiftSettings: strict),
         .testTarget(name: "KosmosLocalTests", dependencies: ["KosmosLocal", "KosmosAPI"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

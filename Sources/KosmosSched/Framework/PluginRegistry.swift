@@ -1,0 +1,112 @@
+/// Builds plugins by name, with their `pluginConfig` arguments.
+public struct PluginRegistry: Sendable {
+    /// Makes a plugin from its arguments (the `args` object of `pluginConfig`, as plain values).
+    public typealias Factory = @Sendable (_ args: [String: String]) throws -> any SchedulerPlugin
+
+    public private(set) var factories: [String: Factory] = [:]
+
+    /// An empty registry.
+    public init() {}
+
+    /// Registers a factory under a name.
+    public mutating func register(_ name: String, _ factory: @escaping Factory) { factories[name] = factory }
+
+    /// The standard and Kosmos plugins.
+    public static var builtIn: PluginRegistry {
+        var r = PluginRegistry()
+        r.register("NodeResourcesFit") { args in
+            let s = args["scoringStrategy.type"] ?? args["scoringStrategy"] ?? "LeastAllocated"
+            guard let strategy = NodeResourcesFit.Strategy(rawValue: s) else {
+                throw ConfigurationError("pluginConfig NodeResourcesFit: scoringStrategy.type \"\(s)\" is not LeastAllocated or MostAllocated")
+            }
+            return NodeResourcesFit(strategy: strategy)
+        }
+        r.register("NodeResourcesBalancedAllocation") { _ in NodeResourcesBalancedAllocation() }
+        r.register("NodeName") { _ in NodeName() }
+        r.register("NodeUnschedulable") { _ in NodeUnschedulable() }
+        r.register("NodeAffinity") { _ in NodeAffinityPlugin() }
+        r.register("TaintToleration") { _ in TaintToleration() }
+        r.register("PodTopologySpread") { _ in PodTopologySpread() }
+        r.register("InterPodAffinity") { _ in InterPodAffinity() }
+        r.register("VolumeBinding") { _ in VolumeBinding() }
+        r.register("DefaultPreemption") { _ in DefaultPreemption() }
+        r.register("LeafNodeTaintToleration") { _ in LeafNodeTaintToleration() }
+        r.register("LeafNodeVolumeBinding") { _ in LeafNodeVolumeBinding() }
+        r.register("LeafNodeDistribution") { _ in LeafNodeDistribution() }
+        r.register("LeafNodeWorkloadPolicy") { _ in LeafNodeWorkloadPolicy() }
+        r.register("LeafNodeFragmentedCapacity") { _ in LeafNodeFragmentedCapacity() }
+        return r
+    }
+}
+
+/// Bad scheduler configuration; the message names the file and field.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The plugin names enabled at each extension point, with score weights.
+public struct PluginSet: Sendable, Hashable {
+    public var preFilter: [String]
+    public var filter: [String]
+    public var postFilter: [String]
+    public var preScore: [String]
+    /// Score plugins and weights.
+    public var score: [String: Int64]
+    /// Score plugin order.
+    public var scoreOrder: [String]
+    public var reserve: [String]
+    public var preBind: [String]
+
+    /// The Kosmos default: kube-scheduler's default plugins, with `LeafNodeTaintToleration` in place of
+    /// `TaintToleration`, `LeafNodeVolumeBinding` in place of `VolumeBinding`, plus `LeafNodeDistribution`,
+    /// `LeafNodeWorkloadPolicy` and `LeafNodeFragmentedCapacity`.
+    public static let kosmosDefault = PluginSet(
+        preFilter: ["NodeResourcesFit", "NodeAffinity", "PodTopologySpread", "InterPodAffinity",
+                    "LeafNodeVolumeBinding", "LeafNodeDistribution", "LeafNodeWorkloadPolicy"],
+        filter: ["NodeUnschedulable", "NodeName", "LeafNodeTaintToleration", "NodeAffinity", "NodeResourcesFit",
+                 "LeafNodeFragmentedCapacity", "LeafNodeVolumeBinding", "PodTopologySpread", "InterPodAffinity",
+                 "LeafNodeDistribution", "LeafNodeWorkloadPolicy"],
+        postFilter: ["DefaultPreemption"],
+        preScore: ["InterPodAffinity", "PodTopologySpread", "LeafNodeWorkloadPolicy"],
+        score: ["NodeResourcesFit": 1, "NodeResourcesBalancedAllocation": 1, "InterPodAffinity": 2,
+                "NodeAffinity": 2, "PodTopologySpread": 2, "LeafNodeTaintToleration": 3, "LeafNodeWorkloadPolicy": 1],
+        scoreOrder: ["NodeResourcesFit", "NodeResourcesBalancedAllocation", "InterPodAffinity", "NodeAffinity",
+                     "PodTopologySpread", "LeafNodeTaintToleration", "LeafNodeWorkloadPolicy"],
+        reserve: [], preBind: [])
+
+    /// Builds the profile, creating each named plugin once.
+    /// - Throws: `ConfigurationError` for an unknown plugin or one that lacks the extension point.
+    public func profile(schedulerName: String, registry: PluginRegistry = .builtIn,
+                        args: [String: [String: String]] = [:], source: String = "profile") throws -> Profile {
+        var made: [String: any SchedulerPlugin] = [:]
+        func get(_ name: String, _ point: String) throws -> any SchedulerPlugin {
+            if let p = made[name] { return p }
+            guard let f = registry.factories[name] else {
+                throw ConfigurationError("\(source): plugins.\(point): unknown plugin \"\(name)\"")
+            }
+            let p = try f(args[name] ?? [:])
+            made[name] = p
+            return p
+        }
+        func typed<T>(_ names: [String], _ point: String, _: T.Type) throws -> [T] {
+            try names.map { n in
+                guard let p = try get(n, point) as? T else {
+                    throw ConfigurationError("\(source): plugins.\(point): plugin \"\(n)\" has no \(point) extension point")
+                }
+                return p
+            }
+        }
+        var p = Profile(schedulerName: schedulerName)
+        p.preFilter = try typed(preFilter, "preFilter", (any PreFilterPlugin).self)
+        p.filter = try typed(filter, "filter", (any FilterPlugin).self)
+        p.postFilter = try typed(postFilter, "postFilter", (any PostFilterPlugin).self)
+        p.preScore = try typed(preScore, "preScore", (any PreScorePlugin).self)
+        let scorers = try typed(scoreOrder, "score", (any ScorePlugin).self)
+        p.score = zip(scoreOrder, scorers).map { ($1, score[$0] ?? 1) }
+        p.reserve = try typed(reserve, "reserve", (any ReservePlugin).self)
+        p.preBind = try typed(preBind, "preBind", (any PreBindPlugin).self)
+        return p
+    }
+}

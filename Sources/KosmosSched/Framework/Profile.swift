@@ -1,0 +1,224 @@
+import Dispatch
+import Synchronization
+
+/// The plugins of one scheduler name, in the order they run at each extension point.
+public struct Profile: Sendable {
+    /// Pods whose `spec.schedulerName` equals this are scheduled with this profile.
+    public var schedulerName: String
+    public var preFilter: [any PreFilterPlugin] = []
+    public var filter: [any FilterPlugin] = []
+    public var postFilter: [any PostFilterPlugin] = []
+    public var preScore: [any PreScorePlugin] = []
+    /// Score plugins with their weights.
+    public var score: [(plugin: any ScorePlugin, weight: Int64)] = []
+    public var reserve: [any ReservePlugin] = []
+    public var preBind: [any PreBindPlugin] = []
+    public var bind: [any BindPlugin] = []
+    /// Share of nodes to find feasible before scoring (1...100); nil uses kube-scheduler's adaptive default.
+    public var percentageOfNodesToScore: Int?
+
+    /// An empty profile.
+    public init(schedulerName: String) { self.schedulerName = schedulerName }
+}
+
+/// The outcome of one scheduling attempt.
+public struct ScheduleResult: Sendable {
+    /// The chosen node, nil when none fits.
+    public var nodeName: String?
+    /// Nodes that went through filtering.
+    public var evaluatedNodes: Int
+    /// Nodes that passed filtering.
+    public var feasibleNodes: Int
+    /// Why nodes were rejected (every rejected node, also when a node was chosen).
+    public var diagnosis: FitDiagnosis
+    /// Total score of each scored node.
+    public var scores: [String: Int64]
+    /// The cycle's state, for Reserve, PreBind and Bind.
+    public var state: CycleState
+}
+
+/// Runs the scheduling cycle of one profile over a snapshot: PreFilter, Filter (in parallel), PostFilter,
+/// PreScore, Score. Holds the rotating start index, so keep one per profile.
+public final class SchedulingAlgorithm: Sendable {
+    public let profile: Profile
+    private let nextStartNodeIndex = Mutex(0)
+    /// Number of threads filtering at once.
+    public let parallelism: Int
+
+    /// - Parameters:
+    ///   - profile: the plugins.
+    ///   - parallelism: threads used for filtering; defaults to the active processor count.
+    public init(profile: Profile, parallelism: Int? = nil) {
+        self.profile = profile
+        self.parallelism = max(1, parallelism ?? ProcessInfoLite.activeProcessorCount)
+    }
+
+    /// How many feasible nodes are enough among `numAllNodes` (kube-scheduler's `numFeasibleNodesToFind`).
+    public func numFeasibleNodesToFind(_ numAllNodes: Int) -> Int {
+        let minFeasible = 100, minPercentage = 5
+        var percentage = profile.percentageOfNodesToScore ?? 0
+        if numAllNodes < minFeasible || percentage >= 100 { return numAllNodes }
+        if percentage <= 0 {
+            percentage = max(50 - numAllNodes / 125, minPercentage)
+        }
+        return max(numAllNodes * percentage / 100, minFeasible)
+    }
+
+    /// Finds the best node for the pod. Does not change the snapshot.
+    /// - Parameters:
+    ///   - pod: the pod to place.
+    ///   - snapshot: the cluster; must not change during the call.
+    /// - Returns: the decision and the diagnosis.
+    public func schedule(_ pod: PodInfo, in snapshot: Snapshot) -> ScheduleResult {
+        let state = CycleState()
+        let nodes = snapshot.nodes
+        var diagnosis = FitDiagnosis(numAllNodes: nodes.count, nodeStatuses: [:])
+        var result = ScheduleResult(nodeName: nil, evaluatedNodes: 0, feasibleNodes: 0, diagnosis: diagnosis,
+                                    scores: [:], state: state)
+        if nodes.isEmpty {
+            result.diagnosis.preFilterMessage = "no nodes available to schedule pods"
+            return result
+        }
+        // PreFilter
+        for p in profile.preFilter {
+            var s = p.preFilter(state, pod: pod, snapshot: snapshot)
+            if s.code == .skip {
+                state.skip(p.name)
+            } else if !s.isSuccess {
+                s.plugin = p.name
+                diagnosis.preFilterMessage = s.reasons.joined(separator: ", ")
+                for n in nodes { diagnosis.nodeStatuses[n.name] = s }
+                result.diagnosis = diagnosis
+                runPostFilter(state, pod, snapshot, &diagnosis)
+                result.diagnosis = diagnosis
+                return result
+            }
+        }
+        // Filter
+        let (feasible, statuses, evaluated) = findFeasible(state, pod, nodes)
+        diagnosis.nodeStatuses = statuses
+        result.evaluatedNodes = evaluated
+        result.feasibleNodes = feasible.count
+        if feasible.isEmpty {
+            runPostFilter(state, pod, snapshot, &diagnosis)
+            result.diagnosis = diagnosis
+            return result
+        }
+        result.diagnosis = diagnosis
+        if feasible.count == 1 {
+            result.nodeName = feasible[0].name
+            return result
+        }
+        // PreScore and Score
+        var totals = [Int64](repeating: 0, count: feasible.count)
+        let skipScore = Set(profile.preScore.compactMap { p -> String? in
+            p.preScore(state, pod: pod, nodes: feasible, snapshot: snapshot).code == .skip ? p.name : nil
+        })
+        for (plugin, weight) in profile.score where !skipScore.contains(plugin.name) {
+            var scores = feasible.map { plugin.score(state, pod: pod, node: $0) }
+            plugin.normalize(state, pod: pod, scores: &scores)
+            for i in scores.indices { totals[i] += scores[i] * weight }
+        }
+        var best = 0
+        for i in 1..<feasible.count
+        where totals[i] > totals[best] || (totals[i] == totals[best] && feasible[i].name < feasible[best].name) {
+            best = i
+        }
+        result.nodeName = feasible[best].name
+        for i in feasible.indices { result.scores[feasible[i].name] = totals[i] }
+        return result
+    }
+
+    private func runPostFilter(_ state: CycleState, _ pod: PodInfo, _ snapshot: Snapshot,
+                               _ diagnosis: inout FitDiagnosis) {
+        for p in profile.postFilter {
+            if let msg = p.postFilter(state, pod: pod, snapshot: snapshot, statuses: diagnosis.nodeStatuses) {
+                diagnosis.postFilterMessage = msg
+            }
+        }
+    }
+
+    /// Runs every filter on one node; the first rejection wins, as in kube-scheduler.
+    func runFilters(_ state: CycleState, _ pod: PodInfo, _ node: NodeInfo) -> PluginStatus {
+        for f in profile.filter where !state.isSkipped(f.name) {
+            var s = f.filter(state, pod: pod, node: node)
+            if !s.isSuccess {
+                s.plugin = f.name
+                return s
+            }
+        }
+        return .success
+    }
+
+    private func findFeasible(_ state: CycleState, _ pod: PodInfo, _ nodes: [NodeInfo])
+        -> (feasible: [NodeInfo], statuses: [String: PluginStatus], evaluated: Int)
+    {
+        let n = nodes.count
+        let wanted = numFeasibleNodesToFind(n)
+        let start = nextStartNodeIndex.withLock { $0 % n }
+        var verdicts = [PluginStatus?](repeating: nil, count: n)
+        let chunk = 32
+        let chunks = (n + chunk - 1) / chunk
+        let found = Atomic<Int>(0)
+        let nextChunk = Atomic<Int>(0)
+        verdicts.withUnsafeMutableBufferPointer { buf in
+            let out = UnsafeSendableBuffer(buf)
+            let work: @Sendable (Int) -> Void = { _ in
+                while true {
+                    if found.load(ordering: .relaxed) >= wanted { return }
+                    let c = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
+                    if c >= chunks { return }
+                    for k in (c * chunk)..<min(n, (c + 1) * chunk) {
+                        let node = nodes[(start + k) % n]
+                        let s = self.runFilters(state, pod, node)
+                        out.buffer[k] = s
+                        if s.isSuccess { found.wrappingAdd(1, ordering: .relaxed) }
+                    }
+                }
+            }
+            if parallelism == 1 || n < 2 * chunk {
+                work(0)
+            } else {
+                DispatchQueue.concurrentPerform(iterations: parallelism, execute: work)
+            }
+        }
+        var feasible: [NodeInfo] = []
+        var statuses: [String: PluginStatus] = [:]
+        var evaluated = 0
+        for k in 0..<n {
+            guard let s = verdicts[k] else { continue }
+            if s.isSuccess {
+                if feasible.count >= wanted { continue }
+                feasible.append(nodes[(start + k) % n])
+                evaluated = k + 1
+            } else {
+                statuses[nodes[(start + k) % n].name] = s
+                if feasible.count < wanted { evaluated = k + 1 }
+            }
+        }
+        if feasible.count < wanted { evaluated = verdicts.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
+        nextStartNodeIndex.withLock { $0 = (start + evaluated) % n }
+        return (feasible, statuses, evaluated)
+    }
+}
+
+/// A buffer written by several threads at disjoint indices.
+struct UnsafeSendableBuffer<T>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<T>
+    init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
+}
+
+/// The processor count without Foundation.
+enum ProcessInfoLite {
+    static var activeProcessorCount: Int {
+        #if canImport(Glibc)
+        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        #else
+        return 4
+        #endif
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
