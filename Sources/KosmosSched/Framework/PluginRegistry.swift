@@ -63,7 +63,7 @@ public struct PluginSet: Sendable, Hashable {
     /// `TaintToleration`, `LeafNodeVolumeBinding` in place of `VolumeBinding`, plus `LeafNodeDistribution`,
     /// `LeafNodeWorkloadPolicy` and `LeafNodeFragmentedCapacity`.
     public static let kosmosDefault = PluginSet(
-        preFilter: ["NodeResourcesFit", "NodeAffinity", "PodTopologySpread", "InterPodAffinity",
+        preFilter: ["NodeResourcesFit", "PodTopologySpread", "InterPodAffinity",
                     "LeafNodeVolumeBinding", "LeafNodeDistribution", "LeafNodeWorkloadPolicy"],
         filter: ["NodeUnschedulable", "NodeName", "LeafNodeTaintToleration", "NodeAffinity", "NodeResourcesFit",
                  "LeafNodeFragmentedCapacity", "LeafNodeVolumeBinding", "PodTopologySpread", "InterPodAffinity",
