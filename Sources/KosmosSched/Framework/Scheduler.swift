@@ -80,10 +80,16 @@ public final class Scheduler: Sendable {
         }
         nodes.addEventHandler { event in
             switch event {
-            case .added(let n), .updated(_, let n): self.snapshot.withLock { $0.upsertNode(n) }
-            case .deleted(let n): self.snapshot.withLock { $0.removeNode(named: n.name) }
+            case .added(let n):
+                self.snapshot.withLock { $0.upsertNode(n) }
+                queue.moveAllToActiveOrBackoff()
+            case .updated(let old, let n):
+                self.snapshot.withLock { $0.upsertNode(n) }
+                // Heartbeats change only conditions; retry pods only on changes that can make room.
+                if Self.schedulingRelevant(old) != Self.schedulingRelevant(n) { queue.moveAllToActiveOrBackoff() }
+            case .deleted(let n):
+                self.snapshot.withLock { $0.removeNode(named: n.name) }
             }
-            queue.moveAllToActiveOrBackoff()
         }
         claims.addEventHandler { _ in
             let all = claims.store.list()
@@ -122,6 +128,12 @@ public final class Scheduler: Sendable {
                 await self.scheduleLoop(pods: pods)
             }
         }
+    }
+
+    /// The parts of a node that scheduling decisions read.
+    static func schedulingRelevant(_ n: Node) -> [JSONValue?] {
+        [n.json[path: ["metadata", "labels"]], n.json[path: ["metadata", "annotations"]], n.json[path: ["spec"]],
+         n.json[path: ["status", "allocatable"]]]
     }
 
     private func scheduleLoop(pods: SharedInformer<Pod>) async {
