@@ -29,6 +29,7 @@ enum BenchScenario: String, CaseIterable, ExpressibleByArgument {
     case api
     case netlink
     case tunnel
+    case scheduler
 
     func run() async throws {
         switch self {
@@ -37,6 +38,7 @@ enum BenchScenario: String, CaseIterable, ExpressibleByArgument {
         case .api: try await APIBench.run()
         case .netlink: try NetlinkBench.run()
         case .tunnel: try TunnelBench.run()
+        case .scheduler: try SchedulerBench.run()
         }
     }
 }

@@ -138,9 +138,11 @@ public final class SchedulingAlgorithm: Sendable {
         }
     }
 
-    /// Runs every filter on one node; the first rejection wins, as in kube-scheduler.
-    func runFilters(_ state: CycleState, _ pod: PodInfo, _ node: NodeInfo) -> PluginStatus {
-        for f in profile.filter where !state.isSkipped(f.name) {
+    /// Runs the filters on one node; the first rejection wins, as in kube-scheduler.
+    func runFilters(_ filters: [any FilterPlugin], _ state: CycleState, _ pod: PodInfo, _ node: NodeInfo)
+        -> PluginStatus
+    {
+        for f in filters {
             var s = f.filter(state, pod: pod, node: node)
             if !s.isSuccess {
                 s.plugin = f.name
@@ -155,6 +157,8 @@ public final class SchedulingAlgorithm: Sendable {
     {
         let n = nodes.count
         let wanted = numFeasibleNodesToFind(n)
+        // Skips are decided in PreFilter; resolve them once rather than per node.
+        let filters = profile.filter.filter { !state.isSkipped($0.name) }
         let start = nextStartNodeIndex.withLock { $0 % n }
         var verdicts = [PluginStatus?](repeating: nil, count: n)
         let chunk = 32
@@ -170,7 +174,7 @@ public final class SchedulingAlgorithm: Sendable {
                     if c >= chunks { return }
                     for k in (c * chunk)..<min(n, (c + 1) * chunk) {
                         let node = nodes[(start + k) % n]
-                        let s = self.runFilters(state, pod, node)
+                        let s = self.runFilters(filters, state, pod, node)
                         out.buffer[k] = s
                         if s.isSuccess { found.wrappingAdd(1, ordering: .relaxed) }
                     }
