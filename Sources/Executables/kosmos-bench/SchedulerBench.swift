@@ -191,8 +191,10 @@ enum SchedulerBench {
                          ours: oursSpread.podsPerSecond, baseline: baseSpread.podsPerSecond)
         BenchData.report("scheduler", "spread-affinity-p99-seconds-per-pod", unit: "s",
                          ours: oursSpread.p99, baseline: baseSpread.p99)
-        BenchData.report("scheduler", "peak-resident-bytes", unit: "bytes", ours: peak,
-                         baseline: Double(BenchMemory.peakBytes()))
+        // The naive baseline runs after ours in the same process, so its memory cannot be told apart: the
+        // memory figure is set against the 1 GiB goal instead.
+        BenchData.report("scheduler", "peak-resident-bytes-vs-1GiB-goal", unit: "bytes", ours: peak,
+                         baseline: Double(1 << 30))
         let counts = "ours scheduled \(oursPlain.scheduled)+\(oursSpread.scheduled), "
             + "baseline \(basePlain.scheduled)+\(baseSpread.scheduled); spread check: \(problem ?? "ok")\n"
         FileHandle.standardError.write(Data(counts.utf8))
