@@ -122,3 +122,39 @@ import Testing
         #expect(q.tryPop()?.attempts == 2)
     }
 }
+
+@Suite struct QueueEventTests {
+    @Test func statusOnlyUpdatesDoNotRequeueUnschedulablePods() throws {
+        let q = SchedulingQueue(clock: { 1000 })
+        let pod = Fixture.pod("p", cpu: "1")
+        q.add(PodInfo(pod))
+        let e = try #require(q.tryPop())
+        q.requeueUnschedulable(e)
+        var withCondition = pod
+        withCondition.status.conditions = [Condition(type: "PodScheduled", status: .false, reason: "Unschedulable")]
+        q.add(PodInfo(withCondition))
+        #expect(q.counts.unschedulable == 1)
+        var relabelled = pod
+        relabelled.metadata.labels = ["tier": "web"]
+        q.add(PodInfo(relabelled))
+        #expect(q.counts.unschedulable == 0)
+        #expect(q.counts.backoff == 1)
+    }
+
+    @Test func labelIndexKeepsCountsThroughMovesAndRemovals() throws {
+        let s = Snapshot(nodes: [Fixture.node("a", labels: ["zone": "z1"]), Fixture.node("b", labels: ["zone": "z2"])])
+        s.upsertPod(Fixture.pod("p1", labels: ["app": "web"], nodeName: "a"))
+        s.upsertPod(Fixture.pod("p2", labels: ["app": "web"], nodeName: "b"))
+        s.upsertPod(Fixture.pod("p3", labels: ["app": "db"], nodeName: "b"))
+        let web = CompiledSelector(LabelSelector(matchLabels: ["app": "web"]))
+        #expect(s.candidates(for: web).map(\.node.name).sorted() == ["a", "b"])
+        s.upsertPod(Fixture.pod("p1", labels: ["app": "web"], nodeName: "b"))
+        #expect(s.candidates(for: web).map(\.node.name).sorted() == ["b", "b"])
+        s.removeNode(named: "b")
+        #expect(s.candidates(for: web).isEmpty)
+        s.upsertNode(Fixture.node("b", labels: ["zone": "z2"]))
+        #expect(s.candidates(for: web).count == 2)
+        s.removePod(uid: "default/p2")
+        #expect(s.candidates(for: web).map(\.pod.name) == ["p1"])
+    }
+}

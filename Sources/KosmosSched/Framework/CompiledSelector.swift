@@ -75,6 +75,14 @@ struct CompiledSelector: Sendable, Hashable {
 
     var isEverything: Bool { !matchesNothing && requirements.isEmpty }
 
+    /// A `key=value` pair every matching label set has, for index lookups.
+    var indexPair: LabelPair? {
+        guard !matchesNothing, let r = requirements.first(where: { $0.op == .in && $0.values.count == 1 }) else {
+            return nil
+        }
+        return LabelPair(key: r.key, value: r.values[0])
+    }
+
     func matches(_ labels: [String: String]) -> Bool {
         if matchesNothing { return false }
         for r in requirements where !r.matches(labels) { return false }

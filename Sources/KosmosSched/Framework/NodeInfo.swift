@@ -29,7 +29,7 @@ public final class NodeInfo: @unchecked Sendable {
     var nonZeroMemory: Int64 = 0
     /// Pods on the node (bound or assumed).
     public private(set) var pods: [PodInfo] = []
-    /// Pods with any pod affinity or anti-affinity term.
+    /// Pods with a term that matters for scoring other pods (see `PodInfo.affectsScoring`).
     private(set) var podsWithAffinity: [PodInfo] = []
     /// Pods with a required anti-affinity term.
     private(set) var podsWithRequiredAntiAffinity: [PodInfo] = []
@@ -73,7 +73,7 @@ public final class NodeInfo: @unchecked Sendable {
         requested.add(pod.requests)
         nonZeroCPU += pod.nonZeroCPU
         nonZeroMemory += pod.nonZeroMemory
-        if pod.hasAffinity { podsWithAffinity.append(pod) }
+        if pod.affectsScoring { podsWithAffinity.append(pod) }
         if !pod.requiredAntiAffinity.isEmpty { podsWithRequiredAntiAffinity.append(pod) }
         if sincePublish && isLeaf { podsSincePublish.append(pod) }
     }

@@ -159,6 +159,11 @@ public final class PodInfo: Sendable {
             || !preferredAntiAffinity.isEmpty
     }
 
+    /// Whether the pod has a term that other pods' scores depend on (preferred terms or required affinity).
+    var affectsScoring: Bool {
+        !requiredAffinity.isEmpty || !preferredAffinity.isEmpty || !preferredAntiAffinity.isEmpty
+    }
+
     /// Whether the node passes the pod's `nodeSelector` and required node affinity.
     func matchesNodeSelectorAndAffinity(_ node: NodeInfo) -> Bool {
         for (k, v) in nodeSelector where node.labels[k] != v { return false }

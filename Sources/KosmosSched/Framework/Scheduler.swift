@@ -62,6 +62,7 @@ public final class Scheduler: Sendable {
         let dps = factory.informer(for: DistributionPolicy.self)
         let cdps = factory.informer(for: ClusterDistributionPolicy.self)
         let wlps = factory.informer(for: WorkloadPolicy.self)
+        let namespaces = factory.informer(for: Namespace.self)
         let queue = self.queue
         pods.addEventHandler { event in
             switch event {
@@ -117,6 +118,12 @@ public final class Scheduler: Sendable {
             let all = wlps.store.list().sorted { $0.name < $1.name }
             self.snapshot.withLock { $0.workloadPolicies = all }
             queue.moveAllToActiveOrBackoff()
+        }
+        namespaces.addEventHandler { _ in
+            let all = namespaces.store.list()
+            self.snapshot.withLock { s in
+                s.namespaceLabels = Dictionary(all.map { ($0.name, $0.metadata.labels) }, uniquingKeysWith: { a, _ in a })
+            }
         }
         await withDiscardingTaskGroup { group in
             group.addTask { await factory.run() }

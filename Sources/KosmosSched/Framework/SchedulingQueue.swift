@@ -67,10 +67,16 @@ public final class SchedulingQueue: Sendable {
             if s.inFlight.contains(pod.uid) { return }
             if var e = s.backoff[pod.uid] { e.pod = pod; s.backoff[pod.uid] = e; return }
             if var e = s.unschedulable[pod.uid] {
-                // An update to the pod itself may make it schedulable.
+                // A change to the pod's spec or labels may make it schedulable; a status change (such as our own
+                // PodScheduled condition) does not.
+                let changed = e.pod.pod.json["spec"] != pod.pod.json["spec"] || e.pod.labels != pod.labels
                 e.pod = pod
-                s.unschedulable[pod.uid] = nil
-                s.backoff[pod.uid] = e
+                if changed {
+                    s.unschedulable[pod.uid] = nil
+                    s.backoff[pod.uid] = e
+                } else {
+                    s.unschedulable[pod.uid] = e
+                }
                 return
             }
             if let i = s.active.firstIndex(where: { $0.pod.uid == pod.uid }) { s.active[i].pod = pod; return }

@@ -25,10 +25,15 @@ public final class Snapshot: @unchecked Sendable {
     public var workloadPolicies: [WorkloadPolicy] = []
     /// Labels of each namespace, for affinity terms with a namespace selector.
     public var namespaceLabels: [String: [String: String]] = [:]
-    /// How many nodes hold a pod with a required anti-affinity term (lets InterPodAffinity skip work).
-    var nodesWithRequiredAntiAffinity: Int {
-        nodes.reduce(0) { $0 + ($1.podsWithRequiredAntiAffinity.isEmpty ? 0 : 1) }
-    }
+    /// Placed pods by uid.
+    private var placedPods: [String: PodInfo] = [:]
+    /// Placed pods by each of their labels, so that selectors with a `key=value` requirement visit only the pods
+    /// that can match.
+    private var podsByLabel: [LabelPair: Set<String>] = [:]
+    /// Placed pods with a required anti-affinity term, by the `key=value` pair that term requires.
+    private var antiAffinityByLabel: [LabelPair: Set<String>] = [:]
+    /// Placed pods with a required anti-affinity term that requires no single pair.
+    private var antiAffinityUnindexed: Set<String> = []
 
     /// An empty snapshot.
     public init() {}
@@ -42,6 +47,9 @@ public final class Snapshot: @unchecked Sendable {
 
     /// The node with that name.
     public func node(named name: String) -> NodeInfo? { nodeIndex[name].map { nodes[$0] } }
+
+    /// The position of a node in `nodes`.
+    func position(ofNode name: String) -> Int? { nodeIndex[name] }
 
     /// The node a pod is placed on.
     public func nodeName(ofPod uid: String) -> String? { podNodes[uid] }
@@ -65,6 +73,7 @@ public final class Snapshot: @unchecked Sendable {
             orphanPods[uid] = nil
             info.add(pod, sincePublish: false)
             podNodes[uid] = info.name
+            indexAdd(pod)
         }
     }
 
@@ -77,6 +86,7 @@ public final class Snapshot: @unchecked Sendable {
         for p in info.pods {
             podNodes[p.uid] = nil
             orphanPods[p.uid] = p
+            indexRemove(p)
         }
     }
 
@@ -94,8 +104,9 @@ public final class Snapshot: @unchecked Sendable {
            let node = node(named: current) {
             // Replace the object but keep the leaf bookkeeping (assumed pods stay "since publish").
             let wasSincePublish = node.podsSincePublish.contains { $0.uid == info.uid }
-            node.remove(uid: info.uid)
+            if let old = node.remove(uid: info.uid) { indexRemove(old) }
             node.add(info, sincePublish: wasSincePublish)
+            indexAdd(info)
             return
         }
         removePod(uid: info.uid)
@@ -113,6 +124,7 @@ public final class Snapshot: @unchecked Sendable {
         if let node = node(named: nodeName) {
             node.add(pod, sincePublish: sincePublish)
             podNodes[pod.uid] = nodeName
+            indexAdd(pod)
         } else {
             orphanPods[pod.uid] = pod
         }
@@ -123,8 +135,69 @@ public final class Snapshot: @unchecked Sendable {
     public func removePod(uid: String) -> PodInfo? {
         if let p = orphanPods.removeValue(forKey: uid) { return p }
         guard let n = podNodes.removeValue(forKey: uid), let node = node(named: n) else { return nil }
-        return node.remove(uid: uid)
+        let removed = node.remove(uid: uid)
+        if let removed { indexRemove(removed) }
+        return removed
     }
+
+    // MARK: - Label index
+
+    private func indexAdd(_ pod: PodInfo) {
+        placedPods[pod.uid] = pod
+        for (k, v) in pod.labels { podsByLabel[LabelPair(key: k, value: v), default: []].insert(pod.uid) }
+        for t in pod.requiredAntiAffinity {
+            if let pair = t.selector.indexPair {
+                antiAffinityByLabel[pair, default: []].insert(pod.uid)
+            } else {
+                antiAffinityUnindexed.insert(pod.uid)
+            }
+        }
+    }
+
+    private func indexRemove(_ pod: PodInfo) {
+        placedPods[pod.uid] = nil
+        for (k, v) in pod.labels { podsByLabel[LabelPair(key: k, value: v)]?.remove(pod.uid) }
+        for t in pod.requiredAntiAffinity {
+            if let pair = t.selector.indexPair {
+                antiAffinityByLabel[pair]?.remove(pod.uid)
+            } else {
+                antiAffinityUnindexed.remove(pod.uid)
+            }
+        }
+    }
+
+    /// The placed pods (with their nodes) that may match `selector`; every placed pod when the selector
+    /// requires no single `key=value` pair.
+    func candidates(for selector: CompiledSelector) -> [(pod: PodInfo, node: NodeInfo)] {
+        if selector.matchesNothing { return [] }
+        guard let pair = selector.indexPair else {
+            return nodes.flatMap { n in n.pods.map { ($0, n) } }
+        }
+        return resolve(podsByLabel[pair] ?? [])
+    }
+
+    /// The placed pods with a required anti-affinity term that may select a pod with these labels.
+    func antiAffinityCandidates(for labels: [String: String]) -> [(pod: PodInfo, node: NodeInfo)] {
+        var uids = antiAffinityUnindexed
+        for (k, v) in labels { if let s = antiAffinityByLabel[LabelPair(key: k, value: v)] { uids.formUnion(s) } }
+        return resolve(uids)
+    }
+
+    private func resolve(_ uids: Set<String>) -> [(pod: PodInfo, node: NodeInfo)] {
+        var out: [(pod: PodInfo, node: NodeInfo)] = []
+        out.reserveCapacity(uids.count)
+        for uid in uids {
+            guard let p = placedPods[uid], let n = podNodes[uid], let node = node(named: n) else { continue }
+            out.append((p, node))
+        }
+        return out
+    }
+}
+
+/// A label `key=value`.
+struct LabelPair: Hashable, Sendable {
+    var key: String
+    var value: String
 }
 
 extension Array {

@@ -20,28 +20,26 @@ public struct InterPodAffinity: PreFilterPlugin, FilterPlugin, PreScorePlugin, S
     public func preFilter(_ state: CycleState, pod: PodInfo, snapshot: Snapshot) -> PluginStatus {
         var s = FilterState()
         let ns = snapshot.namespaceLabels
-        for node in snapshot.nodes where !node.podsWithRequiredAntiAffinity.isEmpty {
-            for p in node.podsWithRequiredAntiAffinity {
-                for t in p.requiredAntiAffinity where t.matches(pod, namespaceLabels: ns) {
-                    if let v = node.labels[t.topologyKey] {
-                        s.existingAnti[TopologyPair(key: t.topologyKey, value: v), default: 0] += 1
-                        s.existingAntiKeys.insert(t.topologyKey)
-                    }
+        for (p, node) in snapshot.antiAffinityCandidates(for: pod.labels) {
+            for t in p.requiredAntiAffinity where t.matches(pod, namespaceLabels: ns) {
+                if let v = node.labels[t.topologyKey] {
+                    s.existingAnti[TopologyPair(key: t.topologyKey, value: v), default: 0] += 1
+                    s.existingAntiKeys.insert(t.topologyKey)
                 }
             }
         }
-        if !pod.requiredAffinity.isEmpty || !pod.requiredAntiAffinity.isEmpty {
-            for node in snapshot.nodes where !node.pods.isEmpty {
-                for p in node.pods {
-                    if !pod.requiredAffinity.isEmpty && pod.requiredAffinity.allSatisfy({ $0.matches(p, namespaceLabels: ns) }) {
-                        for t in pod.requiredAffinity {
-                            if let v = node.labels[t.topologyKey] { s.affinity[TopologyPair(key: t.topologyKey, value: v), default: 0] += 1 }
-                        }
-                    }
-                    for t in pod.requiredAntiAffinity where t.matches(p, namespaceLabels: ns) {
-                        if let v = node.labels[t.topologyKey] { s.anti[TopologyPair(key: t.topologyKey, value: v), default: 0] += 1 }
-                    }
+        if let first = pod.requiredAffinity.first {
+            // A pod counts only when it matches every affinity term, so the first term's candidates suffice.
+            for (p, node) in snapshot.candidates(for: first.selector)
+            where pod.requiredAffinity.allSatisfy({ $0.matches(p, namespaceLabels: ns) }) {
+                for t in pod.requiredAffinity {
+                    if let v = node.labels[t.topologyKey] { s.affinity[TopologyPair(key: t.topologyKey, value: v), default: 0] += 1 }
                 }
+            }
+        }
+        for t in pod.requiredAntiAffinity {
+            for (p, node) in snapshot.candidates(for: t.selector) where t.matches(p, namespaceLabels: ns) {
+                if let v = node.labels[t.topologyKey] { s.anti[TopologyPair(key: t.topologyKey, value: v), default: 0] += 1 }
             }
         }
         if s.existingAnti.isEmpty && pod.requiredAffinity.isEmpty && pod.requiredAntiAffinity.isEmpty { return .skip }
@@ -98,7 +96,7 @@ public struct InterPodAffinity: PreFilterPlugin, FilterPlugin, PreScorePlugin, S
                     for t in pod.preferredAffinity where t.matches(p, namespaceLabels: ns) { add(t.topologyKey, node, t.weight) }
                     for t in pod.preferredAntiAffinity where t.matches(p, namespaceLabels: ns) { add(t.topologyKey, node, -t.weight) }
                 }
-                guard p.hasAffinity else { continue }
+                guard p.affectsScoring else { continue }
                 for t in p.preferredAffinity where t.matches(pod, namespaceLabels: ns) { add(t.topologyKey, node, t.weight) }
                 for t in p.preferredAntiAffinity where t.matches(pod, namespaceLabels: ns) { add(t.topologyKey, node, -t.weight) }
                 for t in p.requiredAffinity where t.matches(pod, namespaceLabels: ns) { add(t.topologyKey, node, 1) }

@@ -20,27 +20,32 @@ public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, PreScorePlugin, 
         var minimum: [Int64]
     }
 
-    static func count(_ constraints: [SpreadConstraint], pod: PodInfo, nodes: [NodeInfo]) -> Counts {
+    static func count(_ constraints: [SpreadConstraint], pod: PodInfo, snapshot: Snapshot) -> Counts {
+        let nodes = snapshot.nodes
         var perDomain = [[String: Int64]](repeating: [:], count: constraints.count)
         let honorAffinity = constraints.contains { $0.honorNodeAffinity }
         let honorTaints = constraints.contains { $0.honorTaints }
-        nodeLoop: for node in nodes {
+        // Every eligible node's value makes a domain, also when no matching pod runs there.
+        var eligible = [Bool](repeating: false, count: nodes.count)
+        nodeLoop: for (idx, node) in nodes.enumerated() {
             if honorAffinity && !pod.matchesNodeSelectorAndAffinity(node) { continue }
             if honorTaints {
                 for t in node.taints where (t.effect == "NoSchedule" || t.effect == "NoExecute")
                     && !pod.tolerations.tolerate(t) { continue nodeLoop }
             }
-            var values: [String] = []
-            for c in constraints {
-                guard let v = node.labels[c.topologyKey] else { continue nodeLoop }
-                values.append(v)
-            }
+            for c in constraints where node.labels[c.topologyKey] == nil { continue nodeLoop }
+            eligible[idx] = true
             for (i, c) in constraints.enumerated() {
-                var n: Int64 = 0
-                for p in node.pods where p.namespace == pod.namespace && !p.isTerminating && c.selector.matches(p.labels) {
-                    n += 1
-                }
-                perDomain[i][values[i], default: 0] += n
+                if let v = node.labels[c.topologyKey], perDomain[i][v] == nil { perDomain[i][v] = 0 }
+            }
+        }
+        // Matching pods are found through the label index.
+        for (i, c) in constraints.enumerated() {
+            for (p, node) in snapshot.candidates(for: c.selector)
+            where p.namespace == pod.namespace && !p.isTerminating && c.selector.matches(p.labels) {
+                guard let idx = snapshot.position(ofNode: node.name), eligible[idx],
+                      let v = node.labels[c.topologyKey] else { continue }
+                perDomain[i][v, default: 0] += 1
             }
         }
         let minimum = constraints.indices.map { i -> Int64 in
@@ -54,7 +59,7 @@ public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, PreScorePlugin, 
     public func preFilter(_ state: CycleState, pod: PodInfo, snapshot: Snapshot) -> PluginStatus {
         let hard = pod.spreadConstraints.filter(\.hard)
         if hard.isEmpty { return .skip }
-        state.write(name, Self.count(hard, pod: pod, nodes: snapshot.nodes))
+        state.write(name, Self.count(hard, pod: pod, snapshot: snapshot))
         return .success
     }
 
@@ -77,7 +82,7 @@ public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, PreScorePlugin, 
     public func preScore(_ state: CycleState, pod: PodInfo, nodes: [NodeInfo], snapshot: Snapshot) -> PluginStatus {
         let soft = pod.spreadConstraints.filter { !$0.hard }
         if soft.isEmpty { return .skip }
-        state.write(name + "/score", Self.count(soft, pod: pod, nodes: snapshot.nodes))
+        state.write(name + "/score", Self.count(soft, pod: pod, snapshot: snapshot))
         return .success
     }
 
