@@ -35,6 +35,21 @@ public final class Snapshot: @unchecked Sendable {
     /// Placed pods with a required anti-affinity term that requires no single pair.
     private var antiAffinityUnindexed: Set<String> = []
 
+    /// Bumped whenever a node is added, changed or removed.
+    private var nodeGeneration = 0
+    /// Per topology key: each node's value by position, and the set of values; valid for one node generation.
+    private var topologyCache: [String: (generation: Int, values: [String?], domains: Set<String>)] = [:]
+
+    /// Each node's value of a label (by position in `nodes`) and the distinct values, cached until nodes change.
+    /// Call only while the snapshot is not read concurrently (PreFilter, PreScore).
+    func topologyValues(_ key: String) -> (values: [String?], domains: Set<String>) {
+        if let c = topologyCache[key], c.generation == nodeGeneration { return (c.values, c.domains) }
+        let values = nodes.map { $0.labels[key] }
+        let domains = Set(values.compactMap { $0 })
+        topologyCache[key] = (nodeGeneration, values, domains)
+        return (values, domains)
+    }
+
     /// An empty snapshot.
     public init() {}
 
@@ -61,6 +76,7 @@ public final class Snapshot: @unchecked Sendable {
 
     /// Adds or replaces a node.
     public func upsertNode(_ node: Node) {
+        nodeGeneration &+= 1
         if let i = nodeIndex[node.name] {
             nodes[i].setNode(node)
             return
@@ -79,6 +95,7 @@ public final class Snapshot: @unchecked Sendable {
 
     /// Removes a node; its pods wait until a node of that name returns.
     public func removeNode(named name: String) {
+        nodeGeneration &+= 1
         guard let i = nodeIndex[name] else { return }
         let info = nodes.remove(at: i)
         nodeIndex[name] = nil

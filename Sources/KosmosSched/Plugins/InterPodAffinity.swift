@@ -43,12 +43,18 @@ public struct InterPodAffinity: PreFilterPlugin, FilterPlugin, PreScorePlugin, S
             }
         }
         if s.existingAnti.isEmpty && pod.requiredAffinity.isEmpty && pod.requiredAntiAffinity.isEmpty { return .skip }
-        state.write(name, s)
+        state.write(name, FilterStateBox(s))
         return .success
     }
 
+    /// A class, so that reading it from the cycle state for every node costs one retain, not a copy.
+    final class FilterStateBox: Sendable {
+        let value: FilterState
+        init(_ value: FilterState) { self.value = value }
+    }
+
     public func filter(_ state: CycleState, pod: PodInfo, node: NodeInfo) -> PluginStatus {
-        guard let s = state.read(name, as: FilterState.self) else { return .success }
+        guard let s = state.read(name, as: FilterStateBox.self)?.value else { return .success }
         for key in s.existingAntiKeys {
             if let v = node.labels[key], (s.existingAnti[TopologyPair(key: key, value: v)] ?? 0) > 0 {
                 return PluginStatus(.unschedulable, ["node(s) didn't satisfy existing pods anti-affinity rules"])
@@ -77,6 +83,11 @@ public struct InterPodAffinity: PreFilterPlugin, FilterPlugin, PreScorePlugin, S
         return .success
     }
 
+    final class ScoreStateBox: Sendable {
+        let value: ScoreState
+        init(_ value: ScoreState) { self.value = value }
+    }
+
     struct ScoreState: Sendable {
         var scores: [TopologyPair: Int64]
         var keys: [String]
@@ -103,12 +114,12 @@ public struct InterPodAffinity: PreFilterPlugin, FilterPlugin, PreScorePlugin, S
             }
         }
         if scores.isEmpty { return .skip }
-        state.write(name + "/score", ScoreState(scores: scores, keys: Array(Set(scores.keys.map(\.key))).sorted()))
+        state.write(name + "/score", ScoreStateBox(ScoreState(scores: scores, keys: Array(Set(scores.keys.map(\.key))).sorted())))
         return .success
     }
 
     public func score(_ state: CycleState, pod: PodInfo, node: NodeInfo) -> Int64 {
-        guard let s = state.read(name + "/score", as: ScoreState.self) else { return 0 }
+        guard let s = state.read(name + "/score", as: ScoreStateBox.self)?.value else { return 0 }
         var total: Int64 = 0
         for k in s.keys { if let v = node.labels[k] { total += s.scores[TopologyPair(key: k, value: v)] ?? 0 } }
         return total

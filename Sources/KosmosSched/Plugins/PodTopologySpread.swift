@@ -12,12 +12,19 @@ public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, PreScorePlugin, 
     public let name = "PodTopologySpread"
     public init() {}
 
-    struct Counts: Sendable {
-        var constraints: [SpreadConstraint]
+    /// A class, so that reading it from the cycle state for every node costs one retain, not a copy.
+    final class Counts: Sendable {
+        let constraints: [SpreadConstraint]
         /// Per constraint: matching pods per domain value.
-        var perDomain: [[String: Int64]]
+        let perDomain: [[String: Int64]]
         /// Per constraint: the smallest count over domains (0 when fewer than `minDomains` domains).
-        var minimum: [Int64]
+        let minimum: [Int64]
+
+        init(constraints: [SpreadConstraint], perDomain: [[String: Int64]], minimum: [Int64]) {
+            self.constraints = constraints
+            self.perDomain = perDomain
+            self.minimum = minimum
+        }
     }
 
     static func count(_ constraints: [SpreadConstraint], pod: PodInfo, snapshot: Snapshot) -> Counts {
@@ -27,17 +34,15 @@ public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, PreScorePlugin, 
         let honorTaints = constraints.contains { $0.honorTaints }
         // Every eligible node's value makes a domain, also when no matching pod runs there.
         var eligible = [Bool](repeating: false, count: nodes.count)
-        nodeLoop: for (idx, node) in nodes.enumerated() {
-            if honorAffinity && !pod.matchesNodeSelectorAndAffinity(node) { continue }
-            if honorTaints {
-                for t in node.taints where (t.effect == "NoSchedule" || t.effect == "NoExecute")
-                    && !pod.tolerations.tolerate(t) { continue nodeLoop }
-            }
-            for c in constraints where node.labels[c.topologyKey] == nil { continue nodeLoop }
-            eligible[idx] = true
-            for (i, c) in constraints.enumerated() {
-                if let v = node.labels[c.topologyKey], perDomain[i][v] == nil { perDomain[i][v] = 0 }
-            }
+        let unrestricted = (!honorAffinity || (pod.nodeSelector.isEmpty && pod.requiredNodeAffinity == nil)) && !honorTaints
+        if unrestricted && constraints.count == 1 {
+            // The common case: domains depend on node labels only, which the snapshot caches.
+            let (values, domains) = snapshot.topologyValues(constraints[0].topologyKey)
+            for i in values.indices { eligible[i] = values[i] != nil }
+            perDomain[0] = Dictionary(uniqueKeysWithValues: domains.map { ($0, Int64(0)) })
+        } else {
+            countDomains(constraints, pod: pod, nodes: nodes, honorAffinity: honorAffinity, honorTaints: honorTaints,
+                         eligible: &eligible, perDomain: &perDomain)
         }
         // Matching pods are found through the label index.
         for (i, c) in constraints.enumerated() {
@@ -54,6 +59,23 @@ public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, PreScorePlugin, 
             return d.values.min() ?? 0
         }
         return Counts(constraints: constraints, perDomain: perDomain, minimum: minimum)
+    }
+
+    private static func countDomains(_ constraints: [SpreadConstraint], pod: PodInfo, nodes: [NodeInfo],
+                                     honorAffinity: Bool, honorTaints: Bool, eligible: inout [Bool],
+                                     perDomain: inout [[String: Int64]]) {
+        nodeLoop: for (idx, node) in nodes.enumerated() {
+            if honorAffinity && !pod.matchesNodeSelectorAndAffinity(node) { continue }
+            if honorTaints {
+                for t in node.taints where (t.effect == "NoSchedule" || t.effect == "NoExecute")
+                    && !pod.tolerations.tolerate(t) { continue nodeLoop }
+            }
+            for c in constraints where node.labels[c.topologyKey] == nil { continue nodeLoop }
+            eligible[idx] = true
+            for (i, c) in constraints.enumerated() {
+                if let v = node.labels[c.topologyKey], perDomain[i][v] == nil { perDomain[i][v] = 0 }
+            }
+        }
     }
 
     public func preFilter(_ state: CycleState, pod: PodInfo, snapshot: Snapshot) -> PluginStatus {
