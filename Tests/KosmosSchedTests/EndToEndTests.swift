@@ -87,7 +87,8 @@ import Testing
             }
             var configuration = SchedulerConfiguration(schedulerNames: ["kosmos-scheduler"])
             configuration.leaseNamespace = "default"
-            let scheduler = try Scheduler(client: client, configuration: configuration, identity: "e2e", logger: logger)
+            let scheduler = try Scheduler(client: client, configuration: configuration, identity: "e2e", logger: logger,
+                                          optionalSyncTimeout: .seconds(1))
             start("scheduler") { await scheduler.run() }
 
             var deployment = Deployment(json: [
@@ -129,6 +130,51 @@ import Testing
         }
     }
 
+    @Test func distributionPolicyFromTheClusterKeepsPodsOnLeafNodes() async throws {
+        try await Self.withCluster { client, start in
+            let logger = Logger(label: "kosmos.sched-test")
+            for crd in [KosmosCRDs.crd(for: DistributionPolicy.self), KosmosCRDs.crd(for: ClusterDistributionPolicy.self),
+                        KosmosCRDs.crd(for: WorkloadPolicy.self)] {
+                var c = try #require(crd)
+                c.fillTypeMeta()
+                _ = try await client.create(c)
+            }
+            for (name, leaf) in [("real-1", false), ("leaf-1", true), ("leaf-2", true)] {
+                let kubelet = SimulatedKubelet(client: client, nodeName: name,
+                                               options: .init(labels: leaf ? [leafNodeLabel: "true"] : [:],
+                                                              heartbeatInterval: .seconds(2)), logger: logger)
+                start("kubelet-\(name)") { try await kubelet.run() }
+            }
+            #expect(await Self.eventually("3 nodes registered") { try await client.list(Node.self).items.count == 3 })
+            var policy = DistributionPolicy(name: "to-leaf", namespace: "default")
+            policy.json["spec"] = [
+                "resourceSelectors": [["namePrefix": "batch-", "policyName": "leaf"]],
+                "policyTerms": [["name": "leaf", "nodeType": "leaf"]],
+            ]
+            policy.fillTypeMeta()
+            #expect(await Self.eventually("policy created") { _ = try await client.create(policy); return true })
+            var configuration = SchedulerConfiguration(schedulerNames: ["kosmos-scheduler"])
+            configuration.leaderElect = false
+            let scheduler = try Scheduler(client: client, configuration: configuration, logger: logger)
+            start("scheduler") { await scheduler.run() }
+            for i in 0..<6 {
+                var pod = Fixture.pod("batch-\(i)", cpu: "100m")
+                pod.metadata.uid = nil
+                pod.spec.schedulerName = "kosmos-scheduler"
+                pod.fillTypeMeta()
+                _ = try await client.create(pod)
+            }
+            var nodes: [String] = []
+            #expect(await Self.eventually("6 pods bound") {
+                nodes = try await client.list(Pod.self, namespace: "default").items.compactMap { p in
+                    p.spec.nodeName.flatMap { $0.isEmpty ? nil : $0 }
+                }
+                return nodes.count == 6
+            })
+            #expect(Set(nodes).isSubset(of: ["leaf-1", "leaf-2"]), "placement \(nodes)")
+        }
+    }
+
     @Test func unschedulablePodGetsConditionAndEvent() async throws {
         try await Self.withCluster { client, start in
             let logger = Logger(label: "kosmos.sched-test")
@@ -138,7 +184,8 @@ import Testing
             #expect(await Self.eventually("node registered") { try await client.list(Node.self).items.count == 1 })
             var configuration = SchedulerConfiguration(schedulerNames: ["kosmos-scheduler"])
             configuration.leaderElect = false
-            let scheduler = try Scheduler(client: client, configuration: configuration, logger: logger)
+            let scheduler = try Scheduler(client: client, configuration: configuration, logger: logger,
+                                          optionalSyncTimeout: .seconds(1))
             start("scheduler") { await scheduler.run() }
             var pod = Fixture.pod("big", cpu: "2")
             pod.metadata.uid = nil

@@ -14,15 +14,19 @@ public final class Scheduler: Sendable {
     public let queue: SchedulingQueue
     private let logger: Logger
     private let identity: String
+    private let optionalSyncTimeout: Duration
 
     /// - Parameters:
     ///   - client: the cluster.
     ///   - configuration: profiles and leader election.
     ///   - identity: this instance's leader-election identity.
     ///   - logger: where decisions are logged (at `info` and below).
+    ///   - optionalSyncTimeout: how long to wait for the caches of kinds that may not be installed (the Kosmos
+    ///     policy CRDs) and of volumes before scheduling starts anyway.
     /// - Throws: `ConfigurationError` when a profile names an unknown plugin.
     public init(client: KubeClient, configuration: SchedulerConfiguration, identity: String = "kosmos-scheduler",
-                logger: Logger = Logger(label: "kosmos.scheduler")) throws {
+                logger: Logger = Logger(label: "kosmos.scheduler"), optionalSyncTimeout: Duration = .seconds(10)) throws {
+        self.optionalSyncTimeout = optionalSyncTimeout
         self.client = client
         self.configuration = configuration
         var algorithms: [String: SchedulingAlgorithm] = [:]
@@ -64,7 +68,7 @@ public final class Scheduler: Sendable {
         let wlps = factory.informer(for: WorkloadPolicy.self)
         let namespaces = factory.informer(for: Namespace.self)
         let queue = self.queue
-        pods.addEventHandler { event in
+        let podsSync = pods.addEventHandler { event in
             switch event {
             case .added(let p), .updated(_, let p):
                 if self.isPending(p) {
@@ -79,7 +83,7 @@ public final class Scheduler: Sendable {
                 queue.moveAllToActiveOrBackoff()
             }
         }
-        nodes.addEventHandler { event in
+        let nodesSync = nodes.addEventHandler { event in
             switch event {
             case .added(let n):
                 self.snapshot.withLock { $0.upsertNode(n) }
@@ -92,34 +96,34 @@ public final class Scheduler: Sendable {
                 self.snapshot.withLock { $0.removeNode(named: n.name) }
             }
         }
-        claims.addEventHandler { _ in
+        let claimsSync = claims.addEventHandler { _ in
             let all = claims.store.list()
             self.snapshot.withLock { s in
                 s.claims = Dictionary(all.map { (($0.namespace ?? "") + "/" + $0.name, $0) }, uniquingKeysWith: { a, _ in a })
             }
             queue.moveAllToActiveOrBackoff()
         }
-        volumes.addEventHandler { _ in
+        let volumesSync = volumes.addEventHandler { _ in
             let all = volumes.store.list()
             self.snapshot.withLock { s in s.volumes = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }) }
             queue.moveAllToActiveOrBackoff()
         }
-        dps.addEventHandler { _ in
+        let dpsSync = dps.addEventHandler { _ in
             let all = dps.store.list().sorted { $0.name < $1.name }
             self.snapshot.withLock { $0.distributionPolicies = all }
             queue.moveAllToActiveOrBackoff()
         }
-        cdps.addEventHandler { _ in
+        let cdpsSync = cdps.addEventHandler { _ in
             let all = cdps.store.list().sorted { $0.name < $1.name }
             self.snapshot.withLock { $0.clusterDistributionPolicies = all }
             queue.moveAllToActiveOrBackoff()
         }
-        wlps.addEventHandler { _ in
+        let wlpsSync = wlps.addEventHandler { _ in
             let all = wlps.store.list().sorted { $0.name < $1.name }
             self.snapshot.withLock { $0.workloadPolicies = all }
             queue.moveAllToActiveOrBackoff()
         }
-        namespaces.addEventHandler { _ in
+        let namespacesSync = namespaces.addEventHandler { _ in
             let all = namespaces.store.list()
             self.snapshot.withLock { s in
                 s.namespaceLabels = Dictionary(all.map { ($0.name, $0.metadata.labels) }, uniquingKeysWith: { a, _ in a })
@@ -128,12 +132,39 @@ public final class Scheduler: Sendable {
         await withDiscardingTaskGroup { group in
             group.addTask { await factory.run() }
             group.addTask {
-                // Policy kinds may not be installed; only the core kinds gate scheduling.
-                _ = await pods.waitForCacheSync()
-                _ = await nodes.waitForCacheSync()
+                // Handlers, not just caches, must have seen the initial lists before the first decision.
+                _ = await podsSync.waitForSync()
+                _ = await nodesSync.waitForSync()
+                // Policy kinds may not be installed: give their informers a bounded time to sync.
+                let synced = await Self.waitForSync(
+                    [{ await dpsSync.waitForSync() }, { await cdpsSync.waitForSync() }, { await wlpsSync.waitForSync() },
+                     { await claimsSync.waitForSync() }, { await volumesSync.waitForSync() },
+                     { await namespacesSync.waitForSync() }],
+                    timeout: self.optionalSyncTimeout)
+                if !synced { self.logger.info("some policy or volume caches did not sync in time; scheduling anyway") }
                 self.logger.info("caches synced, scheduling")
                 await self.scheduleLoop(pods: pods)
             }
+        }
+    }
+
+    /// Waits until every wait returns or the timeout passes.
+    /// - Returns: whether all of them returned in time.
+    static func waitForSync(_ waits: [@Sendable () async -> Bool], timeout: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await withTaskGroup(of: Bool.self) { inner in
+                    for w in waits { inner.addTask { await w() } }
+                    return await inner.allSatisfy { $0 }
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
         }
     }
 
