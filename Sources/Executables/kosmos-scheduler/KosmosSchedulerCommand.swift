@@ -37,6 +37,9 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Leader-election identity (defaults to the host name).")
     var identity: String?
 
+    @Option(help: "Seconds to wait for the caches of optional kinds (Kosmos policy CRDs, volumes) before scheduling.")
+    var optionalSyncTimeout: Int = 10
+
     func run() async throws {
         var configuration = SchedulerConfiguration(schedulerNames: [schedulerName])
         if let config {
@@ -46,7 +49,8 @@ struct Run: AsyncParsableCommand {
         if let leaderElect { configuration.leaderElect = leaderElect }
         let client = try KubeClient(config: try ClientConfig.fromKubeconfig(path: kubeconfig, context: context))
         let scheduler = try Scheduler(client: client, configuration: configuration,
-                                      identity: identity ?? YAMLFile.hostName())
+                                      identity: identity ?? YAMLFile.hostName(),
+                                      optionalSyncTimeout: .seconds(optionalSyncTimeout))
         await scheduler.run()
     }
 }

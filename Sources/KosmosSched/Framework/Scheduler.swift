@@ -254,7 +254,9 @@ public final class Scheduler: Sendable {
             logger.debug("pod condition not written", metadata: ["pod": "\(pod.key)", "error": "\(error)"])
         }
         do {
-            var e = Event(name: "\(pod.name).\(UInt64(Time.now().seconds))\(UInt32.random(in: 0...UInt32.max))", namespace: pod.namespace)
+            // Named like client-go's recorder: the object's name and a unique hexadecimal suffix.
+            var e = Event(name: "\(pod.name).\(String(UInt64.random(in: 1...UInt64.max), radix: 16))",
+                          namespace: pod.namespace)
             e.involvedObject = ObjectReference(apiVersion: "v1", kind: "Pod", namespace: pod.namespace, name: pod.name, uid: pod.uid)
             e.reason = "FailedScheduling"
             e.message = message
