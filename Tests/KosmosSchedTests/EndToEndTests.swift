@@ -175,6 +175,35 @@ import Testing
         }
     }
 
+    @Test func higherPriorityPodPreemptsALowerOne() async throws {
+        try await Self.withCluster { client, start in
+            let logger = Logger(label: "kosmos.sched-test")
+            let kubelet = SimulatedKubelet(client: client, nodeName: "small",
+                                           options: .init(cpu: "1", heartbeatInterval: .seconds(2)), logger: logger)
+            start("kubelet") { try await kubelet.run() }
+            #expect(await Self.eventually("node registered") { try await client.list(Node.self).items.count == 1 })
+            var low = Fixture.pod("low", cpu: "1", nodeName: "small", priority: 0)
+            low.metadata.uid = nil
+            low.fillTypeMeta()
+            _ = try await client.create(low)
+            var configuration = SchedulerConfiguration(schedulerNames: ["kosmos-scheduler"])
+            configuration.leaderElect = false
+            let scheduler = try Scheduler(client: client, configuration: configuration, logger: logger,
+                                          optionalSyncTimeout: .seconds(1))
+            start("scheduler") { await scheduler.run() }
+            var high = Fixture.pod("high", cpu: "1", priority: 1000)
+            high.metadata.uid = nil
+            high.spec.schedulerName = "kosmos-scheduler"
+            high.fillTypeMeta()
+            _ = try await client.create(high)
+            #expect(await Self.eventually("the high-priority pod is bound after preempting the low one") {
+                let pods = try await client.list(Pod.self, namespace: "default").items
+                return !pods.contains { $0.name == "low" }
+                    && pods.first { $0.name == "high" }?.spec.nodeName == "small"
+            })
+        }
+    }
+
     @Test func unschedulablePodGetsConditionAndEvent() async throws {
         try await Self.withCluster { client, start in
             let logger = Logger(label: "kosmos.sched-test")

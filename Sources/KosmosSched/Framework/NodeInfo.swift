@@ -68,6 +68,15 @@ public final class NodeInfo: @unchecked Sendable {
         }
     }
 
+    /// A detached copy of the node without the given pods, to ask "would the pod fit if these were gone?".
+    public func without(_ uids: Set<String>) -> NodeInfo {
+        let copy = NodeInfo(node)
+        for p in pods where !uids.contains(p.uid) {
+            copy.add(p, sincePublish: podsSincePublish.contains { $0.uid == p.uid })
+        }
+        return copy
+    }
+
     func add(_ pod: PodInfo, sincePublish: Bool) {
         pods.append(pod)
         requested.add(pod.requests)

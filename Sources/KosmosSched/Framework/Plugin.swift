@@ -17,10 +17,31 @@ public protocol FilterPlugin: SchedulerPlugin {
     func filter(_ state: CycleState, pod: PodInfo, node: NodeInfo) -> PluginStatus
 }
 
+/// What a PostFilter plugin concluded.
+public struct PostFilterResult: Sendable {
+    /// Appended to the failure summary, e.g. `preemption: 0/3 nodes are available: ...`.
+    public var message: String?
+    /// The node the pod can use once the victims are gone.
+    public var nominatedNode: String?
+    /// Pods to evict from the nominated node.
+    public var victims: [PodInfo]
+
+    /// A result.
+    public init(message: String? = nil, nominatedNode: String? = nil, victims: [PodInfo] = []) {
+        self.message = message
+        self.nominatedNode = nominatedNode
+        self.victims = victims
+    }
+}
+
 /// Runs when no node passed filtering (preemption lives here).
 public protocol PostFilterPlugin: SchedulerPlugin {
-    /// - Returns: the message to append to the failure summary, if any.
-    func postFilter(_ state: CycleState, pod: PodInfo, snapshot: Snapshot, statuses: [String: PluginStatus]) -> String?
+    /// - Parameters:
+    ///   - statuses: the rejection of each evaluated node.
+    ///   - filter: runs the profile's filters for the pod on a node (e.g. a copy without some pods).
+    /// - Returns: a nominated node with victims, or a message for the failure summary.
+    func postFilter(_ state: CycleState, pod: PodInfo, snapshot: Snapshot, statuses: [String: PluginStatus],
+                    filter: (NodeInfo) -> PluginStatus) -> PostFilterResult
 }
 
 /// Runs once before scoring the feasible nodes.

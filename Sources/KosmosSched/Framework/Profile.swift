@@ -35,6 +35,10 @@ public struct ScheduleResult: Sendable {
     public var scores: [String: Int64]
     /// The cycle's state, for Reserve, PreBind and Bind.
     public var state: CycleState
+    /// Set when no node fits but evicting `victims` from this node would make room (preemption).
+    public var nominatedNode: String?
+    /// Pods to evict for the nomination.
+    public var victims: [PodInfo] = []
 }
 
 /// Runs the scheduling cycle of one profile over a snapshot: PreFilter, Filter (in parallel), PostFilter,
@@ -88,8 +92,7 @@ public final class SchedulingAlgorithm: Sendable {
                 s.plugin = p.name
                 diagnosis.preFilterMessage = s.reasons.joined(separator: ", ")
                 for n in nodes { diagnosis.nodeStatuses[n.name] = s }
-                result.diagnosis = diagnosis
-                runPostFilter(state, pod, snapshot, &diagnosis)
+                runPostFilter(state, pod, snapshot, &diagnosis, &result)
                 result.diagnosis = diagnosis
                 return result
             }
@@ -100,7 +103,7 @@ public final class SchedulingAlgorithm: Sendable {
         result.evaluatedNodes = evaluated
         result.feasibleNodes = feasible.count
         if feasible.isEmpty {
-            runPostFilter(state, pod, snapshot, &diagnosis)
+            runPostFilter(state, pod, snapshot, &diagnosis, &result)
             result.diagnosis = diagnosis
             return result
         }
@@ -130,11 +133,19 @@ public final class SchedulingAlgorithm: Sendable {
     }
 
     private func runPostFilter(_ state: CycleState, _ pod: PodInfo, _ snapshot: Snapshot,
-                               _ diagnosis: inout FitDiagnosis) {
+                               _ diagnosis: inout FitDiagnosis, _ result: inout ScheduleResult) {
+        let filters = profile.filter.filter { !state.isSkipped($0.name) }
         for p in profile.postFilter {
-            if let msg = p.postFilter(state, pod: pod, snapshot: snapshot, statuses: diagnosis.nodeStatuses) {
-                diagnosis.postFilterMessage = msg
+            let r = p.postFilter(state, pod: pod, snapshot: snapshot, statuses: diagnosis.nodeStatuses) { node in
+                self.runFilters(filters, state, pod, node)
             }
+            if let node = r.nominatedNode {
+                result.nominatedNode = node
+                result.victims = r.victims
+                diagnosis.postFilterMessage = nil
+                return
+            }
+            if let msg = r.message { diagnosis.postFilterMessage = msg }
         }
     }
 

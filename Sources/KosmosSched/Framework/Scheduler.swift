@@ -195,7 +195,11 @@ public final class Scheduler: Sendable {
                     let message = result.diagnosis.message
                     logger.info("unschedulable", metadata: ["pod": "\(pod.key)", "why": "\(message)"])
                     queue.requeueUnschedulable(entry)
-                    group.addTask { await self.reportUnschedulable(pod, message: message) }
+                    let nominated = result.nominatedNode, victims = result.victims
+                    group.addTask {
+                        if let nominated { await self.preempt(for: pod, on: nominated, victims: victims) }
+                        await self.reportUnschedulable(pod, message: message, nominatedNode: nominated)
+                    }
                 }
             }
         }
@@ -237,10 +241,24 @@ public final class Scheduler: Sendable {
         queue.done(entry, retry: true)
     }
 
-    private func reportUnschedulable(_ pod: PodInfo, message: String) async {
+    /// Evicts the victims (deletes them with their grace period) so that the pod fits the nominated node once
+    /// their deletion is seen.
+    private func preempt(for pod: PodInfo, on node: String, victims: [PodInfo]) async {
+        for v in victims {
+            logger.info("preempting", metadata: ["victim": "\(v.key)", "node": "\(node)", "for": "\(pod.key)"])
+            do {
+                try await client.delete(Pod.self, namespace: v.namespace, name: v.name)
+            } catch {
+                logger.info("preemption delete failed", metadata: ["victim": "\(v.key)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private func reportUnschedulable(_ pod: PodInfo, message: String, nominatedNode: String? = nil) async {
         do {
             var latest = try await client.get(Pod.self, namespace: pod.namespace, name: pod.name)
             var status = latest.status
+            if let nominatedNode { status.nominatedNodeName = nominatedNode }
             var conditions = status.conditions.filter { $0.type != "PodScheduled" }
             var c = Condition(type: "PodScheduled", status: .false)
             c.reason = "Unschedulable"

@@ -23,6 +23,8 @@ public struct Simulator: Sendable {
         public var rejections: [Rejection]
         /// kube-scheduler's summary when the pod fits nowhere.
         public var message: String?
+        /// Pods evicted (`namespace/name`) so that this pod fits its node by preemption.
+        public var preempted: [String] = []
     }
 
     public var profile: Profile
@@ -99,6 +101,12 @@ public struct Simulator: Sendable {
             if let n = r.nodeName {
                 snapshot.assume(pod, on: n)
                 out.append(Placement(pod: pod.key, node: n, rejections: rejections, message: nil))
+            } else if let n = r.nominatedNode {
+                // What if the victims are evicted: the pod takes their place.
+                for v in r.victims { snapshot.removePod(uid: v.uid) }
+                snapshot.assume(pod, on: n)
+                out.append(Placement(pod: pod.key, node: n, rejections: rejections, message: r.diagnosis.message,
+                                     preempted: r.victims.map(\.key).sorted()))
             } else {
                 out.append(Placement(pod: pod.key, node: nil, rejections: rejections, message: r.diagnosis.message))
             }
@@ -110,7 +118,8 @@ public struct Simulator: Sendable {
     public static func renderText(_ placements: [Placement]) -> String {
         var s = ""
         for p in placements {
-            s += "\(p.pod): " + (p.node.map { "scheduled to \($0)" } ?? "unschedulable") + "\n"
+            s += "\(p.pod): " + (p.node.map { "scheduled to \($0)" } ?? "unschedulable")
+            s += p.preempted.isEmpty ? "\n" : " by preempting " + p.preempted.joined(separator: ", ") + "\n"
             if let m = p.message { s += "  \(m)\n" }
             for r in p.rejections { s += "  \(r.node): \(r.plugin): \(r.reason)\n" }
         }
@@ -124,6 +133,7 @@ public struct Simulator: Sendable {
             o["pod"] = .string(p.pod)
             o["node"] = p.node.map { .string($0) } ?? .null
             if let m = p.message { o["message"] = .string(m) }
+            if !p.preempted.isEmpty { o["preempted"] = .array(p.preempted.map { .string($0) }) }
             o["rejected"] = .array(p.rejections.map { r in
                 var j = JSONObject()
                 j["node"] = .string(r.node)
