@@ -3,11 +3,15 @@ import KosmosAPI
 import KosmosLocal
 import Logging
 import Testing
+
 @testable import KosmosSched
 
 /// The scheduler against a local API server with simulated kubelets: two real nodes and two leaf nodes.
 @Suite(.serialized) struct EndToEndTests {
-    static func withCluster(_ body: (KubeClient, @escaping @Sendable (String, @escaping @Sendable () async throws -> Void) -> Void) async throws -> Void)
+    static func withCluster(
+        _ body: (KubeClient, @escaping @Sendable (String, @escaping @Sendable () async throws -> Void) -> Void)
+            async throws -> Void
+    )
         async throws
     {
         let directory = FileManager.default.temporaryDirectory
@@ -25,11 +29,12 @@ import Testing
         let logger = log
         let tasks = TaskBag()
         let start: @Sendable (String, @escaping @Sendable () async throws -> Void) -> Void = { name, work in
-            tasks.add(Task {
-                do { try await work() } catch {
-                    if !(error is CancellationError) { logger.error("\(name) failed: \(error)") }
-                }
-            })
+            tasks.add(
+                Task {
+                    do { try await work() } catch {
+                        if !(error is CancellationError) { logger.error("\(name) failed: \(error)") }
+                    }
+                })
         }
         let manager = LocalControllerManager(client: client, logger: logger)
         start("manager") { try await manager.run() }
@@ -55,7 +60,9 @@ import Testing
         }
     }
 
-    static func eventually(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async -> Bool {
+    static func eventually(
+        _ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool
+    ) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if (try? await condition()) == true { return true }
@@ -71,14 +78,16 @@ import Testing
             for (name, leaf) in [("real-1", false), ("real-2", false), ("leaf-1", true), ("leaf-2", true)] {
                 var labels = ["e2e.kosmos.io/domain": name]
                 if leaf { labels[leafNodeLabel] = "true" }
-                let kubelet = SimulatedKubelet(client: client, nodeName: name,
-                                               options: .init(labels: labels, heartbeatInterval: .seconds(2)),
-                                               logger: logger)
+                let kubelet = SimulatedKubelet(
+                    client: client, nodeName: name,
+                    options: .init(labels: labels, heartbeatInterval: .seconds(2)),
+                    logger: logger)
                 start("kubelet-\(name)") { try await kubelet.run() }
             }
-            #expect(await Self.eventually("4 nodes registered") {
-                try await client.list(Node.self).items.count == 4
-            })
+            #expect(
+                await Self.eventually("4 nodes registered") {
+                    try await client.list(Node.self).items.count == 4
+                })
             // Leaf nodes carry the leaf taint, which the Kosmos profile tolerates.
             for name in ["leaf-1", "leaf-2"] {
                 var node = try await client.get(Node.self, name: name)
@@ -87,8 +96,9 @@ import Testing
             }
             var configuration = SchedulerConfiguration(schedulerNames: ["kosmos-scheduler"])
             configuration.leaseNamespace = "default"
-            let scheduler = try Scheduler(client: client, configuration: configuration, identity: "e2e", logger: logger,
-                                          optionalSyncTimeout: .seconds(1))
+            let scheduler = try Scheduler(
+                client: client, configuration: configuration, identity: "e2e", logger: logger,
+                optionalSyncTimeout: .seconds(1))
             start("scheduler") { await scheduler.run() }
 
             var deployment = Deployment(json: [
@@ -101,13 +111,19 @@ import Testing
                         "metadata": ["labels": ["app": "web"]],
                         "spec": [
                             "schedulerName": "kosmos-scheduler",
-                            "containers": [["name": "main", "image": "nginx",
-                                            "resources": ["requests": ["cpu": "100m", "memory": "64Mi"]]]],
-                            "topologySpreadConstraints": [[
-                                "maxSkew": 1, "topologyKey": "e2e.kosmos.io/domain",
-                                "whenUnsatisfiable": "DoNotSchedule",
-                                "labelSelector": ["matchLabels": ["app": "web"]],
-                            ]],
+                            "containers": [
+                                [
+                                    "name": "main", "image": "nginx",
+                                    "resources": ["requests": ["cpu": "100m", "memory": "64Mi"]],
+                                ]
+                            ],
+                            "topologySpreadConstraints": [
+                                [
+                                    "maxSkew": 1, "topologyKey": "e2e.kosmos.io/domain",
+                                    "whenUnsatisfiable": "DoNotSchedule",
+                                    "labelSelector": ["matchLabels": ["app": "web"]],
+                                ]
+                            ],
                         ],
                     ],
                 ],
@@ -115,14 +131,15 @@ import Testing
             deployment.fillTypeMeta()
             _ = try await client.create(deployment)
             var perNode: [String: Int] = [:]
-            #expect(await Self.eventually("20 pods bound") {
-                let pods = try await client.list(Pod.self, namespace: "default").items
-                    .filter { $0.metadata.labels["app"] == "web" }
-                var counts: [String: Int] = [:]
-                for p in pods { if let n = p.spec.nodeName, !n.isEmpty { counts[n, default: 0] += 1 } }
-                perNode = counts
-                return counts.values.reduce(0, +) == 20
-            })
+            #expect(
+                await Self.eventually("20 pods bound") {
+                    let pods = try await client.list(Pod.self, namespace: "default").items
+                        .filter { $0.metadata.labels["app"] == "web" }
+                    var counts: [String: Int] = [:]
+                    for p in pods { if let n = p.spec.nodeName, !n.isEmpty { counts[n, default: 0] += 1 } }
+                    perNode = counts
+                    return counts.values.reduce(0, +) == 20
+                })
             let counts = ["real-1", "real-2", "leaf-1", "leaf-2"].map { perNode[$0] ?? 0 }
             print("e2e placement: \(perNode.sorted { $0.key < $1.key })")
             #expect(counts.reduce(0, +) == 20)
@@ -133,16 +150,20 @@ import Testing
     @Test func distributionPolicyFromTheClusterKeepsPodsOnLeafNodes() async throws {
         try await Self.withCluster { client, start in
             let logger = Logger(label: "kosmos.sched-test")
-            for crd in [KosmosCRDs.crd(for: DistributionPolicy.self), KosmosCRDs.crd(for: ClusterDistributionPolicy.self),
-                        KosmosCRDs.crd(for: WorkloadPolicy.self)] {
+            for crd in [
+                KosmosCRDs.crd(for: DistributionPolicy.self), KosmosCRDs.crd(for: ClusterDistributionPolicy.self),
+                KosmosCRDs.crd(for: WorkloadPolicy.self),
+            ] {
                 var c = try #require(crd)
                 c.fillTypeMeta()
                 _ = try await client.create(c)
             }
             for (name, leaf) in [("real-1", false), ("leaf-1", true), ("leaf-2", true)] {
-                let kubelet = SimulatedKubelet(client: client, nodeName: name,
-                                               options: .init(labels: leaf ? [leafNodeLabel: "true"] : [:],
-                                                              heartbeatInterval: .seconds(2)), logger: logger)
+                let kubelet = SimulatedKubelet(
+                    client: client, nodeName: name,
+                    options: .init(
+                        labels: leaf ? [leafNodeLabel: "true"] : [:],
+                        heartbeatInterval: .seconds(2)), logger: logger)
                 start("kubelet-\(name)") { try await kubelet.run() }
             }
             #expect(await Self.eventually("3 nodes registered") { try await client.list(Node.self).items.count == 3 })
@@ -152,7 +173,11 @@ import Testing
                 "policyTerms": [["name": "leaf", "nodeType": "leaf"]],
             ]
             policy.fillTypeMeta()
-            #expect(await Self.eventually("policy created") { _ = try await client.create(policy); return true })
+            #expect(
+                await Self.eventually("policy created") {
+                    _ = try await client.create(policy)
+                    return true
+                })
             var configuration = SchedulerConfiguration(schedulerNames: ["kosmos-scheduler"])
             configuration.leaderElect = false
             let scheduler = try Scheduler(client: client, configuration: configuration, logger: logger)
@@ -165,12 +190,13 @@ import Testing
                 _ = try await client.create(pod)
             }
             var nodes: [String] = []
-            #expect(await Self.eventually("6 pods bound") {
-                nodes = try await client.list(Pod.self, namespace: "default").items.compactMap { p in
-                    p.spec.nodeName.flatMap { $0.isEmpty ? nil : $0 }
-                }
-                return nodes.count == 6
-            })
+            #expect(
+                await Self.eventually("6 pods bound") {
+                    nodes = try await client.list(Pod.self, namespace: "default").items.compactMap { p in
+                        p.spec.nodeName.flatMap { $0.isEmpty ? nil : $0 }
+                    }
+                    return nodes.count == 6
+                })
             #expect(Set(nodes).isSubset(of: ["leaf-1", "leaf-2"]), "placement \(nodes)")
         }
     }
@@ -178,8 +204,9 @@ import Testing
     @Test func higherPriorityPodPreemptsALowerOne() async throws {
         try await Self.withCluster { client, start in
             let logger = Logger(label: "kosmos.sched-test")
-            let kubelet = SimulatedKubelet(client: client, nodeName: "small",
-                                           options: .init(cpu: "1", heartbeatInterval: .seconds(2)), logger: logger)
+            let kubelet = SimulatedKubelet(
+                client: client, nodeName: "small",
+                options: .init(cpu: "1", heartbeatInterval: .seconds(2)), logger: logger)
             start("kubelet") { try await kubelet.run() }
             #expect(await Self.eventually("node registered") { try await client.list(Node.self).items.count == 1 })
             var low = Fixture.pod("low", cpu: "1", nodeName: "small", priority: 0)
@@ -188,51 +215,58 @@ import Testing
             _ = try await client.create(low)
             var configuration = SchedulerConfiguration(schedulerNames: ["kosmos-scheduler"])
             configuration.leaderElect = false
-            let scheduler = try Scheduler(client: client, configuration: configuration, logger: logger,
-                                          optionalSyncTimeout: .seconds(1))
+            let scheduler = try Scheduler(
+                client: client, configuration: configuration, logger: logger,
+                optionalSyncTimeout: .seconds(1))
             start("scheduler") { await scheduler.run() }
             var high = Fixture.pod("high", cpu: "1", priority: 1000)
             high.metadata.uid = nil
             high.spec.schedulerName = "kosmos-scheduler"
             high.fillTypeMeta()
             _ = try await client.create(high)
-            #expect(await Self.eventually("the high-priority pod is bound after preempting the low one") {
-                let pods = try await client.list(Pod.self, namespace: "default").items
-                return !pods.contains { $0.name == "low" }
-                    && pods.first { $0.name == "high" }?.spec.nodeName == "small"
-            })
+            #expect(
+                await Self.eventually("the high-priority pod is bound after preempting the low one") {
+                    let pods = try await client.list(Pod.self, namespace: "default").items
+                    return !pods.contains { $0.name == "low" }
+                        && pods.first { $0.name == "high" }?.spec.nodeName == "small"
+                })
         }
     }
 
     @Test func unschedulablePodGetsConditionAndEvent() async throws {
         try await Self.withCluster { client, start in
             let logger = Logger(label: "kosmos.sched-test")
-            let kubelet = SimulatedKubelet(client: client, nodeName: "small",
-                                           options: .init(cpu: "1", heartbeatInterval: .seconds(2)), logger: logger)
+            let kubelet = SimulatedKubelet(
+                client: client, nodeName: "small",
+                options: .init(cpu: "1", heartbeatInterval: .seconds(2)), logger: logger)
             start("kubelet") { try await kubelet.run() }
             #expect(await Self.eventually("node registered") { try await client.list(Node.self).items.count == 1 })
             var configuration = SchedulerConfiguration(schedulerNames: ["kosmos-scheduler"])
             configuration.leaderElect = false
-            let scheduler = try Scheduler(client: client, configuration: configuration, logger: logger,
-                                          optionalSyncTimeout: .seconds(1))
+            let scheduler = try Scheduler(
+                client: client, configuration: configuration, logger: logger,
+                optionalSyncTimeout: .seconds(1))
             start("scheduler") { await scheduler.run() }
             var pod = Fixture.pod("big", cpu: "2")
             pod.metadata.uid = nil
             pod.spec.schedulerName = "kosmos-scheduler"
             pod.fillTypeMeta()
             _ = try await client.create(pod)
-            let expected = "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: "
+            let expected =
+                "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: "
                 + "1 No preemption victims found for incoming pod."
-            #expect(await Self.eventually("PodScheduled=False") {
-                let p = try await client.get(Pod.self, namespace: "default", name: "big")
-                let c = p.status.conditions.first { $0.type == "PodScheduled" }
-                return c?.status == .false && c?.reason == "Unschedulable" && c?.message == expected
-            })
-            #expect(await Self.eventually("FailedScheduling event") {
-                try await client.list(Event.self, namespace: "default").items.contains {
-                    $0.reason == "FailedScheduling" && $0.message == expected && $0.involvedObject.name == "big"
-                }
-            })
+            #expect(
+                await Self.eventually("PodScheduled=False") {
+                    let p = try await client.get(Pod.self, namespace: "default", name: "big")
+                    let c = p.status.conditions.first { $0.type == "PodScheduled" }
+                    return c?.status == .false && c?.reason == "Unschedulable" && c?.message == expected
+                })
+            #expect(
+                await Self.eventually("FailedScheduling event") {
+                    try await client.list(Event.self, namespace: "default").items.contains {
+                        $0.reason == "FailedScheduling" && $0.message == expected && $0.involvedObject.name == "big"
+                    }
+                })
         }
     }
 }

@@ -1,5 +1,6 @@
 import KosmosAPI
 import Testing
+
 @testable import KosmosSched
 
 @Suite struct FragmentedCapacityTests {
@@ -10,7 +11,9 @@ import Testing
     /// A leaf advertising the sum of ten 1-CPU member nodes.
     static func leaf() -> Node { Fixture.leaf("leaf", cpu: "10", memory: "40Gi", members: tenMembers()) }
 
-    static let plugins: [any SchedulerPlugin] = [NodeResourcesFit(), LeafNodeTaintToleration(), LeafNodeFragmentedCapacity()]
+    static let plugins: [any SchedulerPlugin] = [
+        NodeResourcesFit(), LeafNodeTaintToleration(), LeafNodeFragmentedCapacity(),
+    ]
 
     @Test func rejectsAPodLargerThanEveryMemberNode() {
         let r = Fixture.schedule(Fixture.pod("big", cpu: "4"), nodes: [Self.leaf()], plugins: Self.plugins)
@@ -47,8 +50,9 @@ import Testing
 
     @Test func memberTaintsAndSelectorsCount() {
         let members = [
-            MemberNodeFree(name: "gpu", free: ["cpu": "8"], labels: ["accelerator": "a100"],
-                           taints: [TaintInfo(key: "gpu", value: "true", effect: "NoSchedule")]),
+            MemberNodeFree(
+                name: "gpu", free: ["cpu": "8"], labels: ["accelerator": "a100"],
+                taints: [TaintInfo(key: "gpu", value: "true", effect: "NoSchedule")]),
             MemberNodeFree(name: "small", free: ["cpu": "1"], labels: ["accelerator": "none"]),
         ]
         let leaf = Fixture.leaf("leaf", cpu: "9", labels: ["region": "r1"], members: members)

@@ -1,6 +1,7 @@
 import KosmosAPI
 import Synchronization
 import Testing
+
 @testable import KosmosSched
 
 @Suite struct FrameworkTests {
@@ -11,19 +12,22 @@ import Testing
             Fixture.node("d", taints: [Taint(key: "key", value: "value", effect: .noSchedule)]),
             Fixture.node("e", taints: [Taint(key: "key", value: "value", effect: .noExecute)]),
         ]
-        let r = Fixture.schedule(Fixture.pod("p", cpu: "2"), nodes: nodes,
-                                 plugins: [TaintToleration(), NodeResourcesFit(), DefaultPreemption()])
+        let r = Fixture.schedule(
+            Fixture.pod("p", cpu: "2"), nodes: nodes,
+            plugins: [TaintToleration(), NodeResourcesFit(), DefaultPreemption()])
         #expect(r.nodeName == nil)
-        #expect(r.diagnosis.message == "0/5 nodes are available: 2 Insufficient cpu, 3 node(s) had untolerated taint "
-            + "{key: value}. preemption: 0/5 nodes are available: 2 No preemption victims found for incoming pod, "
-            + "3 Preemption is not helpful for scheduling.")
+        #expect(
+            r.diagnosis.message == "0/5 nodes are available: 2 Insufficient cpu, 3 node(s) had untolerated taint "
+                + "{key: value}. preemption: 0/5 nodes are available: 2 No preemption victims found for incoming pod, "
+                + "3 Preemption is not helpful for scheduling.")
         #expect(r.diagnosis.nodeStatuses["a"]?.plugin == "NodeResourcesFit")
         #expect(r.diagnosis.nodeStatuses["c"]?.plugin == "TaintToleration")
     }
 
     @Test func countsEveryInsufficientResource() {
-        let r = Fixture.schedule(Fixture.pod("p", cpu: "8", memory: "64Gi"), nodes: [Fixture.node("a")],
-                                 plugins: [NodeResourcesFit()])
+        let r = Fixture.schedule(
+            Fixture.pod("p", cpu: "8", memory: "64Gi"), nodes: [Fixture.node("a")],
+            plugins: [NodeResourcesFit()])
         #expect(r.diagnosis.message == "0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory.")
     }
 
@@ -36,19 +40,22 @@ import Testing
         }
         let info = PodInfo(pod)
         #expect(info.requests.milliCPU == 3500)
-        let r = Fixture.schedule(pod, nodes: [Fixture.node("a", cpu: "3"), Fixture.node("b", cpu: "4")],
-                                 plugins: [NodeResourcesFit()])
+        let r = Fixture.schedule(
+            pod, nodes: [Fixture.node("a", cpu: "3"), Fixture.node("b", cpu: "4")],
+            plugins: [NodeResourcesFit()])
         #expect(r.nodeName == "b")
     }
 
     @Test func prefersTheLeastAllocatedNodeAndBreaksTiesByName() {
         let nodes = [Fixture.node("a"), Fixture.node("b"), Fixture.node("c")]
         let busy = [Fixture.pod("x", cpu: "3", memory: "6Gi", nodeName: "a")]
-        let r = Fixture.schedule(Fixture.pod("p", cpu: "1", memory: "1Gi"), nodes: nodes, pods: busy,
-                                 plugins: [NodeResourcesFit()])
+        let r = Fixture.schedule(
+            Fixture.pod("p", cpu: "1", memory: "1Gi"), nodes: nodes, pods: busy,
+            plugins: [NodeResourcesFit()])
         #expect(r.nodeName == "b")
-        let most = Fixture.schedule(Fixture.pod("p", cpu: "1", memory: "1Gi"), nodes: nodes, pods: busy,
-                                    plugins: [NodeResourcesFit(strategy: .mostAllocated)])
+        let most = Fixture.schedule(
+            Fixture.pod("p", cpu: "1", memory: "1Gi"), nodes: nodes, pods: busy,
+            plugins: [NodeResourcesFit(strategy: .mostAllocated)])
         #expect(most.nodeName == "a")
     }
 
@@ -90,9 +97,15 @@ import Testing
 
     @Test func queueOrdersByPriorityThenAge() {
         let q = SchedulingQueue()
-        q.add(PodInfo(Fixture.pod("low", priority: 1) { $0.metadata.json["creationTimestamp"] = "2024-01-01T00:00:00Z" }))
-        q.add(PodInfo(Fixture.pod("young", priority: 5) { $0.metadata.json["creationTimestamp"] = "2024-01-02T00:00:00Z" }))
-        q.add(PodInfo(Fixture.pod("old", priority: 5) { $0.metadata.json["creationTimestamp"] = "2024-01-01T00:00:00Z" }))
+        q.add(
+            PodInfo(Fixture.pod("low", priority: 1) { $0.metadata.json["creationTimestamp"] = "2024-01-01T00:00:00Z" })
+        )
+        q.add(
+            PodInfo(
+                Fixture.pod("young", priority: 5) { $0.metadata.json["creationTimestamp"] = "2024-01-02T00:00:00Z" }))
+        q.add(
+            PodInfo(Fixture.pod("old", priority: 5) { $0.metadata.json["creationTimestamp"] = "2024-01-01T00:00:00Z" })
+        )
         #expect(q.tryPop()?.pod.name == "old")
         #expect(q.tryPop()?.pod.name == "young")
         #expect(q.tryPop()?.pod.name == "low")

@@ -1,5 +1,6 @@
 import KosmosAPI
 import Testing
+
 @testable import KosmosSched
 
 @Suite struct SimulatorTests {
@@ -45,20 +46,26 @@ import Testing
         #expect(placements.map(\.pod) == ["default/web", "default/huge"])
         let web = try #require(placements.first)
         #expect(web.node == "big")
-        #expect(web.rejections == [
-            .init(node: "small", plugin: "NodeResourcesFit", reason: "Insufficient cpu"),
-            .init(node: "tainted", plugin: "LeafNodeTaintToleration",
-                  reason: "node(s) had taint {dedicated: infra}, that the pod didn't tolerate"),
-        ])
+        #expect(
+            web.rejections == [
+                .init(node: "small", plugin: "NodeResourcesFit", reason: "Insufficient cpu"),
+                .init(
+                    node: "tainted", plugin: "LeafNodeTaintToleration",
+                    reason: "node(s) had taint {dedicated: infra}, that the pod didn't tolerate"),
+            ])
         let huge = try #require(placements.last)
         #expect(huge.node == nil)
-        #expect(huge.message?.hasPrefix("0/3 nodes are available: 1 node(s) had taint {dedicated: infra}, that the pod "
-            + "didn't tolerate, 2 Insufficient cpu.") == true)
+        #expect(
+            huge.message?.hasPrefix(
+                "0/3 nodes are available: 1 node(s) had taint {dedicated: infra}, that the pod "
+                    + "didn't tolerate, 2 Insufficient cpu.") == true)
         // Same input, same output.
         let (s2, p2) = try Simulator.load(objects)
         let again = try Simulator().run(snapshot: s2, pods: p2)
         #expect(Simulator.renderJSON(again) == Simulator.renderJSON(placements))
-        #expect(Simulator.renderText(placements).contains("default/web: scheduled to big\n  small: NodeResourcesFit: Insufficient cpu\n"))
+        #expect(
+            Simulator.renderText(placements).contains(
+                "default/web: scheduled to big\n  small: NodeResourcesFit: Insufficient cpu\n"))
     }
 
     @Test func rejectsUnsupportedKindsNamingTheObject() throws {
@@ -101,12 +108,19 @@ import Testing
     }
 
     @Test(arguments: [
-        ("profiles:\n- plugins:\n    filter: {enabled: [{name: Nope}]}\n",
-         "sched.yaml: profiles[0]: plugins.filter: unknown plugin \"Nope\""),
-        ("profiles:\n- plugins:\n    fliter: {enabled: []}\n", "sched.yaml: profiles[0].plugins.fliter: unknown extension point"),
+        (
+            "profiles:\n- plugins:\n    filter: {enabled: [{name: Nope}]}\n",
+            "sched.yaml: profiles[0]: plugins.filter: unknown plugin \"Nope\""
+        ),
+        (
+            "profiles:\n- plugins:\n    fliter: {enabled: []}\n",
+            "sched.yaml: profiles[0].plugins.fliter: unknown extension point"
+        ),
         ("percentageOfNodesToScore: 300\n", "sched.yaml: percentageOfNodesToScore: expected an integer 0...100"),
-        ("profiles:\n- pluginConfig:\n  - name: NodeResourcesFit\n    args: {scoringStrategy: {type: Random}}\n",
-         "pluginConfig NodeResourcesFit: scoringStrategy.type \"Random\" is not LeastAllocated or MostAllocated"),
+        (
+            "profiles:\n- pluginConfig:\n  - name: NodeResourcesFit\n    args: {scoringStrategy: {type: Random}}\n",
+            "pluginConfig NodeResourcesFit: scoringStrategy.type \"Random\" is not LeastAllocated or MostAllocated"
+        ),
         ("schedulerNme: x\n", "sched.yaml: schedulerNme: unknown field"),
     ])
     func badConfigurationNamesFileAndField(_ input: String, _ message: String) {

@@ -1,5 +1,6 @@
 import KosmosAPI
 import Testing
+
 @testable import KosmosSched
 
 @Suite struct StandardPluginTests {
@@ -12,17 +13,22 @@ import Testing
 
     @Test(arguments: [
         TaintCase(taint: Taint(key: "k", value: "v", effect: .noSchedule), tolerations: [], fits: false),
-        TaintCase(taint: Taint(key: "k", value: "v", effect: .noSchedule),
-                  tolerations: [Toleration(key: "k", operator: .equal, value: "v", effect: .noSchedule)], fits: true),
-        TaintCase(taint: Taint(key: "k", value: "v", effect: .noSchedule),
-                  tolerations: [Toleration(key: "k", operator: .equal, value: "w")], fits: false),
-        TaintCase(taint: Taint(key: "k", value: "v", effect: .noExecute),
-                  tolerations: [Toleration(key: "k", operator: .exists)], fits: true),
-        TaintCase(taint: Taint(key: "k", value: "v", effect: .noExecute),
-                  tolerations: [Toleration(key: "k", operator: .exists, effect: .noSchedule)], fits: false),
+        TaintCase(
+            taint: Taint(key: "k", value: "v", effect: .noSchedule),
+            tolerations: [Toleration(key: "k", operator: .equal, value: "v", effect: .noSchedule)], fits: true),
+        TaintCase(
+            taint: Taint(key: "k", value: "v", effect: .noSchedule),
+            tolerations: [Toleration(key: "k", operator: .equal, value: "w")], fits: false),
+        TaintCase(
+            taint: Taint(key: "k", value: "v", effect: .noExecute),
+            tolerations: [Toleration(key: "k", operator: .exists)], fits: true),
+        TaintCase(
+            taint: Taint(key: "k", value: "v", effect: .noExecute),
+            tolerations: [Toleration(key: "k", operator: .exists, effect: .noSchedule)], fits: false),
         TaintCase(taint: Taint(key: "k", value: "v", effect: .preferNoSchedule), tolerations: [], fits: true),
-        TaintCase(taint: Taint(key: "k", value: "v", effect: .noSchedule),
-                  tolerations: [Toleration(operator: .exists)], fits: true),
+        TaintCase(
+            taint: Taint(key: "k", value: "v", effect: .noSchedule),
+            tolerations: [Toleration(operator: .exists)], fits: true),
     ])
     func taintToleration(_ c: TaintCase) {
         let pod = Fixture.pod("p") { $0.spec.tolerations = c.tolerations }
@@ -60,12 +66,16 @@ import Testing
             var a = Affinity(json: [:])
             var na = NodeAffinity(json: [:])
             na.requiredDuringSchedulingIgnoredDuringExecution = NodeSelector(terms: [
-                NodeSelectorTerm(matchExpressions: [NodeSelectorRequirement(key: "zone", operator: .notIn, values: ["z1"])]),
+                NodeSelectorTerm(matchExpressions: [
+                    NodeSelectorRequirement(key: "zone", operator: .notIn, values: ["z1"])
+                ])
             ])
-            na.preferredDuringSchedulingIgnoredDuringExecution = [PreferredSchedulingTerm(json: [
-                "weight": 10,
-                "preference": ["matchExpressions": [["key": "zone", "operator": "In", "values": ["z3"]]]],
-            ])]
+            na.preferredDuringSchedulingIgnoredDuringExecution = [
+                PreferredSchedulingTerm(json: [
+                    "weight": 10,
+                    "preference": ["matchExpressions": [["key": "zone", "operator": "In", "values": ["z3"]]]],
+                ])
+            ]
             a.nodeAffinity = na
             p.spec.affinity = a
         }
@@ -75,8 +85,10 @@ import Testing
         #expect(r.nodeName == "c")
     }
 
-    static func spreadPod(_ name: String, maxSkew: Int32 = 1, key: String = "zone", hard: Bool = true,
-                          minDomains: Int32? = nil, nodeName: String? = nil) -> Pod {
+    static func spreadPod(
+        _ name: String, maxSkew: Int32 = 1, key: String = "zone", hard: Bool = true,
+        minDomains: Int32? = nil, nodeName: String? = nil
+    ) -> Pod {
         Fixture.pod(name, labels: ["app": "web"], nodeName: nodeName) { p in
             var c = TopologySpreadConstraint(json: [:])
             c.maxSkew = maxSkew
@@ -93,39 +105,51 @@ import Testing
             Fixture.node("a", labels: ["zone": "z1"]), Fixture.node("b", labels: ["zone": "z2"]),
             Fixture.node("c", labels: [:]),
         ]
-        let existing = [Self.spreadPod("e1", nodeName: "a"), Self.spreadPod("e2", nodeName: "a"),
-                        Self.spreadPod("e3", nodeName: "b")]
+        let existing = [
+            Self.spreadPod("e1", nodeName: "a"), Self.spreadPod("e2", nodeName: "a"),
+            Self.spreadPod("e3", nodeName: "b"),
+        ]
         let r = Fixture.schedule(Self.spreadPod("p"), nodes: nodes, pods: existing, plugins: [PodTopologySpread()])
         #expect(r.nodeName == "b")
         #expect(r.diagnosis.nodeStatuses["a"]?.reasons == ["node(s) didn't match pod topology spread constraints"])
-        #expect(r.diagnosis.nodeStatuses["c"]?.reasons
-            == ["node(s) didn't match pod topology spread constraints (missing required label)"])
+        #expect(
+            r.diagnosis.nodeStatuses["c"]?.reasons
+                == ["node(s) didn't match pod topology spread constraints (missing required label)"])
         // maxSkew 2 admits both zones.
-        #expect(Fixture.feasible(Self.spreadPod("p", maxSkew: 2), nodes: nodes, pods: existing,
-                                 plugins: [PodTopologySpread()]) == ["a", "b"])
+        #expect(
+            Fixture.feasible(
+                Self.spreadPod("p", maxSkew: 2), nodes: nodes, pods: existing,
+                plugins: [PodTopologySpread()]) == ["a", "b"])
     }
 
     @Test func podTopologySpreadMinDomainsCountsMissingDomainsAsZero() {
         let nodes = [Fixture.node("a", labels: ["zone": "z1"]), Fixture.node("b", labels: ["zone": "z2"])]
         let existing = [Self.spreadPod("e1", nodeName: "a"), Self.spreadPod("e2", nodeName: "b")]
-        #expect(Fixture.feasible(Self.spreadPod("p"), nodes: nodes, pods: existing, plugins: [PodTopologySpread()])
-            == ["a", "b"])
-        #expect(Fixture.feasible(Self.spreadPod("p", minDomains: 3), nodes: nodes, pods: existing,
-                                 plugins: [PodTopologySpread()]).isEmpty)
+        #expect(
+            Fixture.feasible(Self.spreadPod("p"), nodes: nodes, pods: existing, plugins: [PodTopologySpread()])
+                == ["a", "b"])
+        #expect(
+            Fixture.feasible(
+                Self.spreadPod("p", minDomains: 3), nodes: nodes, pods: existing,
+                plugins: [PodTopologySpread()]
+            ).isEmpty)
     }
 
     @Test func podTopologySpreadScheduleAnywayScoresTheEmptierDomain() {
         let nodes = [Fixture.node("a", labels: ["zone": "z1"]), Fixture.node("b", labels: ["zone": "z2"])]
         let existing = [Self.spreadPod("e1", nodeName: "a"), Self.spreadPod("e2", nodeName: "a")]
-        let r = Fixture.schedule(Self.spreadPod("p", hard: false), nodes: nodes, pods: existing,
-                                 plugins: [PodTopologySpread()])
+        let r = Fixture.schedule(
+            Self.spreadPod("p", hard: false), nodes: nodes, pods: existing,
+            plugins: [PodTopologySpread()])
         #expect(r.feasibleNodes == 2)
         #expect(r.nodeName == "b")
     }
 
-    static func affinityPod(_ name: String, labels: [String: String] = [:], nodeName: String? = nil,
-                            affinity: [String: String]? = nil, anti: [String: String]? = nil,
-                            preferred: [String: String]? = nil, key: String = "zone") -> Pod {
+    static func affinityPod(
+        _ name: String, labels: [String: String] = [:], nodeName: String? = nil,
+        affinity: [String: String]? = nil, anti: [String: String]? = nil,
+        preferred: [String: String]? = nil, key: String = "zone"
+    ) -> Pod {
         Fixture.pod(name, labels: labels, nodeName: nodeName) { p in
             func term(_ m: [String: String]) -> PodAffinityTerm {
                 var t = PodAffinityTerm(json: [:])
@@ -155,8 +179,10 @@ import Testing
     }
 
     @Test func interPodAffinityRequiredAffinityAndAntiAffinity() {
-        let nodes = [Fixture.node("a", labels: ["zone": "z1"]), Fixture.node("b", labels: ["zone": "z2"]),
-                     Fixture.node("c", labels: ["zone": "z2"])]
+        let nodes = [
+            Fixture.node("a", labels: ["zone": "z1"]), Fixture.node("b", labels: ["zone": "z2"]),
+            Fixture.node("c", labels: ["zone": "z2"]),
+        ]
         let db = Fixture.pod("db", labels: ["app": "db"], nodeName: "b")
         let withDB = Self.affinityPod("p", affinity: ["app": "db"])
         let r = Fixture.schedule(withDB, nodes: nodes, pods: [db], plugins: [InterPodAffinity()])
@@ -165,18 +191,24 @@ import Testing
         let awayFromDB = Self.affinityPod("p", anti: ["app": "db"])
         #expect(Fixture.feasible(awayFromDB, nodes: nodes, pods: [db], plugins: [InterPodAffinity()]) == ["a"])
         // No pod matches and the pod does not select itself: nowhere.
-        #expect(Fixture.feasible(Self.affinityPod("p", affinity: ["app": "cache"]), nodes: nodes,
-                                 plugins: [InterPodAffinity()]).isEmpty)
+        #expect(
+            Fixture.feasible(
+                Self.affinityPod("p", affinity: ["app": "cache"]), nodes: nodes,
+                plugins: [InterPodAffinity()]
+            ).isEmpty)
         // The first pod of a self-selecting group may go anywhere.
-        #expect(Fixture.feasible(Self.affinityPod("p", labels: ["app": "cache"], affinity: ["app": "cache"]),
-                                 nodes: nodes, plugins: [InterPodAffinity()]) == ["a", "b", "c"])
+        #expect(
+            Fixture.feasible(
+                Self.affinityPod("p", labels: ["app": "cache"], affinity: ["app": "cache"]),
+                nodes: nodes, plugins: [InterPodAffinity()]) == ["a", "b", "c"])
     }
 
     @Test func interPodAffinityHonoursExistingPodsAntiAffinity() {
         let nodes = [Fixture.node("a", labels: ["zone": "z1"]), Fixture.node("b", labels: ["zone": "z2"])]
         let loner = Self.affinityPod("loner", nodeName: "a", anti: ["app": "web"])
-        let r = Fixture.schedule(Fixture.pod("p", labels: ["app": "web"]), nodes: nodes, pods: [loner],
-                                 plugins: [InterPodAffinity()])
+        let r = Fixture.schedule(
+            Fixture.pod("p", labels: ["app": "web"]), nodes: nodes, pods: [loner],
+            plugins: [InterPodAffinity()])
         #expect(r.nodeName == "b")
         #expect(r.diagnosis.nodeStatuses["a"]?.reasons == ["node(s) didn't satisfy existing pods anti-affinity rules"])
     }
@@ -184,17 +216,22 @@ import Testing
     @Test func interPodAffinityPreferredScoresTheMatchingDomain() {
         let nodes = [Fixture.node("a", labels: ["zone": "z1"]), Fixture.node("b", labels: ["zone": "z2"])]
         let cache = Fixture.pod("cache", labels: ["app": "cache"], nodeName: "b")
-        let r = Fixture.schedule(Self.affinityPod("p", preferred: ["app": "cache"]), nodes: nodes, pods: [cache],
-                                 plugins: [InterPodAffinity()])
+        let r = Fixture.schedule(
+            Self.affinityPod("p", preferred: ["app": "cache"]), nodes: nodes, pods: [cache],
+            plugins: [InterPodAffinity()])
         #expect(r.nodeName == "b")
     }
 
     @Test func volumeBindingChecksBoundVolumesNodeAffinity() {
         let nodes = [Fixture.node("a", labels: ["zone": "z1"]), Fixture.node("b", labels: ["zone": "z2"])]
         var pv = PersistentVolume(name: "pv1")
-        pv.spec.nodeAffinity = VolumeNodeAffinity(json: ["required": ["nodeSelectorTerms": [
-            ["matchExpressions": [["key": "zone", "operator": "In", "values": ["z2"]]]],
-        ]]])
+        pv.spec.nodeAffinity = VolumeNodeAffinity(json: [
+            "required": [
+                "nodeSelectorTerms": [
+                    ["matchExpressions": [["key": "zone", "operator": "In", "values": ["z2"]]]]
+                ]
+            ]
+        ])
         var pvc = PersistentVolumeClaim(name: "data", namespace: "default")
         pvc.spec.volumeName = "pv1"
         pvc.status.phase = "Bound"

@@ -187,18 +187,24 @@ enum SchedulerBench {
         let basePlain = runBaseline(naive, plain)
         let baseSpread = runBaseline(naive, Array(spread.prefix(baselineSpreadSample)))
 
-        BenchData.report("scheduler", "plain-pods-per-second", unit: "pods/s",
-                         ours: oursPlain.podsPerSecond, baseline: basePlain.podsPerSecond)
-        BenchData.report("scheduler", "plain-p99-seconds-per-pod", unit: "s", ours: oursPlain.p99, baseline: basePlain.p99)
-        BenchData.report("scheduler", "spread-affinity-pods-per-second", unit: "pods/s",
-                         ours: oursSpread.podsPerSecond, baseline: baseSpread.podsPerSecond)
-        BenchData.report("scheduler", "spread-affinity-p99-seconds-per-pod", unit: "s",
-                         ours: oursSpread.p99, baseline: baseSpread.p99)
+        BenchData.report(
+            "scheduler", "plain-pods-per-second", unit: "pods/s",
+            ours: oursPlain.podsPerSecond, baseline: basePlain.podsPerSecond)
+        BenchData.report(
+            "scheduler", "plain-p99-seconds-per-pod", unit: "s", ours: oursPlain.p99, baseline: basePlain.p99)
+        BenchData.report(
+            "scheduler", "spread-affinity-pods-per-second", unit: "pods/s",
+            ours: oursSpread.podsPerSecond, baseline: baseSpread.podsPerSecond)
+        BenchData.report(
+            "scheduler", "spread-affinity-p99-seconds-per-pod", unit: "s",
+            ours: oursSpread.p99, baseline: baseSpread.p99)
         // The naive baseline runs after ours in the same process, so its memory cannot be told apart: the
         // memory figure is set against the 1 GiB goal instead.
-        BenchData.report("scheduler", "peak-resident-bytes-vs-1GiB-goal", unit: "bytes", ours: peak,
-                         baseline: Double(1 << 30))
-        let counts = "ours scheduled \(oursPlain.scheduled)+\(oursSpread.scheduled), "
+        BenchData.report(
+            "scheduler", "peak-resident-bytes-vs-1GiB-goal", unit: "bytes", ours: peak,
+            baseline: Double(1 << 30))
+        let counts =
+            "ours scheduled \(oursPlain.scheduled)+\(oursSpread.scheduled), "
             + "baseline \(basePlain.scheduled)+\(baseSpread.scheduled); spread check: \(problem ?? "ok")\n"
         FileHandle.standardError.write(Data(counts.utf8))
     }

@@ -48,9 +48,10 @@ struct Run: AsyncParsableCommand {
         }
         if let leaderElect { configuration.leaderElect = leaderElect }
         let client = try KubeClient(config: try ClientConfig.fromKubeconfig(path: kubeconfig, context: context))
-        let scheduler = try Scheduler(client: client, configuration: configuration,
-                                      identity: identity ?? YAMLFile.hostName(),
-                                      optionalSyncTimeout: .seconds(optionalSyncTimeout))
+        let scheduler = try Scheduler(
+            client: client, configuration: configuration,
+            identity: identity ?? YAMLFile.hostName(),
+            optionalSyncTimeout: .seconds(optionalSyncTimeout))
         await scheduler.run()
     }
 }
@@ -95,7 +96,7 @@ struct Simulate: AsyncParsableCommand {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Small file helpers for the command line.

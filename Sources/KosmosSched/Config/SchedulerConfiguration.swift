@@ -43,10 +43,12 @@ public struct SchedulerConfiguration: Sendable {
 
     /// Builds the profiles.
     /// - Throws: `ConfigurationError` for unknown plugins.
-    public func makeProfiles(registry: PluginRegistry = .builtIn, source: String = "configuration") throws -> [Profile] {
+    public func makeProfiles(registry: PluginRegistry = .builtIn, source: String = "configuration") throws -> [Profile]
+    {
         try profiles.enumerated().map { i, pc in
-            var p = try pc.plugins.profile(schedulerName: pc.schedulerName, registry: registry, args: pc.pluginArgs,
-                                           source: "\(source): profiles[\(i)]")
+            var p = try pc.plugins.profile(
+                schedulerName: pc.schedulerName, registry: registry, args: pc.pluginArgs,
+                source: "\(source): profiles[\(i)]")
             p.percentageOfNodesToScore = pc.percentageOfNodesToScore ?? percentageOfNodesToScore
             return p
         }
@@ -65,26 +67,35 @@ public struct SchedulerConfiguration: Sendable {
             throw ConfigurationError("\(file): kind: expected KubeSchedulerConfiguration, got \(kind)")
         }
         var c = SchedulerConfiguration(schedulerNames: [])
-        let known: Set<String> = ["apiVersion", "kind", "leaderElection", "percentageOfNodesToScore", "profiles",
-                                  "parallelism", "clientConnection", "podInitialBackoffSeconds", "podMaxBackoffSeconds"]
+        let known: Set<String> = [
+            "apiVersion", "kind", "leaderElection", "percentageOfNodesToScore", "profiles",
+            "parallelism", "clientConnection", "podInitialBackoffSeconds", "podMaxBackoffSeconds",
+        ]
         for (k, _) in root where !known.contains(k) { throw ConfigurationError("\(file): \(k): unknown field") }
         if let le = root["leaderElection"] {
-            guard let o = le.objectValue else { throw ConfigurationError("\(file): leaderElection: expected a mapping") }
+            guard let o = le.objectValue else {
+                throw ConfigurationError("\(file): leaderElection: expected a mapping")
+            }
             if let v = o["leaderElect"] {
-                guard let b = v.boolValue else { throw ConfigurationError("\(file): leaderElection.leaderElect: expected a boolean") }
+                guard let b = v.boolValue else {
+                    throw ConfigurationError("\(file): leaderElection.leaderElect: expected a boolean")
+                }
                 c.leaderElect = b
             }
             if let v = o["resourceName"]?.stringValue { c.leaseName = v }
             if let v = o["resourceNamespace"]?.stringValue { c.leaseNamespace = v }
         }
-        c.percentageOfNodesToScore = try percentage(root["percentageOfNodesToScore"], "\(file): percentageOfNodesToScore")
+        c.percentageOfNodesToScore = try percentage(
+            root["percentageOfNodesToScore"], "\(file): percentageOfNodesToScore")
         let profiles = root["profiles"]?.arrayValue ?? [["schedulerName": .string(PodSpec.defaultSchedulerName)]]
         for (i, p) in profiles.enumerated() {
             let at = "\(file): profiles[\(i)]"
             guard let o = p.objectValue else { throw ConfigurationError("\(at): expected a mapping") }
             var set = PluginSet.kosmosDefault
             if let plugins = o["plugins"] {
-                guard let po = plugins.objectValue else { throw ConfigurationError("\(at).plugins: expected a mapping") }
+                guard let po = plugins.objectValue else {
+                    throw ConfigurationError("\(at).plugins: expected a mapping")
+                }
                 for (point, value) in po { try apply(point: point, value, to: &set, at: "\(at).plugins") }
             }
             var args: [String: [String: String]] = [:]
@@ -96,10 +107,12 @@ public struct SchedulerConfiguration: Sendable {
                 flatten(pcfg["args"] ?? .null, prefix: "", into: &flat)
                 args[name] = flat
             }
-            c.profiles.append(ProfileConfig(
-                schedulerName: o["schedulerName"]?.stringValue ?? PodSpec.defaultSchedulerName, plugins: set,
-                pluginArgs: args,
-                percentageOfNodesToScore: try percentage(o["percentageOfNodesToScore"], "\(at).percentageOfNodesToScore")))
+            c.profiles.append(
+                ProfileConfig(
+                    schedulerName: o["schedulerName"]?.stringValue ?? PodSpec.defaultSchedulerName, plugins: set,
+                    pluginArgs: args,
+                    percentageOfNodesToScore: try percentage(
+                        o["percentageOfNodesToScore"], "\(at).percentageOfNodesToScore")))
         }
         _ = try c.makeProfiles(source: file)
         return c
@@ -107,7 +120,9 @@ public struct SchedulerConfiguration: Sendable {
 
     private static func percentage(_ v: JSONValue?, _ at: String) throws -> Int? {
         guard let v, !v.isNull else { return nil }
-        guard let n = v.intValue, n >= 0, n <= 100 else { throw ConfigurationError("\(at): expected an integer 0...100") }
+        guard let n = v.intValue, n >= 0, n <= 100 else {
+            throw ConfigurationError("\(at): expected an integer 0...100")
+        }
         return n == 0 ? nil : Int(n)
     }
 

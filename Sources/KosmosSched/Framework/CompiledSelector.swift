@@ -53,7 +53,9 @@ struct CompiledSelector: Sendable, Hashable {
                 return
             }
             let values = e.values
-            if (op == .in || op == .notIn) && values.isEmpty || (op == .exists || op == .doesNotExist) && !values.isEmpty {
+            if (op == .in || op == .notIn) && values.isEmpty
+                || (op == .exists || op == .doesNotExist) && !values.isEmpty
+            {
                 self = .nothing
                 return
             }
@@ -64,8 +66,11 @@ struct CompiledSelector: Sendable, Hashable {
 
     /// A selector that requires every pair of `map`.
     init(map: [String: String]) {
-        self.init(requirements: map.sorted { $0.key < $1.key }.map { LabelRequirement(key: $0.key, op: .in, values: [$0.value]) },
-                  matchesNothing: false)
+        self.init(
+            requirements: map.sorted { $0.key < $1.key }.map {
+                LabelRequirement(key: $0.key, op: .in, values: [$0.value])
+            },
+            matchesNothing: false)
     }
 
     init(requirements: [LabelRequirement], matchesNothing: Bool) {
@@ -103,7 +108,8 @@ struct CompiledNodeSelectorTerm: Sendable, Hashable {
         nameIn = []
         nameNotIn = []
         valid = true
-        let exprs = term.matchExpressions, fields = term.matchFields
+        let exprs = term.matchExpressions
+        let fields = term.matchFields
         if exprs.isEmpty && fields.isEmpty { valid = false }
         for e in exprs {
             let vals = e.values
@@ -112,8 +118,10 @@ struct CompiledNodeSelectorTerm: Sendable, Hashable {
             case .notIn where !vals.isEmpty: labels.append(.init(key: e.key, op: .notIn, values: vals))
             case .exists where vals.isEmpty: labels.append(.init(key: e.key, op: .exists, values: []))
             case .doesNotExist where vals.isEmpty: labels.append(.init(key: e.key, op: .doesNotExist, values: []))
-            case .gt where vals.count == 1 && Int64(vals[0]) != nil: labels.append(.init(key: e.key, op: .gt, values: vals))
-            case .lt where vals.count == 1 && Int64(vals[0]) != nil: labels.append(.init(key: e.key, op: .lt, values: vals))
+            case .gt where vals.count == 1 && Int64(vals[0]) != nil:
+                labels.append(.init(key: e.key, op: .gt, values: vals))
+            case .lt where vals.count == 1 && Int64(vals[0]) != nil:
+                labels.append(.init(key: e.key, op: .lt, values: vals))
             default: valid = false
             }
         }
@@ -122,9 +130,13 @@ struct CompiledNodeSelectorTerm: Sendable, Hashable {
                 valid = false
                 continue
             }
-            if f.operator == .in { nameIn.append(f.values) } else if f.operator == .notIn {
+            if f.operator == .in {
+                nameIn.append(f.values)
+            } else if f.operator == .notIn {
                 nameNotIn.append(f.values)
-            } else { valid = false }
+            } else {
+                valid = false
+            }
         }
     }
 

@@ -40,8 +40,10 @@ public protocol PostFilterPlugin: SchedulerPlugin {
     ///   - statuses: the rejection of each evaluated node.
     ///   - filter: runs the profile's filters for the pod on a node (e.g. a copy without some pods).
     /// - Returns: a nominated node with victims, or a message for the failure summary.
-    func postFilter(_ state: CycleState, pod: PodInfo, snapshot: Snapshot, statuses: [String: PluginStatus],
-                    filter: (NodeInfo) -> PluginStatus) -> PostFilterResult
+    func postFilter(
+        _ state: CycleState, pod: PodInfo, snapshot: Snapshot, statuses: [String: PluginStatus],
+        filter: (NodeInfo) -> PluginStatus
+    ) -> PostFilterResult
 }
 
 /// Runs once before scoring the feasible nodes.

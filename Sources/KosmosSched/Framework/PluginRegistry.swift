@@ -17,7 +17,9 @@ public struct PluginRegistry: Sendable {
         r.register("NodeResourcesFit") { args in
             let s = args["scoringStrategy.type"] ?? args["scoringStrategy"] ?? "LeastAllocated"
             guard let strategy = NodeResourcesFit.Strategy(rawValue: s) else {
-                throw ConfigurationError("pluginConfig NodeResourcesFit: scoringStrategy.type \"\(s)\" is not LeastAllocated or MostAllocated")
+                throw ConfigurationError(
+                    "pluginConfig NodeResourcesFit: scoringStrategy.type \"\(s)\" is not "
+                        + "LeastAllocated or MostAllocated")
             }
             return NodeResourcesFit(strategy: strategy)
         }
@@ -63,23 +65,33 @@ public struct PluginSet: Sendable, Hashable {
     /// `TaintToleration`, `LeafNodeVolumeBinding` in place of `VolumeBinding`, plus `LeafNodeDistribution`,
     /// `LeafNodeWorkloadPolicy` and `LeafNodeFragmentedCapacity`.
     public static let kosmosDefault = PluginSet(
-        preFilter: ["NodeResourcesFit", "PodTopologySpread", "InterPodAffinity",
-                    "LeafNodeVolumeBinding", "LeafNodeDistribution", "LeafNodeWorkloadPolicy"],
-        filter: ["NodeUnschedulable", "NodeName", "LeafNodeTaintToleration", "NodeAffinity", "NodeResourcesFit",
-                 "LeafNodeFragmentedCapacity", "LeafNodeVolumeBinding", "PodTopologySpread", "InterPodAffinity",
-                 "LeafNodeDistribution", "LeafNodeWorkloadPolicy"],
+        preFilter: [
+            "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity",
+            "LeafNodeVolumeBinding", "LeafNodeDistribution", "LeafNodeWorkloadPolicy",
+        ],
+        filter: [
+            "NodeUnschedulable", "NodeName", "LeafNodeTaintToleration", "NodeAffinity", "NodeResourcesFit",
+            "LeafNodeFragmentedCapacity", "LeafNodeVolumeBinding", "PodTopologySpread", "InterPodAffinity",
+            "LeafNodeDistribution", "LeafNodeWorkloadPolicy",
+        ],
         postFilter: ["DefaultPreemption"],
         preScore: ["InterPodAffinity", "PodTopologySpread", "LeafNodeWorkloadPolicy"],
-        score: ["NodeResourcesFit": 1, "NodeResourcesBalancedAllocation": 1, "InterPodAffinity": 2,
-                "NodeAffinity": 2, "PodTopologySpread": 2, "LeafNodeTaintToleration": 3, "LeafNodeWorkloadPolicy": 1],
-        scoreOrder: ["NodeResourcesFit", "NodeResourcesBalancedAllocation", "InterPodAffinity", "NodeAffinity",
-                     "PodTopologySpread", "LeafNodeTaintToleration", "LeafNodeWorkloadPolicy"],
+        score: [
+            "NodeResourcesFit": 1, "NodeResourcesBalancedAllocation": 1, "InterPodAffinity": 2,
+            "NodeAffinity": 2, "PodTopologySpread": 2, "LeafNodeTaintToleration": 3, "LeafNodeWorkloadPolicy": 1,
+        ],
+        scoreOrder: [
+            "NodeResourcesFit", "NodeResourcesBalancedAllocation", "InterPodAffinity", "NodeAffinity",
+            "PodTopologySpread", "LeafNodeTaintToleration", "LeafNodeWorkloadPolicy",
+        ],
         reserve: [], preBind: [])
 
     /// Builds the profile, creating each named plugin once.
     /// - Throws: `ConfigurationError` for an unknown plugin or one that lacks the extension point.
-    public func profile(schedulerName: String, registry: PluginRegistry = .builtIn,
-                        args: [String: [String: String]] = [:], source: String = "profile") throws -> Profile {
+    public func profile(
+        schedulerName: String, registry: PluginRegistry = .builtIn,
+        args: [String: [String: String]] = [:], source: String = "profile"
+    ) throws -> Profile {
         var made: [String: any SchedulerPlugin] = [:]
         func get(_ name: String, _ point: String) throws -> any SchedulerPlugin {
             if let p = made[name] { return p }
@@ -93,7 +105,8 @@ public struct PluginSet: Sendable, Hashable {
         func typed<T>(_ names: [String], _ point: String, _: T.Type) throws -> [T] {
             try names.map { n in
                 guard let p = try get(n, point) as? T else {
-                    throw ConfigurationError("\(source): plugins.\(point): plugin \"\(n)\" has no \(point) extension point")
+                    throw ConfigurationError(
+                        "\(source): plugins.\(point): plugin \"\(n)\" has no \(point) extension point")
                 }
                 return p
             }

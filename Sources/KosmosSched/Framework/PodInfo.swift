@@ -99,7 +99,8 @@ public final class PodInfo: Sendable {
         priority = spec.priority ?? 0
         creationTime = meta.creationTime?.timeIntervalSince1970 ?? 0
         requests = ResourceVector(spec.effectiveRequests)
-        var cpu: Int64 = 0, mem: Int64 = 0
+        var cpu: Int64 = 0
+        var mem: Int64 = 0
         for c in spec.containers {
             let r = c.resources.requests
             cpu += r[ResourceName.cpu]?.milliValue ?? 100
@@ -125,7 +126,8 @@ public final class PodInfo: Sendable {
                 minDomains: Int64(c.minDomains ?? 1), honorNodeAffinity: c.nodeAffinityPolicy != "Ignore",
                 honorTaints: c.nodeTaintsPolicy == "Honor")
         }
-        let pa = affinity?.podAffinity, anti = affinity?.podAntiAffinity
+        let pa = affinity?.podAffinity
+        let anti = affinity?.podAntiAffinity
         requiredAffinity = (pa?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map {
             AffinityTerm($0, podNamespace: ns)
         }

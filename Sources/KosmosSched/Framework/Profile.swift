@@ -59,7 +59,8 @@ public final class SchedulingAlgorithm: Sendable {
 
     /// How many feasible nodes are enough among `numAllNodes` (kube-scheduler's `numFeasibleNodesToFind`).
     public func numFeasibleNodesToFind(_ numAllNodes: Int) -> Int {
-        let minFeasible = 100, minPercentage = 5
+        let minFeasible = 100
+        let minPercentage = 5
         var percentage = profile.percentageOfNodesToScore ?? 0
         if numAllNodes < minFeasible || percentage >= 100 { return numAllNodes }
         if percentage <= 0 {
@@ -77,8 +78,9 @@ public final class SchedulingAlgorithm: Sendable {
         let state = CycleState()
         let nodes = snapshot.nodes
         var diagnosis = FitDiagnosis(numAllNodes: nodes.count, nodeStatuses: [:])
-        var result = ScheduleResult(nodeName: nil, evaluatedNodes: 0, feasibleNodes: 0, diagnosis: diagnosis,
-                                    scores: [:], state: state)
+        var result = ScheduleResult(
+            nodeName: nil, evaluatedNodes: 0, feasibleNodes: 0, diagnosis: diagnosis,
+            scores: [:], state: state)
         if nodes.isEmpty {
             result.diagnosis.preFilterMessage = "no nodes available to schedule pods"
             return result
@@ -114,9 +116,10 @@ public final class SchedulingAlgorithm: Sendable {
         }
         // PreScore and Score
         var totals = [Int64](repeating: 0, count: feasible.count)
-        let skipScore = Set(profile.preScore.compactMap { p -> String? in
-            p.preScore(state, pod: pod, nodes: feasible, snapshot: snapshot).code == .skip ? p.name : nil
-        })
+        let skipScore = Set(
+            profile.preScore.compactMap { p -> String? in
+                p.preScore(state, pod: pod, nodes: feasible, snapshot: snapshot).code == .skip ? p.name : nil
+            })
         for (plugin, weight) in profile.score where !skipScore.contains(plugin.name) {
             var scores = feasible.map { plugin.score(state, pod: pod, node: $0) }
             plugin.normalize(state, pod: pod, scores: &scores)
@@ -132,8 +135,10 @@ public final class SchedulingAlgorithm: Sendable {
         return result
     }
 
-    private func runPostFilter(_ state: CycleState, _ pod: PodInfo, _ snapshot: Snapshot,
-                               _ diagnosis: inout FitDiagnosis, _ result: inout ScheduleResult) {
+    private func runPostFilter(
+        _ state: CycleState, _ pod: PodInfo, _ snapshot: Snapshot,
+        _ diagnosis: inout FitDiagnosis, _ result: inout ScheduleResult
+    ) {
         let filters = profile.filter.filter { !state.isSkipped($0.name) }
         for p in profile.postFilter {
             let r = p.postFilter(state, pod: pod, snapshot: snapshot, statuses: diagnosis.nodeStatuses) { node in
@@ -150,7 +155,9 @@ public final class SchedulingAlgorithm: Sendable {
     }
 
     /// Runs the filters on one node; the first rejection wins, as in kube-scheduler.
-    func runFilters(_ filters: [any FilterPlugin], _ state: CycleState, _ pod: PodInfo, _ node: NodeInfo)
+    func runFilters(
+        _ filters: [any FilterPlugin], _ state: CycleState, _ pod: PodInfo, _ node: NodeInfo
+    )
         -> PluginStatus
     {
         for f in filters {
@@ -163,7 +170,9 @@ public final class SchedulingAlgorithm: Sendable {
         return .success
     }
 
-    private func findFeasible(_ state: CycleState, _ pod: PodInfo, _ nodes: [NodeInfo])
+    private func findFeasible(
+        _ state: CycleState, _ pod: PodInfo, _ nodes: [NodeInfo]
+    )
         -> (feasible: [NodeInfo], statuses: [String: PluginStatus], evaluated: Int)
     {
         let n = nodes.count
@@ -227,13 +236,13 @@ struct UnsafeSendableBuffer<T>: @unchecked Sendable {
 enum ProcessInfoLite {
     static var activeProcessorCount: Int {
         #if canImport(Glibc)
-        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+            return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         #else
-        return 4
+            return 4
         #endif
     }
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

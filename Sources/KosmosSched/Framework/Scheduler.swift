@@ -24,8 +24,10 @@ public final class Scheduler: Sendable {
     ///   - optionalSyncTimeout: how long to wait for the caches of kinds that may not be installed (the Kosmos
     ///     policy CRDs) and of volumes before scheduling starts anyway.
     /// - Throws: `ConfigurationError` when a profile names an unknown plugin.
-    public init(client: KubeClient, configuration: SchedulerConfiguration, identity: String = "kosmos-scheduler",
-                logger: Logger = Logger(label: "kosmos.scheduler"), optionalSyncTimeout: Duration = .seconds(10)) throws {
+    public init(
+        client: KubeClient, configuration: SchedulerConfiguration, identity: String = "kosmos-scheduler",
+        logger: Logger = Logger(label: "kosmos.scheduler"), optionalSyncTimeout: Duration = .seconds(10)
+    ) throws {
         self.optionalSyncTimeout = optionalSyncTimeout
         self.client = client
         self.configuration = configuration
@@ -41,7 +43,8 @@ public final class Scheduler: Sendable {
     public func run() async {
         if configuration.leaderElect {
             let elector = LeaderElector(
-                store: KubeLeaseStore(client: client, namespace: configuration.leaseNamespace, name: configuration.leaseName),
+                store: KubeLeaseStore(
+                    client: client, namespace: configuration.leaseNamespace, name: configuration.leaseName),
                 config: LeaderElectionConfig(identity: identity), logger: logger,
                 onStartedLeading: { await self.runLeading() })
             await elector.run()
@@ -99,13 +102,16 @@ public final class Scheduler: Sendable {
         let claimsSync = claims.addEventHandler { _ in
             let all = claims.store.list()
             self.snapshot.withLock { s in
-                s.claims = Dictionary(all.map { (($0.namespace ?? "") + "/" + $0.name, $0) }, uniquingKeysWith: { a, _ in a })
+                s.claims = Dictionary(
+                    all.map { (($0.namespace ?? "") + "/" + $0.name, $0) }, uniquingKeysWith: { a, _ in a })
             }
             queue.moveAllToActiveOrBackoff()
         }
         let volumesSync = volumes.addEventHandler { _ in
             let all = volumes.store.list()
-            self.snapshot.withLock { s in s.volumes = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }) }
+            self.snapshot.withLock { s in
+                s.volumes = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            }
             queue.moveAllToActiveOrBackoff()
         }
         let dpsSync = dps.addEventHandler { _ in
@@ -126,7 +132,8 @@ public final class Scheduler: Sendable {
         let namespacesSync = namespaces.addEventHandler { _ in
             let all = namespaces.store.list()
             self.snapshot.withLock { s in
-                s.namespaceLabels = Dictionary(all.map { ($0.name, $0.metadata.labels) }, uniquingKeysWith: { a, _ in a })
+                s.namespaceLabels = Dictionary(
+                    all.map { ($0.name, $0.metadata.labels) }, uniquingKeysWith: { a, _ in a })
             }
         }
         await withDiscardingTaskGroup { group in
@@ -137,9 +144,12 @@ public final class Scheduler: Sendable {
                 _ = await nodesSync.waitForSync()
                 // Policy kinds may not be installed: give their informers a bounded time to sync.
                 let synced = await Self.waitForSync(
-                    [{ await dpsSync.waitForSync() }, { await cdpsSync.waitForSync() }, { await wlpsSync.waitForSync() },
-                     { await claimsSync.waitForSync() }, { await volumesSync.waitForSync() },
-                     { await namespacesSync.waitForSync() }],
+                    [
+                        { await dpsSync.waitForSync() }, { await cdpsSync.waitForSync() },
+                        { await wlpsSync.waitForSync() },
+                        { await claimsSync.waitForSync() }, { await volumesSync.waitForSync() },
+                        { await namespacesSync.waitForSync() },
+                    ],
                     timeout: self.optionalSyncTimeout)
                 if !synced { self.logger.info("some policy or volume caches did not sync in time; scheduling anyway") }
                 self.logger.info("caches synced, scheduling")
@@ -170,8 +180,10 @@ public final class Scheduler: Sendable {
 
     /// The parts of a node that scheduling decisions read.
     static func schedulingRelevant(_ n: Node) -> [JSONValue?] {
-        [n.json[path: ["metadata", "labels"]], n.json[path: ["metadata", "annotations"]], n.json[path: ["spec"]],
-         n.json[path: ["status", "allocatable"]]]
+        [
+            n.json[path: ["metadata", "labels"]], n.json[path: ["metadata", "annotations"]], n.json[path: ["spec"]],
+            n.json[path: ["status", "allocatable"]],
+        ]
     }
 
     private func scheduleLoop(pods: SharedInformer<Pod>) async {
@@ -179,7 +191,8 @@ public final class Scheduler: Sendable {
             while let entry = await queue.pop() {
                 let key = ObjectKey(namespace: entry.pod.namespace, name: entry.pod.name)
                 guard let current = pods.store.get(key), current.metadata.uid == entry.pod.pod.metadata.uid,
-                      isPending(current), let algorithm = algorithms[current.spec.schedulerName] else {
+                    isPending(current), let algorithm = algorithms[current.spec.schedulerName]
+                else {
                     queue.done(entry)
                     continue
                 }
@@ -195,7 +208,8 @@ public final class Scheduler: Sendable {
                     let message = result.diagnosis.message
                     logger.info("unschedulable", metadata: ["pod": "\(pod.key)", "why": "\(message)"])
                     queue.requeueUnschedulable(entry)
-                    let nominated = result.nominatedNode, victims = result.victims
+                    let nominated = result.nominatedNode
+                    let victims = result.victims
                     group.addTask {
                         if let nominated { await self.preempt(for: pod, on: nominated, victims: victims) }
                         await self.reportUnschedulable(pod, message: message, nominatedNode: nominated)
@@ -205,8 +219,10 @@ public final class Scheduler: Sendable {
         }
     }
 
-    private func bind(_ entry: SchedulingQueue.Entry, to node: String, algorithm: SchedulingAlgorithm,
-                      state: CycleState) async {
+    private func bind(
+        _ entry: SchedulingQueue.Entry, to node: String, algorithm: SchedulingAlgorithm,
+        state: CycleState
+    ) async {
         let pod = entry.pod
         for p in algorithm.profile.reserve {
             let s = p.reserve(state, pod: pod, nodeName: node)
@@ -233,8 +249,10 @@ public final class Scheduler: Sendable {
         }
     }
 
-    private func forget(_ entry: SchedulingQueue.Entry, _ node: String, _ algorithm: SchedulingAlgorithm,
-                        _ state: CycleState, _ why: String) async {
+    private func forget(
+        _ entry: SchedulingQueue.Entry, _ node: String, _ algorithm: SchedulingAlgorithm,
+        _ state: CycleState, _ why: String
+    ) async {
         logger.info("binding failed", metadata: ["pod": "\(entry.pod.key)", "node": "\(node)", "error": "\(why)"])
         for p in algorithm.profile.reserve { p.unreserve(state, pod: entry.pod, nodeName: node) }
         snapshot.withLock { _ = $0.removePod(uid: entry.pod.uid) }
@@ -273,9 +291,11 @@ public final class Scheduler: Sendable {
         }
         do {
             // Named like client-go's recorder: the object's name and a unique hexadecimal suffix.
-            var e = Event(name: "\(pod.name).\(String(UInt64.random(in: 1...UInt64.max), radix: 16))",
-                          namespace: pod.namespace)
-            e.involvedObject = ObjectReference(apiVersion: "v1", kind: "Pod", namespace: pod.namespace, name: pod.name, uid: pod.uid)
+            var e = Event(
+                name: "\(pod.name).\(String(UInt64.random(in: 1...UInt64.max), radix: 16))",
+                namespace: pod.namespace)
+            e.involvedObject = ObjectReference(
+                apiVersion: "v1", kind: "Pod", namespace: pod.namespace, name: pod.name, uid: pod.uid)
             e.reason = "FailedScheduling"
             e.message = message
             e.type = "Warning"

@@ -37,8 +37,10 @@ public final class SchedulingQueue: Sendable {
     ///   - maxBackoff: the largest backoff in seconds.
     ///   - unschedulableTimeout: seconds after which an unschedulable pod is retried without any event.
     ///   - clock: monotonic seconds, injectable for tests.
-    public init(initialBackoff: Double = 1, maxBackoff: Double = 10, unschedulableTimeout: Double = 300,
-                clock: @escaping @Sendable () -> Double = SchedulingQueue.monotonicSeconds) {
+    public init(
+        initialBackoff: Double = 1, maxBackoff: Double = 10, unschedulableTimeout: Double = 300,
+        clock: @escaping @Sendable () -> Double = SchedulingQueue.monotonicSeconds
+    ) {
         self.initialBackoff = initialBackoff
         self.maxBackoff = maxBackoff
         self.unschedulableTimeout = unschedulableTimeout
@@ -65,7 +67,11 @@ public final class SchedulingQueue: Sendable {
     public func add(_ pod: PodInfo) {
         state.withLock { s in
             if s.inFlight.contains(pod.uid) { return }
-            if var e = s.backoff[pod.uid] { e.pod = pod; s.backoff[pod.uid] = e; return }
+            if var e = s.backoff[pod.uid] {
+                e.pod = pod
+                s.backoff[pod.uid] = e
+                return
+            }
             if var e = s.unschedulable[pod.uid] {
                 // A change to the pod's spec or labels may make it schedulable; a status change (such as our own
                 // PodScheduled condition) does not.
@@ -79,7 +85,10 @@ public final class SchedulingQueue: Sendable {
                 }
                 return
             }
-            if let i = s.active.firstIndex(where: { $0.pod.uid == pod.uid }) { s.active[i].pod = pod; return }
+            if let i = s.active.firstIndex(where: { $0.pod.uid == pod.uid }) {
+                s.active[i].pod = pod
+                return
+            }
             s.sequence += 1
             Self.push(&s.active, Entry(pod: pod, attempts: 0, failedAt: 0, sequence: s.sequence))
             s.known.insert(pod.uid)

@@ -118,7 +118,8 @@ public final class Snapshot: @unchecked Sendable {
     public func upsertPod(_ pod: Pod) {
         let info = PodInfo(pod)
         if let current = podNodes[info.uid], current == info.nodeName, !info.isFinished,
-           let node = node(named: current) {
+            let node = node(named: current)
+        {
             // Replace the object but keep the leaf bookkeeping (assumed pods stay "since publish").
             let wasSincePublish = node.podsSincePublish.contains { $0.uid == info.uid }
             if let old = node.remove(uid: info.uid) { indexRemove(old) }
@@ -220,7 +221,8 @@ struct LabelPair: Hashable, Sendable {
 extension Array {
     /// The first index whose element satisfies `belongsAfter` (the array is partitioned by it).
     func partitioningIndex(where belongsAfter: (Element) -> Bool) -> Int {
-        var lo = 0, hi = count
+        var lo = 0
+        var hi = count
         while lo < hi {
             let mid = (lo + hi) / 2
             if belongsAfter(self[mid]) { hi = mid } else { lo = mid + 1 }

@@ -23,8 +23,10 @@ public struct LeafNodeDistribution: PreFilterPlugin, FilterPlugin {
     }
 
     /// The best match for the pod among the given policies.
-    public static func match(_ pod: PodInfo, namespaced: [DistributionPolicy],
-                             clusterScoped: [ClusterDistributionPolicy]) -> Match {
+    public static func match(
+        _ pod: PodInfo, namespaced: [DistributionPolicy],
+        clusterScoped: [ClusterDistributionPolicy]
+    ) -> Match {
         var best = Match(priority: 0, policyName: "", term: nil)
         func consider(_ spec: DistributionSpec, policy: String, base: Int) {
             var rank = 0
@@ -46,8 +48,9 @@ public struct LeafNodeDistribution: PreFilterPlugin, FilterPlugin {
             guard let selected, rank > 0 else { return }
             let priority = base + rank
             if priority > best.priority || (priority == best.priority && policy < best.policyName) {
-                best = Match(priority: priority, policyName: selected,
-                             term: spec.policyTerms.first { $0.name == selected })
+                best = Match(
+                    priority: priority, policyName: selected,
+                    term: spec.policyTerms.first { $0.name == selected })
             }
         }
         for p in namespaced where p.namespace == pod.namespace {
@@ -61,13 +64,16 @@ public struct LeafNodeDistribution: PreFilterPlugin, FilterPlugin {
 
     public func preFilter(_ state: CycleState, pod: PodInfo, snapshot: Snapshot) -> PluginStatus {
         if pod.isDaemonSetPod { return .skip }
-        let m = Self.match(pod, namespaced: snapshot.distributionPolicies,
-                           clusterScoped: snapshot.clusterDistributionPolicies)
+        let m = Self.match(
+            pod, namespaced: snapshot.distributionPolicies,
+            clusterScoped: snapshot.clusterDistributionPolicies)
         guard let term = m.term, term.nodeType != .mix else { return .skip }
         let adv = term.advancedTerm
-        state.write(name, Compiled(
-            nodeType: term.nodeType, nodeName: adv.nodeName ?? "", nodeSelector: adv.nodeSelector,
-            tolerations: adv.tolerations.compactMap(TolerationInfo.init)))
+        state.write(
+            name,
+            Compiled(
+                nodeType: term.nodeType, nodeName: adv.nodeName ?? "", nodeSelector: adv.nodeSelector,
+                tolerations: adv.tolerations.compactMap(TolerationInfo.init)))
         return .success
     }
 
@@ -83,18 +89,21 @@ public struct LeafNodeDistribution: PreFilterPlugin, FilterPlugin {
         switch c.nodeType {
         case .host:
             if node.isLeaf {
-                return PluginStatus(.unschedulableAndUnresolvable, ["node(s) are leaf nodes, distribution policy wants host"])
+                return PluginStatus(
+                    .unschedulableAndUnresolvable, ["node(s) are leaf nodes, distribution policy wants host"])
             }
         case .leaf:
             if !node.isLeaf {
-                return PluginStatus(.unschedulableAndUnresolvable, ["node(s) are host nodes, distribution policy wants leaf"])
+                return PluginStatus(
+                    .unschedulableAndUnresolvable, ["node(s) are host nodes, distribution policy wants leaf"])
             }
         case .adv:
             let byName = !c.nodeName.isEmpty && c.nodeName == node.name
             let bySelector = !c.nodeSelector.isEmpty && c.nodeSelector.allSatisfy { node.labels[$0.key] == $0.value }
             let byToleration = node.taints.contains { c.tolerations.tolerate($0) }
             if !(byName || bySelector || byToleration) {
-                return PluginStatus(.unschedulableAndUnresolvable, ["node(s) didn't match the distribution policy's advanced term"])
+                return PluginStatus(
+                    .unschedulableAndUnresolvable, ["node(s) didn't match the distribution policy's advanced term"])
             }
         default:
             break

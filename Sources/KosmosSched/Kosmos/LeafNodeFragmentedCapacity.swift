@@ -36,7 +36,9 @@ public struct MemberNodeFree: Sendable, Hashable {
         do { json = try JSONValue.parse(text) } catch {
             throw MemberNodeFreeError(message: "\(annotation): not JSON: \(error)")
         }
-        guard let items = json.arrayValue else { throw MemberNodeFreeError(message: "\(annotation): expected a JSON array") }
+        guard let items = json.arrayValue else {
+            throw MemberNodeFreeError(message: "\(annotation): expected a JSON array")
+        }
         var out: [MemberNodeFree] = []
         for (i, item) in items.enumerated() {
             guard let name = item["name"]?.stringValue else {
@@ -70,13 +72,14 @@ public struct MemberNodeFree: Sendable, Hashable {
             o["name"] = .string(m.name)
             o["free"] = .object(free)
             o["labels"] = .object(labels)
-            o["taints"] = .array(m.taints.map { t in
-                var j = JSONObject()
-                j["key"] = .string(t.key)
-                j["value"] = .string(t.value)
-                j["effect"] = .string(t.effect)
-                return .object(j)
-            })
+            o["taints"] = .array(
+                m.taints.map { t in
+                    var j = JSONObject()
+                    j["key"] = .string(t.key)
+                    j["value"] = .string(t.value)
+                    j["effect"] = .string(t.effect)
+                    return .object(j)
+                })
             return .object(o)
         }
         return JSONValue.array(items).serializedString()
@@ -117,7 +120,9 @@ public struct LeafNodeFragmentedCapacity: FilterPlugin {
 
     public func filter(_ state: CycleState, pod: PodInfo, node: NodeInfo) -> PluginStatus {
         guard node.isLeaf, var members = node.memberNodes else { return .success }
-        let pending = node.podsSincePublish.sorted { ($0.requests.milliCPU, $0.requests.memory) > ($1.requests.milliCPU, $1.requests.memory) }
+        let pending = node.podsSincePublish.sorted {
+            ($0.requests.milliCPU, $0.requests.memory) > ($1.requests.milliCPU, $1.requests.memory)
+        }
         for p in pending {
             if let i = members.firstIndex(where: { $0.admits(p.requests, p, leafLabels: node.labels) }) {
                 members[i].take(p.requests)

@@ -9,8 +9,9 @@ public struct LeafNodeTaintToleration: FilterPlugin, ScorePlugin {
         for t in node.taints where t.effect == "NoSchedule" || t.effect == "NoExecute" {
             if t.key == leafNodeLabel && t.effect == "NoSchedule" { continue }
             if !pod.tolerations.tolerate(t) {
-                return PluginStatus(.unschedulableAndUnresolvable,
-                              ["node(s) had taint {\(t.key): \(t.value)}, that the pod didn't tolerate"])
+                return PluginStatus(
+                    .unschedulableAndUnresolvable,
+                    ["node(s) had taint {\(t.key): \(t.value)}, that the pod didn't tolerate"])
             }
         }
         return .success

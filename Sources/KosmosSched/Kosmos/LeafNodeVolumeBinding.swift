@@ -24,7 +24,8 @@ public struct LeafNodeVolumeBinding: PreFilterPlugin, FilterPlugin {
                 if !c.owners.isEmpty {
                     guard let cluster = node.annotations[ownedByClusterAnnotation], c.owners.contains(cluster) else {
                         return c.volume == nil
-                            ? PluginStatus(.unschedulable, ["node(s) didn't find available persistent volumes to bind"])
+                            ? PluginStatus(
+                                .unschedulable, ["node(s) didn't find available persistent volumes to bind"])
                             : conflict
                     }
                 } else if let pv = c.volume, !ResolvedClaims.volumeFits(pv, node) {
@@ -33,7 +34,8 @@ public struct LeafNodeVolumeBinding: PreFilterPlugin, FilterPlugin {
             } else {
                 if !c.owners.isEmpty { return conflict }
                 guard let pv = c.volume else {
-                    return PluginStatus(.unschedulableAndUnresolvable, ["pod has unbound immediate PersistentVolumeClaims"])
+                    return PluginStatus(
+                        .unschedulableAndUnresolvable, ["pod has unbound immediate PersistentVolumeClaims"])
                 }
                 if !ResolvedClaims.volumeFits(pv, node) { return conflict }
             }

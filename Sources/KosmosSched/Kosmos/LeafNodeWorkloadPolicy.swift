@@ -22,7 +22,9 @@ public struct LeafNodeWorkloadPolicy: PreFilterPlugin, FilterPlugin, PreScorePlu
 
     func compute(_ pod: PodInfo, _ snapshot: Snapshot) -> State? {
         guard !pod.isDaemonSetPod, let policyName = pod.labels[WorkloadPolicy.podLabel],
-              let policy = snapshot.workloadPolicies.first(where: { $0.name == policyName && $0.namespace == pod.namespace })
+            let policy = snapshot.workloadPolicies.first(where: {
+                $0.name == policyName && $0.namespace == pod.namespace
+            })
         else { return nil }
         let spec = policy.spec
         let key = spec.topologyKey
@@ -36,8 +38,9 @@ public struct LeafNodeWorkloadPolicy: PreFilterPlugin, FilterPlugin, PreScorePlu
                 counts[value, default: 0] += 1
             }
         }
-        return State(topologyKey: key, desired: desired, counts: counts, required: spec.allocationType == .required,
-                     fill: spec.allocationMethod == .fill)
+        return State(
+            topologyKey: key, desired: desired, counts: counts, required: spec.allocationType == .required,
+            fill: spec.allocationMethod == .fill)
     }
 
     public func preFilter(_ state: CycleState, pod: PodInfo, snapshot: Snapshot) -> PluginStatus {
@@ -49,13 +52,17 @@ public struct LeafNodeWorkloadPolicy: PreFilterPlugin, FilterPlugin, PreScorePlu
     public func filter(_ state: CycleState, pod: PodInfo, node: NodeInfo) -> PluginStatus {
         guard let s = state.read(name, as: State.self) else { return .success }
         guard let value = node.labels[s.topologyKey] else {
-            return PluginStatus(.unschedulableAndUnresolvable, ["node(s) didn't have the workload-policy topology key"])
+            return PluginStatus(
+                .unschedulableAndUnresolvable, ["node(s) didn't have the workload-policy topology key"])
         }
         guard let desired = s.desired[value] else {
-            return PluginStatus(.unschedulable, ["node(s) didn't match pod workload-policy constraints (not match value)"])
+            return PluginStatus(
+                .unschedulable, ["node(s) didn't match pod workload-policy constraints (not match value)"])
         }
         if s.required && (s.counts[value] ?? 0) >= desired {
-            return PluginStatus(.unschedulableAndUnresolvable, ["node(s) didn't match pod workload-policy constraints (replicas reached)"])
+            return PluginStatus(
+                .unschedulableAndUnresolvable,
+                ["node(s) didn't match pod workload-policy constraints (replicas reached)"])
         }
         return .success
     }
@@ -69,7 +76,8 @@ public struct LeafNodeWorkloadPolicy: PreFilterPlugin, FilterPlugin, PreScorePlu
 
     public func score(_ state: CycleState, pod: PodInfo, node: NodeInfo) -> Int64 {
         guard let s = state.read(name, as: State.self), let value = node.labels[s.topologyKey],
-              let desired = s.desired[value], desired > 0 else { return 0 }
+            let desired = s.desired[value], desired > 0
+        else { return 0 }
         let count = s.counts[value] ?? 0
         if s.required && count >= desired { return 0 }
         let ratio = Double(count) / Double(desired)

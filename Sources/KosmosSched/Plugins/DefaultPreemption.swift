@@ -12,8 +12,10 @@ public struct DefaultPreemption: PostFilterPlugin {
     public let name = "DefaultPreemption"
     public init() {}
 
-    public func postFilter(_ state: CycleState, pod: PodInfo, snapshot: Snapshot, statuses: [String: PluginStatus],
-                           filter: (NodeInfo) -> PluginStatus) -> PostFilterResult {
+    public func postFilter(
+        _ state: CycleState, pod: PodInfo, snapshot: Snapshot, statuses: [String: PluginStatus],
+        filter: (NodeInfo) -> PluginStatus
+    ) -> PostFilterResult {
         if pod.pod.spec.preemptionPolicy == "Never" {
             return PostFilterResult(message: "preemption: not eligible due to preemptionPolicy=Never.")
         }
@@ -29,14 +31,17 @@ public struct DefaultPreemption: PostFilterPlugin {
                 reasons.append(["No preemption victims found for incoming pod"])
                 continue
             }
-            let key = (victims.map(\.priority).max() ?? Int32.min, victims.reduce(Int64(0)) { $0 + Int64($1.priority) },
-                       victims.count, node.name)
+            let key = (
+                victims.map(\.priority).max() ?? Int32.min, victims.reduce(Int64(0)) { $0 + Int64($1.priority) },
+                victims.count, node.name
+            )
             if best == nil || key < best!.key { best = (key, node.name, victims) }
             reasons.append([])
         }
         if let best { return PostFilterResult(nominatedNode: best.node, victims: best.victims) }
-        return PostFilterResult(message: "preemption: 0/\(snapshot.nodes.count) nodes are available: "
-            + FitDiagnosis.histogram(reasons) + ".")
+        return PostFilterResult(
+            message: "preemption: 0/\(snapshot.nodes.count) nodes are available: "
+                + FitDiagnosis.histogram(reasons) + ".")
     }
 
     /// The fewest, least important lower-priority pods whose removal lets the pod pass the filters on the node.

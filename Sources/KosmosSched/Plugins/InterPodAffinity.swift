@@ -33,13 +33,17 @@ public struct InterPodAffinity: PreFilterPlugin, FilterPlugin, PreScorePlugin, S
             for (p, node) in snapshot.candidates(for: first.selector)
             where pod.requiredAffinity.allSatisfy({ $0.matches(p, namespaceLabels: ns) }) {
                 for t in pod.requiredAffinity {
-                    if let v = node.labels[t.topologyKey] { s.affinity[TopologyPair(key: t.topologyKey, value: v), default: 0] += 1 }
+                    if let v = node.labels[t.topologyKey] {
+                        s.affinity[TopologyPair(key: t.topologyKey, value: v), default: 0] += 1
+                    }
                 }
             }
         }
         for t in pod.requiredAntiAffinity {
             for (p, node) in snapshot.candidates(for: t.selector) where t.matches(p, namespaceLabels: ns) {
-                if let v = node.labels[t.topologyKey] { s.anti[TopologyPair(key: t.topologyKey, value: v), default: 0] += 1 }
+                if let v = node.labels[t.topologyKey] {
+                    s.anti[TopologyPair(key: t.topologyKey, value: v), default: 0] += 1
+                }
             }
         }
         if s.existingAnti.isEmpty && pod.requiredAffinity.isEmpty && pod.requiredAntiAffinity.isEmpty { return .skip }
@@ -68,14 +72,19 @@ public struct InterPodAffinity: PreFilterPlugin, FilterPlugin, PreScorePlugin, S
         if !pod.requiredAffinity.isEmpty {
             var ok = true
             for t in pod.requiredAffinity {
-                guard let v = node.labels[t.topologyKey], (s.affinity[TopologyPair(key: t.topologyKey, value: v)] ?? 0) > 0 else {
+                guard let v = node.labels[t.topologyKey],
+                    (s.affinity[TopologyPair(key: t.topologyKey, value: v)] ?? 0) > 0
+                else {
                     ok = false
                     break
                 }
             }
             // The first pod of a group that selects itself may go anywhere its topology keys exist.
             if !ok && s.affinity.isEmpty
-                && pod.requiredAffinity.allSatisfy({ $0.matches(pod, namespaceLabels: [:]) && node.labels[$0.topologyKey] != nil }) {
+                && pod.requiredAffinity.allSatisfy({
+                    $0.matches(pod, namespaceLabels: [:]) && node.labels[$0.topologyKey] != nil
+                })
+            {
                 ok = true
             }
             if !ok { return PluginStatus(.unschedulableAndUnresolvable, ["node(s) didn't match pod affinity rules"]) }
@@ -104,17 +113,27 @@ public struct InterPodAffinity: PreFilterPlugin, FilterPlugin, PreScorePlugin, S
             let pods = incoming ? node.pods : node.podsWithAffinity
             for p in pods {
                 if incoming {
-                    for t in pod.preferredAffinity where t.matches(p, namespaceLabels: ns) { add(t.topologyKey, node, t.weight) }
-                    for t in pod.preferredAntiAffinity where t.matches(p, namespaceLabels: ns) { add(t.topologyKey, node, -t.weight) }
+                    for t in pod.preferredAffinity where t.matches(p, namespaceLabels: ns) {
+                        add(t.topologyKey, node, t.weight)
+                    }
+                    for t in pod.preferredAntiAffinity where t.matches(p, namespaceLabels: ns) {
+                        add(t.topologyKey, node, -t.weight)
+                    }
                 }
                 guard p.affectsScoring else { continue }
-                for t in p.preferredAffinity where t.matches(pod, namespaceLabels: ns) { add(t.topologyKey, node, t.weight) }
-                for t in p.preferredAntiAffinity where t.matches(pod, namespaceLabels: ns) { add(t.topologyKey, node, -t.weight) }
+                for t in p.preferredAffinity where t.matches(pod, namespaceLabels: ns) {
+                    add(t.topologyKey, node, t.weight)
+                }
+                for t in p.preferredAntiAffinity where t.matches(pod, namespaceLabels: ns) {
+                    add(t.topologyKey, node, -t.weight)
+                }
                 for t in p.requiredAffinity where t.matches(pod, namespaceLabels: ns) { add(t.topologyKey, node, 1) }
             }
         }
         if scores.isEmpty { return .skip }
-        state.write(name + "/score", ScoreStateBox(ScoreState(scores: scores, keys: Array(Set(scores.keys.map(\.key))).sorted())))
+        state.write(
+            name + "/score",
+            ScoreStateBox(ScoreState(scores: scores, keys: Array(Set(scores.keys.map(\.key))).sorted())))
         return .success
     }
 

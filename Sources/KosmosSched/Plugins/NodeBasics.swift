@@ -31,7 +31,8 @@ public struct NodeAffinityPlugin: FilterPlugin, ScorePlugin {
 
     public func filter(_ state: CycleState, pod: PodInfo, node: NodeInfo) -> PluginStatus {
         pod.matchesNodeSelectorAndAffinity(node)
-            ? .success : PluginStatus(.unschedulableAndUnresolvable, ["node(s) didn't match Pod's node affinity/selector"])
+            ? .success
+            : PluginStatus(.unschedulableAndUnresolvable, ["node(s) didn't match Pod's node affinity/selector"])
     }
 
     public func score(_ state: CycleState, pod: PodInfo, node: NodeInfo) -> Int64 {
@@ -52,8 +53,10 @@ public struct TaintToleration: FilterPlugin, ScorePlugin {
     public init() {}
 
     public func filter(_ state: CycleState, pod: PodInfo, node: NodeInfo) -> PluginStatus {
-        for t in node.taints where (t.effect == "NoSchedule" || t.effect == "NoExecute") && !pod.tolerations.tolerate(t) {
-            return PluginStatus(.unschedulableAndUnresolvable, ["node(s) had untolerated taint {\(t.key): \(t.value)}"])
+        for t in node.taints
+        where (t.effect == "NoSchedule" || t.effect == "NoExecute") && !pod.tolerations.tolerate(t) {
+            return PluginStatus(
+                .unschedulableAndUnresolvable, ["node(s) had untolerated taint {\(t.key): \(t.value)}"])
         }
         return .success
     }

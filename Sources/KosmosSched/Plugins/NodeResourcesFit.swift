@@ -23,8 +23,10 @@ public struct NodeResourcesFit: PreFilterPlugin, FilterPlugin, ScorePlugin {
     }
 
     /// The kube-scheduler reasons why `request` does not fit: `Too many pods`, `Insufficient cpu`, ...
-    static func insufficient(_ req: ResourceVector, podCount: Int, _ used: ResourceVector,
-                             _ alloc: ResourceVector) -> [String] {
+    static func insufficient(
+        _ req: ResourceVector, podCount: Int, _ used: ResourceVector,
+        _ alloc: ResourceVector
+    ) -> [String] {
         var reasons: [String] = []
         if Int64(podCount) + 1 > alloc.pods { reasons.append("Too many pods") }
         if req.milliCPU > 0 && req.milliCPU > alloc.milliCPU - used.milliCPU { reasons.append("Insufficient cpu") }
@@ -32,7 +34,8 @@ public struct NodeResourcesFit: PreFilterPlugin, FilterPlugin, ScorePlugin {
         if req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage {
             reasons.append("Insufficient ephemeral-storage")
         }
-        for (k, v) in req.scalar.sorted(by: { $0.key < $1.key }) where v > 0 && v > (alloc.scalar[k] ?? 0) - (used.scalar[k] ?? 0) {
+        for (k, v) in req.scalar.sorted(by: { $0.key < $1.key })
+        where v > 0 && v > (alloc.scalar[k] ?? 0) - (used.scalar[k] ?? 0) {
             reasons.append("Insufficient \(k)")
         }
         return reasons

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Spreads pods matching a selector over topology domains (kube-scheduler `PodTopologySpread`):
@@ -34,22 +34,25 @@ public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, PreScorePlugin, 
         let honorTaints = constraints.contains { $0.honorTaints }
         // Every eligible node's value makes a domain, also when no matching pod runs there.
         var eligible = [Bool](repeating: false, count: nodes.count)
-        let unrestricted = (!honorAffinity || (pod.nodeSelector.isEmpty && pod.requiredNodeAffinity == nil)) && !honorTaints
+        let unrestricted =
+            (!honorAffinity || (pod.nodeSelector.isEmpty && pod.requiredNodeAffinity == nil)) && !honorTaints
         if unrestricted && constraints.count == 1 {
             // The common case: domains depend on node labels only, which the snapshot caches.
             let (values, domains) = snapshot.topologyValues(constraints[0].topologyKey)
             for i in values.indices { eligible[i] = values[i] != nil }
             perDomain[0] = Dictionary(uniqueKeysWithValues: domains.map { ($0, Int64(0)) })
         } else {
-            countDomains(constraints, pod: pod, nodes: nodes, honorAffinity: honorAffinity, honorTaints: honorTaints,
-                         eligible: &eligible, perDomain: &perDomain)
+            countDomains(
+                constraints, pod: pod, nodes: nodes, honorAffinity: honorAffinity, honorTaints: honorTaints,
+                eligible: &eligible, perDomain: &perDomain)
         }
         // Matching pods are found through the label index.
         for (i, c) in constraints.enumerated() {
             for (p, node) in snapshot.candidates(for: c.selector)
             where p.namespace == pod.namespace && !p.isTerminating && c.selector.matches(p.labels) {
                 guard let idx = snapshot.position(ofNode: node.name), eligible[idx],
-                      let v = node.labels[c.topologyKey] else { continue }
+                    let v = node.labels[c.topologyKey]
+                else { continue }
                 perDomain[i][v, default: 0] += 1
             }
         }
@@ -61,14 +64,18 @@ public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, PreScorePlugin, 
         return Counts(constraints: constraints, perDomain: perDomain, minimum: minimum)
     }
 
-    private static func countDomains(_ constraints: [SpreadConstraint], pod: PodInfo, nodes: [NodeInfo],
-                                     honorAffinity: Bool, honorTaints: Bool, eligible: inout [Bool],
-                                     perDomain: inout [[String: Int64]]) {
+    private static func countDomains(
+        _ constraints: [SpreadConstraint], pod: PodInfo, nodes: [NodeInfo],
+        honorAffinity: Bool, honorTaints: Bool, eligible: inout [Bool],
+        perDomain: inout [[String: Int64]]
+    ) {
         nodeLoop: for (idx, node) in nodes.enumerated() {
             if honorAffinity && !pod.matchesNodeSelectorAndAffinity(node) { continue }
             if honorTaints {
-                for t in node.taints where (t.effect == "NoSchedule" || t.effect == "NoExecute")
-                    && !pod.tolerations.tolerate(t) { continue nodeLoop }
+                for t in node.taints
+                where (t.effect == "NoSchedule" || t.effect == "NoExecute")
+                    && !pod.tolerations.tolerate(t)
+                { continue nodeLoop }
             }
             for c in constraints where node.labels[c.topologyKey] == nil { continue nodeLoop }
             eligible[idx] = true
@@ -89,8 +96,9 @@ public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, PreScorePlugin, 
         guard let counts = state.read(name, as: Counts.self) else { return .success }
         for (i, c) in counts.constraints.enumerated() {
             guard let value = node.labels[c.topologyKey] else {
-                return PluginStatus(.unschedulableAndUnresolvable,
-                              ["node(s) didn't match pod topology spread constraints (missing required label)"])
+                return PluginStatus(
+                    .unschedulableAndUnresolvable,
+                    ["node(s) didn't match pod topology spread constraints (missing required label)"])
             }
             let selfMatch: Int64 = c.selector.matches(pod.labels) ? 1 : 0
             let skew = (counts.perDomain[i][value] ?? 0) + selfMatch - counts.minimum[i]

@@ -24,15 +24,21 @@ struct ResolvedClaims: Sendable {
         var out: [Claim] = []
         for name in pod.claimNames {
             guard let pvc = snapshot.claims[pod.namespace + "/" + name] else {
-                return .failed(PluginStatus(.unschedulableAndUnresolvable, ["persistentvolumeclaim \"\(name)\" not found"]))
+                return .failed(
+                    PluginStatus(.unschedulableAndUnresolvable, ["persistentvolumeclaim \"\(name)\" not found"]))
             }
             if pvc.metadata.isBeingDeleted {
-                return .failed(PluginStatus(.unschedulableAndUnresolvable, ["persistentvolumeclaim \"\(name)\" is being deleted"]))
+                return .failed(
+                    PluginStatus(.unschedulableAndUnresolvable, ["persistentvolumeclaim \"\(name)\" is being deleted"])
+                )
             }
             let volumeName = pvc.spec.volumeName ?? ""
             if pvc.status.phase == "Lost" {
-                return .failed(PluginStatus(.unschedulableAndUnresolvable,
-                                       ["persistentvolumeclaim \"\(name)\" bound to non-existent persistentvolume \"\(volumeName)\""]))
+                return .failed(
+                    PluginStatus(
+                        .unschedulableAndUnresolvable,
+                        ["persistentvolumeclaim \"\(name)\" bound to non-existent persistentvolume \"\(volumeName)\""])
+                )
             }
             var owners = Self.owners(pvc.metadata.annotations)
             if volumeName.isEmpty {
@@ -40,8 +46,11 @@ struct ResolvedClaims: Sendable {
                 continue
             }
             guard let pv = snapshot.volumes[volumeName] else {
-                return .failed(PluginStatus(.unschedulableAndUnresolvable,
-                                       ["persistentvolumeclaim \"\(name)\" bound to non-existent persistentvolume \"\(volumeName)\""]))
+                return .failed(
+                    PluginStatus(
+                        .unschedulableAndUnresolvable,
+                        ["persistentvolumeclaim \"\(name)\" bound to non-existent persistentvolume \"\(volumeName)\""])
+                )
             }
             owners.formUnion(Self.owners(pv.metadata.annotations))
             out.append(Claim(claim: pvc, volume: pv, owners: owners))
@@ -50,7 +59,10 @@ struct ResolvedClaims: Sendable {
     }
 
     static func owners(_ annotations: [String: String]) -> Set<String> {
-        Set((annotations[clusterOwnersAnnotation] ?? "").split(separator: ",").map { String($0) }.filter { !$0.isEmpty })
+        Set(
+            (annotations[clusterOwnersAnnotation] ?? "").split(separator: ",").map { String($0) }.filter {
+                !$0.isEmpty
+            })
     }
 
     /// Whether a PV's required node affinity admits the node (a PV without one admits every node).
@@ -73,7 +85,8 @@ public struct VolumeBinding: PreFilterPlugin, FilterPlugin {
         case .failed(let s): return s
         case .resolved(let r):
             if r.claims.contains(where: { $0.volume == nil }) {
-                return PluginStatus(.unschedulableAndUnresolvable, ["pod has unbound immediate PersistentVolumeClaims"])
+                return PluginStatus(
+                    .unschedulableAndUnresolvable, ["pod has unbound immediate PersistentVolumeClaims"])
             }
             state.write(name, r)
             return .success

@@ -70,7 +70,8 @@ public struct Simulator: Sendable {
                 var d = DistributionPolicy(json: o)
                 if d.metadata.namespace == nil { d.metadata.namespace = "default" }
                 snapshot.distributionPolicies.append(d)
-            case "ClusterDistributionPolicy": snapshot.clusterDistributionPolicies.append(ClusterDistributionPolicy(json: o))
+            case "ClusterDistributionPolicy":
+                snapshot.clusterDistributionPolicies.append(ClusterDistributionPolicy(json: o))
             case "WorkloadPolicy":
                 var w = WorkloadPolicy(json: o)
                 if w.metadata.namespace == nil { w.metadata.namespace = "default" }
@@ -79,7 +80,8 @@ public struct Simulator: Sendable {
                 let n = Namespace(json: o)
                 snapshot.namespaceLabels[n.name] = n.metadata.labels
             case let kind:
-                throw ConfigurationError("\(source): object \(i + 1): kind \"\(kind)\" is not supported by the simulator")
+                throw ConfigurationError(
+                    "\(source): object \(i + 1): kind \"\(kind)\" is not supported by the simulator")
             }
         }
         for p in boundPods { snapshot.upsertPod(p) }
@@ -90,7 +92,8 @@ public struct Simulator: Sendable {
     public func run(snapshot: Snapshot, pods: [Pod]) -> [Placement] {
         let algorithm = SchedulingAlgorithm(profile: profile, parallelism: 1)
         let infos = pods.map(PodInfo.init).enumerated().sorted {
-            $0.element.priority != $1.element.priority ? $0.element.priority > $1.element.priority : $0.offset < $1.offset
+            $0.element.priority != $1.element.priority
+                ? $0.element.priority > $1.element.priority : $0.offset < $1.offset
         }.map(\.element)
         var out: [Placement] = []
         for pod in infos {
@@ -105,8 +108,10 @@ public struct Simulator: Sendable {
                 // What if the victims are evicted: the pod takes their place.
                 for v in r.victims { snapshot.removePod(uid: v.uid) }
                 snapshot.assume(pod, on: n)
-                out.append(Placement(pod: pod.key, node: n, rejections: rejections, message: r.diagnosis.message,
-                                     preempted: r.victims.map(\.key).sorted()))
+                out.append(
+                    Placement(
+                        pod: pod.key, node: n, rejections: rejections, message: r.diagnosis.message,
+                        preempted: r.victims.map(\.key).sorted()))
             } else {
                 out.append(Placement(pod: pod.key, node: nil, rejections: rejections, message: r.diagnosis.message))
             }
@@ -134,13 +139,14 @@ public struct Simulator: Sendable {
             o["node"] = p.node.map { .string($0) } ?? .null
             if let m = p.message { o["message"] = .string(m) }
             if !p.preempted.isEmpty { o["preempted"] = .array(p.preempted.map { .string($0) }) }
-            o["rejected"] = .array(p.rejections.map { r in
-                var j = JSONObject()
-                j["node"] = .string(r.node)
-                j["plugin"] = .string(r.plugin)
-                j["reason"] = .string(r.reason)
-                return .object(j)
-            })
+            o["rejected"] = .array(
+                p.rejections.map { r in
+                    var j = JSONObject()
+                    j["node"] = .string(r.node)
+                    j["plugin"] = .string(r.plugin)
+                    j["reason"] = .string(r.reason)
+                    return .object(j)
+                })
             return .object(o)
         }
         return JSONValue.array(items).serializedString()
