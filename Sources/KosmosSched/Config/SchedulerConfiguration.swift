@@ -21,17 +21,23 @@ import KosmosAPI
 public struct SchedulerConfiguration: Sendable {
     /// One profile: a scheduler name and its plugin set.
     public struct ProfileConfig: Sendable {
+        /// The scheduler name pods ask for in `spec.schedulerName`.
         public var schedulerName: String
+        /// The plugins enabled at each extension point.
         public var plugins: PluginSet
         /// Plugin arguments flattened to dotted keys (`scoringStrategy.type`).
         public var pluginArgs: [String: [String: String]]
         public var percentageOfNodesToScore: Int?
     }
 
+    /// Whether to take part in leader election before scheduling.
     public var leaderElect = true
+    /// The Lease used for leader election.
     public var leaseName = "kosmos-scheduler"
+    /// The Lease's namespace.
     public var leaseNamespace = "kube-system"
     public var percentageOfNodesToScore: Int?
+    /// The profiles, one per scheduler name.
     public var profiles: [ProfileConfig]
 
     /// One profile named `default-scheduler` with the Kosmos default plugins.

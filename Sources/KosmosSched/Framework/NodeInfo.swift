@@ -10,9 +10,13 @@ public let leafNodeLabel = "kosmos.io/node"
 public final class NodeInfo: @unchecked Sendable {
     /// The node as read from the API.
     public private(set) var node: Node
+    /// The name.
     public let name: String
+    /// The labels.
     public private(set) var labels: [String: String]
+    /// The taints.
     public private(set) var taints: [TaintInfo]
+    /// Whether the node is cordoned (`spec.unschedulable`).
     public private(set) var unschedulable: Bool
     /// What pods may use on the node.
     public private(set) var allocatable: ResourceVector

@@ -3,6 +3,7 @@ public struct PluginRegistry: Sendable {
     /// Makes a plugin from its arguments (the `args` object of `pluginConfig`, as plain values).
     public typealias Factory = @Sendable (_ args: [String: String]) throws -> any SchedulerPlugin
 
+    /// Plugin factories by plugin name.
     public private(set) var factories: [String: Factory] = [:]
 
     /// An empty registry.
@@ -43,22 +44,31 @@ public struct PluginRegistry: Sendable {
 
 /// Bad scheduler configuration; the message names the file and field.
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong, naming the file or object and the field.
     public var message: String
+    /// An error with this message.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }
 
 /// The plugin names enabled at each extension point, with score weights.
 public struct PluginSet: Sendable, Hashable {
+    /// PreFilter plugins, in order.
     public var preFilter: [String]
+    /// Filter plugins, in order.
     public var filter: [String]
+    /// PostFilter plugins, in order.
     public var postFilter: [String]
+    /// PreScore plugins, in order.
     public var preScore: [String]
     /// Score plugins and weights.
     public var score: [String: Int64]
     /// Score plugin order.
     public var scoreOrder: [String]
+    /// Reserve plugins, in order.
     public var reserve: [String]
+    /// PreBind plugins, in order.
     public var preBind: [String]
 
     /// The Kosmos default: kube-scheduler's default plugins, with `LeafNodeTaintToleration` in place of

@@ -48,13 +48,19 @@ public final class PodInfo: Sendable {
     public let pod: Pod
     /// `namespace/name`.
     public let key: String
+    /// `metadata.uid` (`namespace/name` when absent).
     public let uid: String
+    /// The namespace (`default` when absent).
     public let namespace: String
+    /// The name.
     public let name: String
+    /// The labels.
     public let labels: [String: String]
+    /// `spec.schedulerName` (`default-scheduler` when absent).
     public let schedulerName: String
     /// The node the pod is bound (or nominated by `spec.nodeName`) to; empty when none.
     public let nodeName: String
+    /// `spec.priority` (0 when absent).
     public let priority: Int32
     /// Creation time in seconds since 1970 (0 when unknown).
     public let creationTime: Double

@@ -7,10 +7,13 @@ import Synchronization
 /// nowhere gets a `FailedScheduling` event and the condition `PodScheduled=False` (reason `Unschedulable`) with
 /// kube-scheduler's summary, and waits until nodes or pods change.
 public final class Scheduler: Sendable {
+    /// The cluster.
     public let client: KubeClient
+    /// Profiles and leader election.
     public let configuration: SchedulerConfiguration
     private let algorithms: [String: SchedulingAlgorithm]
     private let snapshot = Mutex(Snapshot())
+    /// Pods waiting to be scheduled.
     public let queue: SchedulingQueue
     private let logger: Logger
     private let identity: String

@@ -7,6 +7,7 @@ import Synchronization
 public final class SchedulingQueue: Sendable {
     /// A queued pod and its attempt history.
     public struct Entry: Sendable {
+        /// The pod.
         public var pod: PodInfo
         /// Scheduling attempts so far.
         public var attempts: Int
@@ -28,8 +29,11 @@ public final class SchedulingQueue: Sendable {
 
     private let state = Mutex(State())
     private let clock: @Sendable () -> Double
+    /// Seconds of backoff after the first failure.
     public let initialBackoff: Double
+    /// The largest backoff in seconds.
     public let maxBackoff: Double
+    /// Seconds after which an unschedulable pod is retried without an event.
     public let unschedulableTimeout: Double
 
     /// - Parameters:

@@ -13,6 +13,7 @@ public struct PluginStatus: Sendable, Hashable, CustomStringConvertible {
         case error
     }
 
+    /// What the outcome means.
     public var code: Code
     /// Human reasons in kube-scheduler's wording, e.g. `Insufficient cpu`.
     public var reasons: [String]
@@ -26,7 +27,9 @@ public struct PluginStatus: Sendable, Hashable, CustomStringConvertible {
         self.plugin = plugin
     }
 
+    /// Success without reasons.
     public static let success = PluginStatus(.success)
+    /// Skip without reasons.
     public static let skip = PluginStatus(.skip)
 
     /// Whether the pod may go on.
@@ -34,6 +37,7 @@ public struct PluginStatus: Sendable, Hashable, CustomStringConvertible {
     /// Whether the status rejects (unschedulable, unresolvable or error).
     public var isRejection: Bool { code == .unschedulable || code == .unschedulableAndUnresolvable || code == .error }
 
+    /// The reasons, comma-separated.
     public var description: String { reasons.joined(separator: ", ") }
 }
 

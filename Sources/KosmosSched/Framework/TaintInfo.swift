@@ -2,7 +2,9 @@ import KosmosAPI
 
 /// A node taint in evaluation form.
 public struct TaintInfo: Sendable, Hashable {
+    /// The key.
     public var key: String
+    /// The value.
     public var value: String
     /// `NoSchedule`, `PreferNoSchedule` or `NoExecute`.
     public var effect: String
@@ -21,7 +23,9 @@ public struct TaintInfo: Sendable, Hashable {
 public struct TolerationInfo: Sendable, Hashable {
     /// Empty with `exists` tolerates every key.
     public var key: String
+    /// `Exists` (any value) rather than `Equal`.
     public var exists: Bool
+    /// The value.
     public var value: String
     /// Empty tolerates every effect.
     public var effect: String

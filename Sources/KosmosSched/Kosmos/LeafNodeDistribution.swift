@@ -11,14 +11,18 @@ import KosmosAPI
 /// nodes named by `advancedTerm.nodeName`, matching all of `advancedTerm.nodeSelector`, or carrying a taint that
 /// one of `advancedTerm.tolerations` tolerates. Pods of DaemonSets are never restricted.
 public struct LeafNodeDistribution: PreFilterPlugin, FilterPlugin {
+    /// `LeafNodeDistribution`.
     public let name = "LeafNodeDistribution"
+    /// The plugin.
     public init() {}
 
     /// The outcome of matching a pod against the policies.
     public struct Match: Sendable, Hashable {
         /// 0 none; cluster label 1, prefix 2, name 3; namespaced label 4, prefix 5, name 6.
         public var priority: Int
+        /// The selected `policyName` (empty when none matched).
         public var policyName: String
+        /// The policy term of that name, if the policy has it.
         public var term: PolicyTerm?
     }
 

@@ -13,10 +13,12 @@ public struct MemberNodeFree: Sendable, Hashable {
     /// The annotation key on the leaf node.
     public static let annotation = "kosmos.io/member-node-free"
 
+    /// The member node name.
     public var name: String
     /// Free amounts; only the resources present are checked.
     public var free: [String: Int64]
     public var labels: [String: String]
+    /// The taints.
     public var taints: [TaintInfo]
 
     /// A member node.
@@ -106,7 +108,9 @@ public struct MemberNodeFree: Sendable, Hashable {
 
 /// A malformed `kosmos.io/member-node-free` annotation.
 public struct MemberNodeFreeError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong, naming the file or object and the field.
     public var message: String
+    /// The message.
     public var description: String { message }
 }
 
@@ -115,7 +119,9 @@ public struct MemberNodeFreeError: Error, Sendable, CustomStringConvertible {
 /// the leaf since it was published are packed first (first fit, largest first). Leaf nodes without the
 /// annotation and real nodes pass.
 public struct LeafNodeFragmentedCapacity: FilterPlugin {
+    /// `LeafNodeFragmentedCapacity`.
     public let name = "LeafNodeFragmentedCapacity"
+    /// The plugin.
     public init() {}
 
     public func filter(_ state: CycleState, pod: PodInfo, node: NodeInfo) -> PluginStatus {

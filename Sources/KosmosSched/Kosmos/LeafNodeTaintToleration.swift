@@ -2,7 +2,9 @@
 /// always tolerated, so pods reach leaf nodes without a toleration. Other taints as in `TaintToleration`, with
 /// the Kosmos message `node(s) had taint {key: value}, that the pod didn't tolerate`.
 public struct LeafNodeTaintToleration: FilterPlugin, ScorePlugin {
+    /// `LeafNodeTaintToleration`.
     public let name = "LeafNodeTaintToleration"
+    /// The plugin.
     public init() {}
 
     public func filter(_ state: CycleState, pod: PodInfo, node: NodeInfo) -> PluginStatus {

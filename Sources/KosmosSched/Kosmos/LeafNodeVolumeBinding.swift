@@ -3,7 +3,9 @@
 /// owner. Unbound claims are allowed on leaf nodes (the member cluster binds them); on real nodes they must be
 /// bound. A bound volume without owners must admit the node through its node affinity.
 public struct LeafNodeVolumeBinding: PreFilterPlugin, FilterPlugin {
+    /// `LeafNodeVolumeBinding`.
     public let name = "LeafNodeVolumeBinding"
+    /// The plugin.
     public init() {}
 
     public func preFilter(_ state: CycleState, pod: PodInfo, snapshot: Snapshot) -> PluginStatus {

@@ -9,7 +9,9 @@ import KosmosAPI
 /// count reached its replicas rejects the pod when `allocationType` is `Required`. Score: `Balance` gives
 /// `(1 - count/replicas) * 100`, `Fill` gives `count/replicas * 100`, 0 for a reached Required value.
 public struct LeafNodeWorkloadPolicy: PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
+    /// `LeafNodeWorkloadPolicy`.
     public let name = "LeafNodeWorkloadPolicy"
+    /// The plugin.
     public init() {}
 
     struct State: Sendable {

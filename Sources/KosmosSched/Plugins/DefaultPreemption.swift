@@ -9,7 +9,9 @@
 /// for inter-pod affinity or spread constraints is not attempted more cleverly than that.
 /// When nothing helps, the summary says why per node, in kube-scheduler's words.
 public struct DefaultPreemption: PostFilterPlugin {
+    /// `DefaultPreemption`.
     public let name = "DefaultPreemption"
+    /// The plugin.
     public init() {}
 
     public func postFilter(

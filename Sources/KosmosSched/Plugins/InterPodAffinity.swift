@@ -7,7 +7,9 @@ struct TopologyPair: Hashable, Sendable {
 /// Required and preferred pod affinity and anti-affinity (kube-scheduler `InterPodAffinity`), including the
 /// required anti-affinity of pods already placed.
 public struct InterPodAffinity: PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
+    /// `InterPodAffinity`.
     public let name = "InterPodAffinity"
+    /// The plugin.
     public init() {}
 
     struct FilterState: Sendable {

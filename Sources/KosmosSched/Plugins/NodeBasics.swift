@@ -1,6 +1,8 @@
 /// Rejects nodes other than the one named in `spec.nodeName` (kube-scheduler `NodeName`).
 public struct NodeName: FilterPlugin {
+    /// `NodeName`.
     public let name = "NodeName"
+    /// The plugin.
     public init() {}
 
     public func filter(_ state: CycleState, pod: PodInfo, node: NodeInfo) -> PluginStatus {
@@ -12,7 +14,9 @@ public struct NodeName: FilterPlugin {
 /// Rejects cordoned nodes unless the pod tolerates `node.kubernetes.io/unschedulable:NoSchedule`
 /// (kube-scheduler `NodeUnschedulable`).
 public struct NodeUnschedulable: FilterPlugin {
+    /// `NodeUnschedulable`.
     public let name = "NodeUnschedulable"
+    /// The plugin.
     public init() {}
 
     static let taint = TaintInfo(key: "node.kubernetes.io/unschedulable", effect: "NoSchedule")
@@ -26,7 +30,9 @@ public struct NodeUnschedulable: FilterPlugin {
 /// Requires `nodeSelector` and required node affinity to match, scores preferred node affinity
 /// (kube-scheduler `NodeAffinity`).
 public struct NodeAffinityPlugin: FilterPlugin, ScorePlugin {
+    /// `NodeAffinity`.
     public let name = "NodeAffinity"
+    /// The plugin.
     public init() {}
 
     public func filter(_ state: CycleState, pod: PodInfo, node: NodeInfo) -> PluginStatus {
@@ -49,7 +55,9 @@ public struct NodeAffinityPlugin: FilterPlugin, ScorePlugin {
 /// Rejects nodes with a NoSchedule or NoExecute taint the pod does not tolerate; scores down untolerated
 /// PreferNoSchedule taints (kube-scheduler `TaintToleration`).
 public struct TaintToleration: FilterPlugin, ScorePlugin {
+    /// `TaintToleration`.
     public let name = "TaintToleration"
+    /// The plugin.
     public init() {}
 
     public func filter(_ state: CycleState, pod: PodInfo, node: NodeInfo) -> PluginStatus {

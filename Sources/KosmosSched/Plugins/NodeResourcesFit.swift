@@ -9,7 +9,9 @@ public struct NodeResourcesFit: PreFilterPlugin, FilterPlugin, ScorePlugin {
         case mostAllocated = "MostAllocated"
     }
 
+    /// `NodeResourcesFit`.
     public let name = "NodeResourcesFit"
+    /// The scoring strategy.
     public var strategy: Strategy
 
     /// - Parameter strategy: the scoring strategy, `leastAllocated` by default as in kube-scheduler.
@@ -59,7 +61,9 @@ public struct NodeResourcesFit: PreFilterPlugin, FilterPlugin, ScorePlugin {
 /// Prefers nodes whose CPU and memory would be used in equal shares (kube-scheduler
 /// `NodeResourcesBalancedAllocation`).
 public struct NodeResourcesBalancedAllocation: ScorePlugin {
+    /// `NodeResourcesBalancedAllocation`.
     public let name = "NodeResourcesBalancedAllocation"
+    /// The plugin.
     public init() {}
 
     public func score(_ state: CycleState, pod: PodInfo, node: NodeInfo) -> Int64 {

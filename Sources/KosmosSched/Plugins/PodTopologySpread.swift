@@ -9,7 +9,9 @@
 /// (`nodeAffinityPolicy: Honor`, the default) and carry every key of the pod's constraints of that kind.
 /// Cluster-level default constraints are not applied.
 public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
+    /// `PodTopologySpread`.
     public let name = "PodTopologySpread"
+    /// The plugin.
     public init() {}
 
     /// A class, so that reading it from the cycle state for every node costs one retain, not a copy.

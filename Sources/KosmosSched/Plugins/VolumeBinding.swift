@@ -76,7 +76,9 @@ struct ResolvedClaims: Sendable {
 /// not provisioned by this scheduler), and each bound PV's node affinity must admit the node
 /// (kube-scheduler `VolumeBinding`, bound claims only).
 public struct VolumeBinding: PreFilterPlugin, FilterPlugin {
+    /// `VolumeBinding`.
     public let name = "VolumeBinding"
+    /// The plugin.
     public init() {}
 
     public func preFilter(_ state: CycleState, pod: PodInfo, snapshot: Snapshot) -> PluginStatus {

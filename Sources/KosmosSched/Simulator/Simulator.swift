@@ -8,8 +8,11 @@ import KosmosAPI
 public struct Simulator: Sendable {
     /// One rejected node.
     public struct Rejection: Sendable, Hashable {
+        /// The node.
         public var node: String
+        /// The plugin that rejected the node.
         public var plugin: String
+        /// Its reasons, comma-separated.
         public var reason: String
     }
 
@@ -27,6 +30,7 @@ public struct Simulator: Sendable {
         public var preempted: [String] = []
     }
 
+    /// The plugins (every node is evaluated).
     public var profile: Profile
 
     /// - Parameter profile: the plugins; defaults to the Kosmos default profile.
