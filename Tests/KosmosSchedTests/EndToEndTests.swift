@@ -247,6 +247,7 @@ import Testing
                 client: client, configuration: configuration, logger: logger,
                 optionalSyncTimeout: .seconds(1))
             start("scheduler") { await scheduler.run() }
+            #expect(await Self.eventually("the scheduler is ready") { scheduler.isScheduling })
             var pod = Fixture.pod("big", cpu: "2")
             pod.metadata.uid = nil
             pod.spec.schedulerName = "kosmos-scheduler"

@@ -37,6 +37,9 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Leader-election identity (defaults to the host name).")
     var identity: String?
 
+    @Option(help: "Port of /healthz and /readyz (ready while this instance schedules); 0 turns them off.")
+    var healthPort: Int = 10259
+
     @Option(help: "Seconds to wait for the caches of optional kinds (Kosmos policy CRDs, volumes) before scheduling.")
     var optionalSyncTimeout: Int = 10
 
@@ -52,7 +55,17 @@ struct Run: AsyncParsableCommand {
             client: client, configuration: configuration,
             identity: identity ?? YAMLFile.hostName(),
             optionalSyncTimeout: .seconds(optionalSyncTimeout))
-        await scheduler.run()
+        guard healthPort > 0 else {
+            await scheduler.run()
+            return
+        }
+        let health = try HealthServer(port: healthPort, liveness: ["ping": { true }],
+                                      readiness: ["scheduling": { scheduler.isScheduling }])
+        await withDiscardingTaskGroup { group in
+            group.addTask { await health.run() }
+            await scheduler.run()
+            group.cancelAll()
+        }
     }
 }
 

@@ -18,6 +18,10 @@ public final class Scheduler: Sendable {
     private let logger: Logger
     private let identity: String
     private let optionalSyncTimeout: Duration
+    private let scheduling = Mutex(false)
+
+    /// Whether this instance leads (or needs no election), has synced its caches and takes pods off the queue.
+    public var isScheduling: Bool { scheduling.withLock { $0 } }
 
     /// - Parameters:
     ///   - client: the cluster.
@@ -156,7 +160,9 @@ public final class Scheduler: Sendable {
                     timeout: self.optionalSyncTimeout)
                 if !synced { self.logger.info("some policy or volume caches did not sync in time; scheduling anyway") }
                 self.logger.info("caches synced, scheduling")
+                self.scheduling.withLock { $0 = true }
                 await self.scheduleLoop(pods: pods)
+                self.scheduling.withLock { $0 = false }
             }
         }
     }
