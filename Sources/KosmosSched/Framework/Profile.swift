@@ -188,47 +188,58 @@ public final class SchedulingAlgorithm: Sendable {
         // Skips are decided in PreFilter; resolve them once rather than per node.
         let filters = profile.filter.filter { !state.isSkipped($0.name) }
         let start = nextStartNodeIndex.withLock { $0 % n }
-        var verdicts = [PluginStatus?](repeating: nil, count: n)
         let chunk = 32
         let chunks = (n + chunk - 1) / chunk
+        // Per chunk: how many nodes were evaluated, which passed, and the rejections. Each chunk is written by one
+        // worker only, and the chunks are read after all workers finished.
+        var evaluatedIn = [Int](repeating: 0, count: chunks)
+        var passedIn = [[Int]](repeating: [], count: chunks)
+        var rejectedIn = [[(Int, PluginStatus)]](repeating: [], count: chunks)
         let found = Atomic<Int>(0)
         let nextChunk = Atomic<Int>(0)
-        verdicts.withUnsafeMutableBufferPointer { buf in
-            let out = UnsafeSendableBuffer(buf)
-            let work: @Sendable (Int) -> Void = { _ in
-                while true {
-                    if found.load(ordering: .relaxed) >= wanted { return }
-                    let c = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
-                    if c >= chunks { return }
-                    for k in (c * chunk)..<min(n, (c + 1) * chunk) {
-                        let node = nodes[(start + k) % n]
-                        let s = self.runFilters(filters, state, pod, node)
-                        out.buffer[k] = s
-                        if s.isSuccess { found.wrappingAdd(1, ordering: .relaxed) }
+        evaluatedIn.withUnsafeMutableBufferPointer { ev in
+            passedIn.withUnsafeMutableBufferPointer { ps in
+                rejectedIn.withUnsafeMutableBufferPointer { rj in
+                    let evaluatedOut = UnsafeSendableBuffer(ev), passedOut = UnsafeSendableBuffer(ps)
+                    let rejectedOut = UnsafeSendableBuffer(rj)
+                    let work: @Sendable (Int) -> Void = { _ in
+                        while true {
+                            if found.load(ordering: .relaxed) >= wanted { return }
+                            let c = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
+                            if c >= chunks { return }
+                            let range = (c * chunk)..<min(n, (c + 1) * chunk)
+                            var passed: [Int] = []
+                            var rejected: [(Int, PluginStatus)] = []
+                            for k in range {
+                                let s = self.runFilters(filters, state, pod, nodes[(start + k) % n])
+                                if s.isSuccess { passed.append(k) } else { rejected.append((k, s)) }
+                            }
+                            evaluatedOut.buffer[c] = range.count
+                            passedOut.buffer[c] = passed
+                            rejectedOut.buffer[c] = rejected
+                            found.wrappingAdd(passed.count, ordering: .relaxed)
+                        }
+                    }
+                    if parallelism == 1 || n < 2 * chunk {
+                        work(0)
+                    } else {
+                        DispatchQueue.concurrentPerform(iterations: parallelism, execute: work)
                     }
                 }
             }
-            if parallelism == 1 || n < 2 * chunk {
-                work(0)
-            } else {
-                DispatchQueue.concurrentPerform(iterations: parallelism, execute: work)
-            }
         }
+        // Chunks run in order of their index, so the first `wanted` feasible nodes in index order are kept.
         var feasible: [NodeInfo] = []
         var statuses: [String: PluginStatus] = [:]
         var evaluated = 0
-        for k in 0..<n {
-            guard let s = verdicts[k] else { continue }
-            if s.isSuccess {
-                if feasible.count >= wanted { continue }
+        for c in 0..<chunks where evaluatedIn[c] > 0 {
+            for (k, s) in rejectedIn[c] { statuses[nodes[(start + k) % n].name] = s }
+            for k in passedIn[c] where feasible.count < wanted {
                 feasible.append(nodes[(start + k) % n])
-                evaluated = k + 1
-            } else {
-                statuses[nodes[(start + k) % n].name] = s
-                if feasible.count < wanted { evaluated = k + 1 }
+                if feasible.count == wanted { evaluated = k + 1 }
             }
         }
-        if feasible.count < wanted { evaluated = verdicts.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
+        if feasible.count < wanted { evaluated = evaluatedIn.reduce(0, +) }
         nextStartNodeIndex.withLock { $0 = (start + evaluated) % n }
         return (feasible, statuses, evaluated)
     }

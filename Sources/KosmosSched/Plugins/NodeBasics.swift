@@ -70,6 +70,7 @@ public struct TaintToleration: FilterPlugin, ScorePlugin {
     }
 
     public func score(_ state: CycleState, pod: PodInfo, node: NodeInfo) -> Int64 {
+        if node.taints.isEmpty { return 0 }
         let tolerations = pod.tolerations.filter { $0.effect.isEmpty || $0.effect == "PreferNoSchedule" }
         return Int64(node.taints.filter { $0.effect == "PreferNoSchedule" && !tolerations.tolerate($0) }.count)
     }

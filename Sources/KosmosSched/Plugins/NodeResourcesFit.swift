@@ -36,6 +36,7 @@ public struct NodeResourcesFit: PreFilterPlugin, FilterPlugin, ScorePlugin {
         if req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage {
             reasons.append("Insufficient ephemeral-storage")
         }
+        if req.scalar.isEmpty { return reasons }
         for (k, v) in req.scalar.sorted(by: { $0.key < $1.key })
         where v > 0 && v > (alloc.scalar[k] ?? 0) - (used.scalar[k] ?? 0) {
             reasons.append("Insufficient \(k)")
