@@ -85,12 +85,14 @@ import Testing
         let s = Snapshot(nodes: [Fixture.node("a")])
         let p = PodInfo(Fixture.pod("p", cpu: "1"))
         s.assume(p, on: "a")
+        #expect(s.assumedPods == [p.uid])
         let a = try #require(s.node(named: "a"))
         #expect(a.requested.milliCPU == 1000)
         // The API confirms the binding: no double counting.
         s.upsertPod(Fixture.pod("p", cpu: "1", nodeName: "a"))
         #expect(a.requested.milliCPU == 1000)
         #expect(a.pods.count == 1)
+        #expect(s.assumedPods.isEmpty)
         s.removePod(uid: p.uid)
         #expect(a.requested.milliCPU == 0)
     }

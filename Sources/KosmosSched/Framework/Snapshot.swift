@@ -11,6 +11,8 @@ public final class Snapshot: @unchecked Sendable {
     private var nodeIndex: [String: Int] = [:]
     /// Node name of every placed pod, by pod uid.
     private var podNodes: [String: String] = [:]
+    /// Pods placed by `assume` whose binding the API has not confirmed yet.
+    public private(set) var assumedPods: Set<String> = []
     /// Pods whose node is not (yet) known to the snapshot, by uid: they are placed once the node appears.
     private var orphanPods: [String: PodInfo] = [:]
     /// PersistentVolumeClaims by `namespace/name`.
@@ -114,9 +116,16 @@ public final class Snapshot: @unchecked Sendable {
     // MARK: - Pods
 
     /// Adds, moves or removes a pod according to its `spec.nodeName` and phase: finished pods and pods without a
-    /// node are not placed. A pod already assumed on the same node stays where it is.
+    /// node are not placed. An assumed pod stays where it is until a copy with a node (or finished, or being
+    /// deleted) arrives.
     public func upsertPod(_ pod: Pod) {
         let info = PodInfo(pod)
+        if !info.nodeName.isEmpty {
+            assumedPods.remove(info.uid)
+        } else if assumedPods.contains(info.uid) && !info.isFinished && !info.isTerminating {
+            // A copy from before the binding: the assumption stands until the bound pod arrives.
+            return
+        }
         if let current = podNodes[info.uid], current == info.nodeName, !info.isFinished,
             let node = node(named: current)
         {
@@ -136,6 +145,7 @@ public final class Snapshot: @unchecked Sendable {
     public func assume(_ pod: PodInfo, on nodeName: String) {
         removePod(uid: pod.uid)
         place(pod, on: nodeName, sincePublish: true)
+        assumedPods.insert(pod.uid)
     }
 
     private func place(_ pod: PodInfo, on nodeName: String, sincePublish: Bool) {
@@ -151,6 +161,7 @@ public final class Snapshot: @unchecked Sendable {
     /// Removes a pod wherever it is placed.
     @discardableResult
     public func removePod(uid: String) -> PodInfo? {
+        assumedPods.remove(uid)
         if let p = orphanPods.removeValue(forKey: uid) { return p }
         guard let n = podNodes.removeValue(forKey: uid), let node = node(named: n) else { return nil }
         let removed = node.remove(uid: uid)
