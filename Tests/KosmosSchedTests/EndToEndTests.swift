@@ -236,22 +236,26 @@ import Testing
     @Test func leafOfTenOneCPUMembersTakesTenOneCPUPodsButNoFourCPUPod() async throws {
         try await Self.withCluster { client, start in
             let logger = Logger(label: "kosmos.sched-test")
-            let kubelet = SimulatedKubelet(client: client, nodeName: "leaf",
-                                           options: .init(cpu: "10", memory: "40Gi", labels: [leafNodeLabel: "true"],
-                                                          heartbeatInterval: .seconds(2)), logger: logger)
+            let kubelet = SimulatedKubelet(
+                client: client, nodeName: "leaf",
+                options: .init(
+                    cpu: "10", memory: "40Gi", labels: [leafNodeLabel: "true"],
+                    heartbeatInterval: .seconds(2)), logger: logger)
             start("kubelet") { try await kubelet.run() }
             #expect(await Self.eventually("leaf registered") { try await client.list(Node.self).items.count == 1 })
             let members = (0..<10).map { MemberNodeFree(name: "m\($0)", free: ["cpu": "1", "pods": "110"]) }
-            #expect(await Self.eventually("annotation written") {
-                var node = try await client.get(Node.self, name: "leaf")
-                node.metadata.annotations[MemberNodeFree.annotation] = MemberNodeFree.render(members)
-                _ = try await client.update(node)
-                return true
-            })
+            #expect(
+                await Self.eventually("annotation written") {
+                    var node = try await client.get(Node.self, name: "leaf")
+                    node.metadata.annotations[MemberNodeFree.annotation] = MemberNodeFree.render(members)
+                    _ = try await client.update(node)
+                    return true
+                })
             var configuration = SchedulerConfiguration(schedulerNames: ["kosmos-scheduler"])
             configuration.leaderElect = false
-            let scheduler = try Scheduler(client: client, configuration: configuration, logger: logger,
-                                          optionalSyncTimeout: .seconds(1))
+            let scheduler = try Scheduler(
+                client: client, configuration: configuration, logger: logger,
+                optionalSyncTimeout: .seconds(1))
             start("scheduler") { await scheduler.run() }
             func create(_ name: String, cpu: String) async throws {
                 var pod = Fixture.pod(name, cpu: cpu)
@@ -262,16 +266,18 @@ import Testing
             }
             try await create("big", cpu: "4")
             for i in 0..<10 { try await create("small-\(i)", cpu: "1") }
-            #expect(await Self.eventually("ten small pods on the leaf, the big one refused") {
-                let pods = try await client.list(Pod.self, namespace: "default").items
-                let bound = pods.filter { ($0.spec.nodeName ?? "") == "leaf" }.map(\.name)
-                let big = pods.first { $0.name == "big" }
-                let refused = big?.status.conditions.contains {
-                    $0.type == "PodScheduled" && $0.reason == "Unschedulable"
-                        && ($0.message ?? "").contains("node(s) had no member node with room for the pod")
-                } ?? false
-                return bound.count == 10 && !bound.contains("big") && refused
-            })
+            #expect(
+                await Self.eventually("ten small pods on the leaf, the big one refused") {
+                    let pods = try await client.list(Pod.self, namespace: "default").items
+                    let bound = pods.filter { ($0.spec.nodeName ?? "") == "leaf" }.map(\.name)
+                    let big = pods.first { $0.name == "big" }
+                    let refused =
+                        big?.status.conditions.contains {
+                            $0.type == "PodScheduled" && $0.reason == "Unschedulable"
+                                && ($0.message ?? "").contains("node(s) had no member node with room for the pod")
+                        } ?? false
+                    return bound.count == 10 && !bound.contains("big") && refused
+                })
         }
     }
 

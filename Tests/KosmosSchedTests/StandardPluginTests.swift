@@ -255,3 +255,54 @@ import Testing
         #expect(u.diagnosis.preFilterMessage == "pod has unbound immediate PersistentVolumeClaims")
     }
 }
+
+@Suite struct MatchLabelKeysTests {
+    @Test func spreadMatchLabelKeysCountOnlyTheSameRevision() {
+        let nodes = [Fixture.node("a", labels: ["zone": "z1"]), Fixture.node("b", labels: ["zone": "z2"])]
+        func pod(_ name: String, hash: String, nodeName: String? = nil) -> Pod {
+            Fixture.pod(name, labels: ["app": "web", "pod-template-hash": hash], nodeName: nodeName) { p in
+                var c = TopologySpreadConstraint(json: [:])
+                c.maxSkew = 1
+                c.topologyKey = "zone"
+                c.whenUnsatisfiable = "DoNotSchedule"
+                c.labelSelector = LabelSelector(matchLabels: ["app": "web"])
+                c.matchLabelKeys = ["pod-template-hash"]
+                p.spec.topologySpreadConstraints = [c]
+            }
+        }
+        // Two old-revision pods in z1 do not count for the new revision.
+        let existing = [pod("o1", hash: "old", nodeName: "a"), pod("o2", hash: "old", nodeName: "a")]
+        #expect(
+            Fixture.feasible(pod("n1", hash: "new"), nodes: nodes, pods: existing, plugins: [PodTopologySpread()])
+                == ["a", "b"])
+        #expect(
+            Fixture.feasible(pod("o3", hash: "old"), nodes: nodes, pods: existing, plugins: [PodTopologySpread()])
+                == ["b"])
+    }
+
+    @Test func antiAffinityMismatchLabelKeysOnlyRepelOtherTenants() {
+        let nodes = [Fixture.node("a"), Fixture.node("b")]
+        func pod(_ name: String, tenant: String, nodeName: String? = nil) -> Pod {
+            Fixture.pod(name, labels: ["tenant": tenant], nodeName: nodeName) { p in
+                var t = PodAffinityTerm(json: [:])
+                t.labelSelector = LabelSelector(matchExpressions: [
+                    LabelSelectorRequirement(key: "tenant", operator: .exists)
+                ])
+                t.topologyKey = "kubernetes.io/hostname"
+                t.mismatchLabelKeys = ["tenant"]
+                var anti = PodAffinity(json: [:])
+                anti.requiredDuringSchedulingIgnoredDuringExecution = [t]
+                var a = Affinity(json: [:])
+                a.podAntiAffinity = anti
+                p.spec.affinity = a
+            }
+        }
+        let existing = [pod("x", tenant: "red", nodeName: "a")]
+        #expect(
+            Fixture.feasible(pod("y", tenant: "red"), nodes: nodes, pods: existing, plugins: [InterPodAffinity()])
+                == ["a", "b"])
+        #expect(
+            Fixture.feasible(pod("z", tenant: "blue"), nodes: nodes, pods: existing, plugins: [InterPodAffinity()])
+                == ["b"])
+    }
+}

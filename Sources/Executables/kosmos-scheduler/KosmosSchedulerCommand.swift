@@ -59,8 +59,9 @@ struct Run: AsyncParsableCommand {
             await scheduler.run()
             return
         }
-        let health = try HealthServer(port: healthPort, liveness: ["ping": { true }],
-                                      readiness: ["scheduling": { scheduler.isScheduling }])
+        let health = try HealthServer(
+            port: healthPort, liveness: ["ping": { true }],
+            readiness: ["scheduling": { scheduler.isScheduling }])
         await withDiscardingTaskGroup { group in
             group.addTask { await health.run() }
             await scheduler.run()

@@ -78,6 +78,17 @@ struct CompiledSelector: Sendable, Hashable {
         self.matchesNothing = matchesNothing
     }
 
+    /// The selector with `key op (value)` added for each key the labels have (keys they lack are ignored, as
+    /// kube-scheduler does for `matchLabelKeys`).
+    func adding(keys: [String], of labels: [String: String], op: LabelRequirement.Op) -> CompiledSelector {
+        guard !matchesNothing, !keys.isEmpty else { return self }
+        var copy = self
+        for k in keys {
+            if let v = labels[k] { copy.requirements.append(LabelRequirement(key: k, op: op, values: [v])) }
+        }
+        return copy
+    }
+
     var isEverything: Bool { !matchesNothing && requirements.isEmpty }
 
     /// A `key=value` pair every matching label set has, for index lookups.

@@ -10,8 +10,11 @@ struct AffinityTerm: Sendable, Hashable {
     var topologyKey: String
     var weight: Int64
 
-    init(_ term: PodAffinityTerm, podNamespace: String, weight: Int64 = 0) {
+    init(_ term: PodAffinityTerm, podNamespace: String, podLabels: [String: String], weight: Int64 = 0) {
+        // matchLabelKeys / mismatchLabelKeys add `key in (value)` / `key notin (value)` with the pod's own value.
         selector = CompiledSelector(term.labelSelector)
+            .adding(keys: term.matchLabelKeys, of: podLabels, op: .in)
+            .adding(keys: term.mismatchLabelKeys, of: podLabels, op: .notIn)
         namespaceSelector = term.namespaceSelector.map { CompiledSelector($0) }
         var ns = Set(term.namespaces)
         if ns.isEmpty && namespaceSelector == nil { ns.insert(podNamespace) }
@@ -125,26 +128,28 @@ public final class PodInfo: Sendable {
         }
         tolerations = spec.tolerations.compactMap(TolerationInfo.init)
         let ns = namespace
+        let podLabels = labels
         spreadConstraints = spec.topologySpreadConstraints.map { c in
             SpreadConstraint(
                 maxSkew: Int64(max(c.maxSkew, 1)), topologyKey: c.topologyKey,
-                hard: c.whenUnsatisfiable != "ScheduleAnyway", selector: CompiledSelector(c.labelSelector),
+                hard: c.whenUnsatisfiable != "ScheduleAnyway",
+                selector: CompiledSelector(c.labelSelector).adding(keys: c.matchLabelKeys, of: podLabels, op: .in),
                 minDomains: Int64(c.minDomains ?? 1), honorNodeAffinity: c.nodeAffinityPolicy != "Ignore",
                 honorTaints: c.nodeTaintsPolicy == "Honor")
         }
         let pa = affinity?.podAffinity
         let anti = affinity?.podAntiAffinity
         requiredAffinity = (pa?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map {
-            AffinityTerm($0, podNamespace: ns)
+            AffinityTerm($0, podNamespace: ns, podLabels: podLabels)
         }
         requiredAntiAffinity = (anti?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map {
-            AffinityTerm($0, podNamespace: ns)
+            AffinityTerm($0, podNamespace: ns, podLabels: podLabels)
         }
         preferredAffinity = (pa?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map {
-            AffinityTerm($0.podAffinityTerm, podNamespace: ns, weight: Int64($0.weight))
+            AffinityTerm($0.podAffinityTerm, podNamespace: ns, podLabels: podLabels, weight: Int64($0.weight))
         }
         preferredAntiAffinity = (anti?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map {
-            AffinityTerm($0.podAffinityTerm, podNamespace: ns, weight: Int64($0.weight))
+            AffinityTerm($0.podAffinityTerm, podNamespace: ns, podLabels: podLabels, weight: Int64($0.weight))
         }
         var claims: [String] = []
         for v in spec.volumes {

@@ -200,7 +200,8 @@ public final class SchedulingAlgorithm: Sendable {
         evaluatedIn.withUnsafeMutableBufferPointer { ev in
             passedIn.withUnsafeMutableBufferPointer { ps in
                 rejectedIn.withUnsafeMutableBufferPointer { rj in
-                    let evaluatedOut = UnsafeSendableBuffer(ev), passedOut = UnsafeSendableBuffer(ps)
+                    let evaluatedOut = UnsafeSendableBuffer(ev)
+                    let passedOut = UnsafeSendableBuffer(ps)
                     let rejectedOut = UnsafeSendableBuffer(rj)
                     let work: @Sendable (Int) -> Void = { _ in
                         while true {
