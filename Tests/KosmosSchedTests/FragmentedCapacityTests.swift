@@ -62,6 +62,19 @@ import Testing
             $0.spec.nodeSelector = ["accelerator": "a100", "region": "r1"]
         }
         #expect(Fixture.feasible(tolerant, nodes: [leaf], plugins: Self.plugins) == ["leaf"])
+        let affine = Fixture.pod("p", cpu: "1") { p in
+            var a = Affinity(json: [:])
+            var na = NodeAffinity(json: [:])
+            na.requiredDuringSchedulingIgnoredDuringExecution = NodeSelector(terms: [
+                NodeSelectorTerm(matchExpressions: [
+                    NodeSelectorRequirement(key: "accelerator", operator: .in, values: ["a100"])
+                ])
+            ])
+            a.nodeAffinity = na
+            p.spec.affinity = a
+        }
+        // Only the gpu member has the label, and the pod does not tolerate its taint.
+        #expect(Fixture.feasible(affine, nodes: [leaf], plugins: [LeafNodeFragmentedCapacity()]).isEmpty)
     }
 
     @Test func annotationRoundTripsAndReportsMalformedEntries() throws {

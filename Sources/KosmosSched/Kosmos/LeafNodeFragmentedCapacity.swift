@@ -98,6 +98,17 @@ public struct MemberNodeFree: Sendable, Hashable {
         }
         // A selector pair is satisfied by the member's labels, or by the leaf's when the member lacks the key.
         for (k, v) in pod.nodeSelector where (labels[k] ?? leafLabels[k]) != v { return false }
+        // Required node affinity label terms are judged the same way, on the member's labels over the leaf's.
+        if let required = pod.requiredNodeAffinity, required.terms.contains(where: { !$0.labels.isEmpty }) {
+            let merged = leafLabels.merging(labels) { _, member in member }
+            let labelTerms = required.terms.map { t -> CompiledNodeSelectorTerm in
+                var t = t
+                t.nameIn = []
+                t.nameNotIn = []
+                return t
+            }
+            if !labelTerms.contains(where: { $0.matches(labels: merged, name: name) }) { return false }
+        }
         return true
     }
 
@@ -114,10 +125,11 @@ public struct MemberNodeFreeError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Places a pod on a leaf node only when one member node behind it can hold the whole pod: a leaf adding up ten
-/// 1-CPU members does not take a 4-CPU pod. Reads `MemberNodeFree` from the leaf's annotation; pods placed on
-/// the leaf since it was published are packed first (first fit, largest first). Leaf nodes without the
-/// annotation and real nodes pass.
+/// Places a pod on a leaf node only when one member node behind it can hold the whole pod (its requests, its
+/// tolerations against the member's taints, its node selector and required node-affinity labels against the
+/// member's labels over the leaf's): a leaf adding up ten 1-CPU members does not take a 4-CPU pod. Reads
+/// `MemberNodeFree` from the leaf's annotation; pods placed on the leaf since it was published are packed first
+/// (first fit, largest first). Leaf nodes without the annotation and real nodes pass.
 public struct LeafNodeFragmentedCapacity: FilterPlugin {
     /// `LeafNodeFragmentedCapacity`.
     public let name = "LeafNodeFragmentedCapacity"
