@@ -106,18 +106,18 @@ public final class Scheduler: Sendable {
                 self.snapshot.withLock { $0.removeNode(named: n.name) }
             }
         }
-        let claimsSync = claims.addEventHandler { _ in
-            let all = claims.store.list()
+        let claimsSync = claims.addEventHandler { event in
+            let c = event.object
+            let key = (c.namespace ?? "") + "/" + c.name
             self.snapshot.withLock { s in
-                s.claims = Dictionary(
-                    all.map { (($0.namespace ?? "") + "/" + $0.name, $0) }, uniquingKeysWith: { a, _ in a })
+                if case .deleted = event { s.claims[key] = nil } else { s.claims[key] = c }
             }
             queue.moveAllToActiveOrBackoff()
         }
-        let volumesSync = volumes.addEventHandler { _ in
-            let all = volumes.store.list()
+        let volumesSync = volumes.addEventHandler { event in
+            let v = event.object
             self.snapshot.withLock { s in
-                s.volumes = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+                if case .deleted = event { s.volumes[v.name] = nil } else { s.volumes[v.name] = v }
             }
             queue.moveAllToActiveOrBackoff()
         }
