@@ -306,3 +306,37 @@ import Testing
                 == ["b"])
     }
 }
+
+@Suite struct NodePortsTests {
+    static func pod(
+        _ name: String, port: Int32, ip: String? = nil, proto: String? = nil, nodeName: String? = nil
+    ) -> Pod {
+        Fixture.pod(name, nodeName: nodeName) { p in
+            var c = p.spec.containers[0]
+            var cp = ContainerPort(containerPort: 80, protocol: proto)
+            cp.hostPort = port
+            cp.hostIP = ip
+            c.ports = [cp]
+            p.spec.containers = [c]
+        }
+    }
+
+    @Test(arguments: [
+        (Int32(8080), String?.none, String?.none, false),
+        (Int32(8081), String?.none, String?.none, true),
+        (Int32(8080), "10.0.0.2", String?.none, false),  // the existing pod binds every address
+        (Int32(8080), String?.none, "UDP", true),
+    ])
+    func hostPortConflicts(_ port: Int32, _ ip: String?, _ proto: String?, _ fits: Bool) {
+        let existing = [Self.pod("x", port: 8080, nodeName: "a")]
+        let r = Fixture.schedule(
+            Self.pod("p", port: port, ip: ip, proto: proto), nodes: [Fixture.node("a")],
+            pods: existing, plugins: [NodePorts()])
+        #expect((r.nodeName == "a") == fits)
+        if !fits {
+            #expect(
+                r.diagnosis.message
+                    == "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports.")
+        }
+    }
+}

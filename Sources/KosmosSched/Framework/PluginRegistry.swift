@@ -27,6 +27,7 @@ public struct PluginRegistry: Sendable {
         r.register("NodeResourcesBalancedAllocation") { _ in NodeResourcesBalancedAllocation() }
         r.register("NodeName") { _ in NodeName() }
         r.register("NodeUnschedulable") { _ in NodeUnschedulable() }
+        r.register("NodePorts") { _ in NodePorts() }
         r.register("NodeAffinity") { _ in NodeAffinityPlugin() }
         r.register("TaintToleration") { _ in TaintToleration() }
         r.register("PodTopologySpread") { _ in PodTopologySpread() }
@@ -80,7 +81,8 @@ public struct PluginSet: Sendable, Hashable {
             "LeafNodeVolumeBinding", "LeafNodeDistribution", "LeafNodeWorkloadPolicy",
         ],
         filter: [
-            "NodeUnschedulable", "NodeName", "LeafNodeTaintToleration", "NodeAffinity", "NodeResourcesFit",
+            "NodeUnschedulable", "NodeName", "LeafNodeTaintToleration", "NodeAffinity", "NodePorts",
+            "NodeResourcesFit",
             "LeafNodeFragmentedCapacity", "LeafNodeVolumeBinding", "PodTopologySpread", "InterPodAffinity",
             "LeafNodeDistribution", "LeafNodeWorkloadPolicy",
         ],

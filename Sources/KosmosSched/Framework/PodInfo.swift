@@ -33,6 +33,18 @@ struct AffinityTerm: Sendable, Hashable {
     }
 }
 
+/// A host port a container binds on its node.
+struct HostPort: Sendable, Hashable {
+    var ip: String
+    var proto: String
+    var port: Int32
+
+    /// Whether two bindings clash: same protocol and port, and the same address or a wildcard on either side.
+    func conflicts(with other: HostPort) -> Bool {
+        port == other.port && proto == other.proto && (ip == other.ip || ip == "0.0.0.0" || other.ip == "0.0.0.0")
+    }
+}
+
 /// A topology spread constraint in evaluation form.
 struct SpreadConstraint: Sendable, Hashable {
     var maxSkew: Int64
@@ -83,6 +95,8 @@ public final class PodInfo: Sendable {
     let requiredAntiAffinity: [AffinityTerm]
     let preferredAffinity: [AffinityTerm]
     let preferredAntiAffinity: [AffinityTerm]
+    /// Host ports the pod's containers ask for: (host IP, protocol, port); host IP `0.0.0.0` means every address.
+    let hostPorts: [HostPort]
     /// Names of the PersistentVolumeClaims the pod mounts (ephemeral volumes as `<pod>-<volume>`).
     let claimNames: [String]
     /// Whether a DaemonSet controls the pod.
@@ -151,6 +165,15 @@ public final class PodInfo: Sendable {
         preferredAntiAffinity = (anti?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map {
             AffinityTerm($0.podAffinityTerm, podNamespace: ns, podLabels: podLabels, weight: Int64($0.weight))
         }
+        var ports: [HostPort] = []
+        for c in spec.containers + spec.initContainers {
+            for p in c.ports {
+                guard let hp = p.hostPort, hp > 0 else { continue }
+                let ip = p.hostIP ?? ""
+                ports.append(HostPort(ip: ip.isEmpty ? "0.0.0.0" : ip, proto: p.protocol, port: hp))
+            }
+        }
+        hostPorts = ports
         var claims: [String] = []
         for v in spec.volumes {
             if let c = v.persistentVolumeClaim {
