@@ -34,11 +34,10 @@ public struct LeafNodeWorkloadPolicy: PreFilterPlugin, FilterPlugin, PreScorePlu
         var desired: [String: Int64] = [:]
         for a in spec.allocationPolicy { desired[a.name] = Int64(a.replicas) }
         var counts: [String: Int64] = [:]
-        for node in snapshot.nodes {
+        for (p, node) in snapshot.candidates(for: selector)
+        where p.namespace == pod.namespace && !p.isTerminating && selector.matches(p.labels) {
             guard let value = node.labels[key], pod.matchesNodeSelectorAndAffinity(node) else { continue }
-            for p in node.pods where p.namespace == pod.namespace && !p.isTerminating && selector.matches(p.labels) {
-                counts[value, default: 0] += 1
-            }
+            counts[value, default: 0] += 1
         }
         return State(
             topologyKey: key, desired: desired, counts: counts, required: spec.allocationType == .required,
