@@ -37,7 +37,7 @@ public struct DefaultPreemption: PostFilterPlugin {
                 victims.map(\.priority).max() ?? Int32.min, victims.reduce(Int64(0)) { $0 + Int64($1.priority) },
                 victims.count, node.name
             )
-            if best == nil || key < best!.key { best = (key, node.name, victims) }
+            if best.map({ key < $0.key }) ?? true { best = (key, node.name, victims) }
             reasons.append([])
         }
         if let best { return PostFilterResult(nominatedNode: best.node, victims: best.victims) }
