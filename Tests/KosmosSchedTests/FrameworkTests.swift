@@ -173,3 +173,35 @@ import Testing
         #expect(s.candidates(for: web).map(\.pod.name) == ["p1"])
     }
 }
+
+@Suite struct QueueWakeUpTests {
+    @Test func popWakesUpWhenAPodArrives() async throws {
+        let q = SchedulingQueue()
+        let popped = Task { await q.pop()?.pod.name }
+        try await Task.sleep(for: .milliseconds(50))
+        q.add(PodInfo(Fixture.pod("late")))
+        #expect(await popped.value == "late")
+    }
+
+    @Test func popReturnsNilWhenClosedOrCancelled() async {
+        let q = SchedulingQueue()
+        let waiting = Task { await q.pop() }
+        q.close()
+        #expect(await waiting.value == nil)
+        let other = SchedulingQueue()
+        let cancelled = Task { await other.pop() }
+        cancelled.cancel()
+        #expect(await cancelled.value == nil)
+    }
+
+    @Test func popWaitsOutTheBackoff() async throws {
+        let q = SchedulingQueue(initialBackoff: 0.2)
+        q.add(PodInfo(Fixture.pod("p")))
+        let e = try #require(q.tryPop())
+        q.done(e, retry: true)
+        #expect(q.tryPop() == nil)
+        let start = ContinuousClock.now
+        #expect(await q.pop()?.pod.name == "p")
+        #expect(ContinuousClock.now - start >= .milliseconds(150))
+    }
+}

@@ -25,6 +25,10 @@ public final class SchedulingQueue: Sendable {
         var inFlight: Set<String> = []
         var sequence = 0
         var closed = false
+        /// Bumped by every change that may make a pod ready; lets a waiter notice changes it did not see.
+        var generation = 0
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter = 0
     }
 
     private let state = Mutex(State())
@@ -69,6 +73,7 @@ public final class SchedulingQueue: Sendable {
 
     /// Adds a new pending pod (or replaces the queued copy of it).
     public func add(_ pod: PodInfo) {
+        defer { changed() }
         state.withLock { s in
             if s.inFlight.contains(pod.uid) { return }
             if var e = s.backoff[pod.uid] {
@@ -124,15 +129,68 @@ public final class SchedulingQueue: Sendable {
     /// Waits for the next pod; nil once the queue is closed or the task cancelled.
     public func pop() async -> Entry? {
         while !Task.isCancelled {
-            if state.withLock({ $0.closed }) { return nil }
+            let (closed, generation) = state.withLock { ($0.closed, $0.generation) }
+            if closed { return nil }
             if let e = tryPop() { return e }
-            try? await Task.sleep(for: .milliseconds(20))
+            await waitForChange(since: generation, atMost: nextTimerDelay())
         }
         return nil
     }
 
+    /// Seconds until the next backoff or unschedulable timeout expires (at most one second, so that a clock
+    /// injected by tests is followed too).
+    private func nextTimerDelay() -> Double {
+        let now = clock()
+        return state.withLock { s in
+            var next = 1.0
+            for e in s.backoff.values { next = min(next, e.failedAt + backoff(attempts: e.attempts) - now) }
+            for e in s.unschedulable.values { next = min(next, e.failedAt + unschedulableTimeout - now) }
+            return max(next, 0.001)
+        }
+    }
+
+    /// Suspends until the queue changes after `generation`, the delay passes, or the task is cancelled.
+    private func waitForChange(since generation: Int, atMost seconds: Double) async {
+        let id = state.withLock { s -> Int in
+            s.nextWaiter += 1
+            return s.nextWaiter
+        }
+        let timer = Task {
+            try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000) + 1))
+            self.wake(id)
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let waiting = state.withLock { s -> Bool in
+                    guard s.generation == generation, !s.closed else { return false }
+                    s.waiters[id] = c
+                    return true
+                }
+                if !waiting { c.resume() }
+            }
+        } onCancel: {
+            self.wake(id)
+        }
+        timer.cancel()
+    }
+
+    private func wake(_ id: Int) {
+        state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+    }
+
+    /// Wakes every waiting `pop` after a change.
+    private func changed() {
+        let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            s.generation &+= 1
+            defer { s.waiters = [:] }
+            return Array(s.waiters.values)
+        }
+        for w in waiters { w.resume() }
+    }
+
     /// Records a failed attempt: the pod waits in the unschedulable set until an event or the timeout.
     public func requeueUnschedulable(_ entry: Entry) {
+        defer { changed() }
         let now = clock()
         state.withLock { s in
             s.inFlight.remove(entry.pod.uid)
@@ -146,6 +204,7 @@ public final class SchedulingQueue: Sendable {
 
     /// Marks an attempt finished (pod bound, or an error to retry after backoff when `retry`).
     public func done(_ entry: Entry, retry: Bool = false) {
+        defer { changed() }
         let now = clock()
         state.withLock { s in
             s.inFlight.remove(entry.pod.uid)
@@ -163,6 +222,7 @@ public final class SchedulingQueue: Sendable {
     /// Moves every unschedulable pod back (to backoff while its backoff lasts): call on node and pod events
     /// that may make room.
     public func moveAllToActiveOrBackoff() {
+        defer { changed() }
         state.withLock { s in
             for (uid, e) in s.unschedulable { s.backoff[uid] = e }
             s.unschedulable.removeAll()
@@ -170,7 +230,10 @@ public final class SchedulingQueue: Sendable {
     }
 
     /// Stops `pop`.
-    public func close() { state.withLock { $0.closed = true } }
+    public func close() {
+        state.withLock { $0.closed = true }
+        changed()
+    }
 
     /// Numbers of pods in the active, backoff and unschedulable queues.
     public var counts: (active: Int, backoff: Int, unschedulable: Int) {
