@@ -68,6 +68,49 @@ import Testing
                 "default/web: scheduled to big\n  small: NodeResourcesFit: Insufficient cpu\n"))
     }
 
+    @Test func loadsKosmosPoliciesAndLeafAnnotations() throws {
+        let yaml = """
+            apiVersion: v1
+            kind: List
+            items:
+            - apiVersion: v1
+              kind: Node
+              metadata: {name: host-1}
+              status: {allocatable: {cpu: "8", memory: 16Gi, pods: "110"}}
+            - apiVersion: v1
+              kind: Node
+              metadata:
+                name: leaf-1
+                labels: {kosmos.io/node: "true"}
+                annotations:
+                  kosmos.io/member-node-free: '[{"name": "m1", "free": {"cpu": "2"}}, {"name": "m2", "free": {"cpu": "2"}}]'
+              spec: {taints: [{key: kosmos.io/node, value: "true", effect: NoSchedule}]}
+              status: {allocatable: {cpu: "10", memory: 16Gi, pods: "110"}}
+            ---
+            apiVersion: kosmos.io/v1alpha1
+            kind: DistributionPolicy
+            metadata: {name: to-leaf, namespace: default}
+            spec:
+              resourceSelectors: [{namePrefix: batch-, policyName: leaf}]
+              policyTerms: [{name: leaf, nodeType: leaf}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: batch-small}
+            spec: {containers: [{name: c, resources: {requests: {cpu: "2"}}}]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: batch-big}
+            spec: {containers: [{name: c, resources: {requests: {cpu: "3"}}}]}
+            """
+        let (snapshot, pending) = try Simulator.load(try YAML.parseAll(yaml))
+        let placements = try Simulator().run(snapshot: snapshot, pods: pending)
+        #expect(placements.map(\.node) == ["leaf-1", nil])
+        let big = try #require(placements.last)
+        #expect(big.rejections.map(\.plugin) == ["LeafNodeDistribution", "LeafNodeFragmentedCapacity"])
+    }
+
     @Test func rejectsUnsupportedKindsNamingTheObject() throws {
         let objects = try YAML.parseAll("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n")
         #expect(throws: ConfigurationError.self) { try Simulator.load(objects, source: "state.yaml") }
