@@ -56,7 +56,7 @@ let package = Package(
             dependencies: ["KosmosAPI", "CLibMnl", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .target(name: "KosmosTree", dependencies: ["KosmosAPI"], swiftSettings: strict),
-        .target(name: "KosmosSched", dependencies: ["KosmosAPI"], swiftSettings: strict),
+        .target(name: "KosmosSched", dependencies: ["KosmosAPI"], exclude: ["README.md"], swiftSettings: strict),
         .target(
             name: "KosmosLocal",
             dependencies: [
