@@ -150,6 +150,24 @@ import Testing
         #expect((p.score.first?.plugin as? NodeResourcesFit)?.strategy == .mostAllocated)
     }
 
+    @Test func multiPointEnablesAndDisablesEverywhere() throws {
+        let yaml = """
+            profiles:
+            - schedulerName: plain
+              plugins:
+                multiPoint:
+                  disabled: [{name: LeafNodeTaintToleration}, {name: LeafNodeDistribution}]
+                  enabled: [{name: TaintToleration, weight: 3}]
+            """
+        let p = try #require(try SchedulerConfiguration.parse(yaml, file: "sched.yaml").makeProfiles().first)
+        let filters = p.filter.map(\.name)
+        #expect(filters.contains("TaintToleration"))
+        #expect(!filters.contains("LeafNodeTaintToleration"))
+        #expect(!p.preFilter.map(\.name).contains("LeafNodeDistribution"))
+        #expect(p.score.first { $0.plugin.name == "TaintToleration" }?.weight == 3)
+        #expect(!p.score.contains { $0.plugin.name == "LeafNodeTaintToleration" })
+    }
+
     @Test(arguments: [
         (
             "profiles:\n- plugins:\n    filter: {enabled: [{name: Nope}]}\n",

@@ -171,12 +171,49 @@ public struct SchedulerConfiguration: Sendable {
         case "score":
             edit(&set.scoreOrder)
             for (n, w) in enabled { set.score[n] = w ?? set.score[n] ?? 1 }
-        case "queueSort", "bind", "permit", "postBind", "multiPoint":
+        case "multiPoint":
+            try applyMultiPoint(enabled: enabled, disabled: disabled, to: &set, at: at)
+        case "queueSort", "bind", "permit", "postBind":
             if !enabled.isEmpty {
                 throw ConfigurationError("\(at).enabled: extension point \(point) takes no configurable plugins here")
             }
         default:
             throw ConfigurationError("\(at): unknown extension point")
+        }
+    }
+
+    /// `multiPoint`: an enabled plugin joins every extension point it implements, a disabled one leaves them all.
+    private static func applyMultiPoint(
+        enabled: [(String, Int64?)], disabled: Set<String>, to set: inout PluginSet,
+        at: String
+    ) throws {
+        func drop(_ list: inout [String]) {
+            if disabled.contains("*") { list.removeAll() } else { list.removeAll { disabled.contains($0) } }
+        }
+        drop(&set.preFilter)
+        drop(&set.filter)
+        drop(&set.postFilter)
+        drop(&set.preScore)
+        drop(&set.scoreOrder)
+        drop(&set.reserve)
+        drop(&set.preBind)
+        let registry = PluginRegistry.builtIn
+        for (i, (name, weight)) in enabled.enumerated() {
+            guard let factory = registry.factories[name] else {
+                throw ConfigurationError("\(at).enabled[\(i)]: unknown plugin \"\(name)\"")
+            }
+            let plugin = try factory([:])
+            func join(_ list: inout [String], _ applies: Bool) {
+                if applies && !list.contains(name) { list.append(name) }
+            }
+            join(&set.preFilter, plugin is any PreFilterPlugin)
+            join(&set.filter, plugin is any FilterPlugin)
+            join(&set.postFilter, plugin is any PostFilterPlugin)
+            join(&set.preScore, plugin is any PreScorePlugin)
+            join(&set.scoreOrder, plugin is any ScorePlugin)
+            join(&set.reserve, plugin is any ReservePlugin)
+            join(&set.preBind, plugin is any PreBindPlugin)
+            if plugin is any ScorePlugin { set.score[name] = weight ?? set.score[name] ?? 1 }
         }
     }
 }
