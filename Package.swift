@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "clusterlink-agent", targets: ["clusterlink-agent"]),
         .executable(name: "clusterlink-elector", targets: ["clusterlink-elector"]),
         .executable(name: "clusterlink-controller-manager", targets: ["clusterlink-controller-manager"]),
+        .executable(name: "kosmos-scheduler", targets: ["kosmos-scheduler"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -65,7 +66,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(name: "KosmosTree", dependencies: ["KosmosAPI"], swiftSettings: strict),
-        .target(name: "KosmosSched", dependencies: ["KosmosAPI"], swiftSettings: strict),
+        .target(name: "KosmosSched", dependencies: ["KosmosAPI"], exclude: ["README.md"], swiftSettings: strict),
         .target(
             name: "KosmosLocal",
             dependencies: [
@@ -97,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "kosmos-bench",
             dependencies: [
-                "KosmosAPI", "KosmosNet", "KosmosLocal",
+                "KosmosAPI", "KosmosNet", "KosmosLocal", "KosmosSched",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Executables/kosmos-bench", swiftSettings: strict),
@@ -133,6 +134,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Executables/clusterlink-controller-manager", swiftSettings: strict),
+        .executableTarget(
+            name: "kosmos-scheduler",
+            dependencies: [
+                "KosmosAPI", "KosmosSched",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Executables/kosmos-scheduler", swiftSettings: strict),
 
         // MARK: - Examples (built in CI)
         .executableTarget(name: "list-clusters", dependencies: ["KosmosAPI"], path: "Examples/list-clusters"),
@@ -143,7 +152,7 @@ let package = Package(
         .testTarget(
             name: "KosmosNetTests", dependencies: ["KosmosNet", "KosmosLocal", "KosmosAPI"], swiftSettings: strict),
         .testTarget(name: "KosmosTreeTests", dependencies: ["KosmosTree"], swiftSettings: strict),
-        .testTarget(name: "KosmosSchedTests", dependencies: ["KosmosSched"], swiftSettings: strict),
+        .testTarget(name: "KosmosSchedTests", dependencies: ["KosmosSched", "KosmosLocal", "KosmosAPI"], swiftSettings: strict),
         .testTarget(name: "KosmosLocalTests", dependencies: ["KosmosLocal", "KosmosAPI"], swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests", dependencies: ["KosmosLocal", "KosmosNet", "KosmosAPI"], swiftSettings: strict),

@@ -32,6 +32,7 @@ enum BenchScenario: String, CaseIterable, ExpressibleByArgument {
     case planner
     case clusterlink
     case failover
+    case scheduler
 
     func run() async throws {
         switch self {
@@ -43,6 +44,7 @@ enum BenchScenario: String, CaseIterable, ExpressibleByArgument {
         case .planner: try PlannerBench.run()
         case .clusterlink: try await ClusterLinkBench.run()
         case .failover: try await ClusterLinkBench.failover()
+        case .scheduler: try SchedulerBench.run()
         }
     }
 }
