@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "KosmosLocal",
             dependencies: [
-                "KosmosAPI", "KosmosNet", "CSQLite",
+                "KosmosAPI", "KosmosNet", "KosmosSched", "CSQLite",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

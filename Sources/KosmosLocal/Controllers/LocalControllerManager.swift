@@ -1,4 +1,5 @@
 import KosmosAPI
+import KosmosSched
 import Logging
 import Synchronization
 
@@ -18,8 +19,8 @@ import Synchronization
 public final class LocalControllerManager: Sendable {
     /// What to run and how.
     public struct Options: Sendable {
-        /// Bind pods of the `default-scheduler` that have no node to Ready nodes, round robin (for clusters
-        /// without a scheduler).
+        /// Schedule pods of the `default-scheduler` that have no node with KosmosSched (its default profile, no
+        /// leader election), as kube-scheduler does in a real cluster.
         public var bindUnscheduledPods: Bool
         /// How long a node may stay silent (no Lease renewal, no Ready heartbeat) before it is marked Unknown
         /// and tainted unreachable; kube's default is 40 s.
@@ -28,7 +29,7 @@ public final class LocalControllerManager: Sendable {
         public var workers: Int
 
         /// - Parameters:
-        ///   - bindUnscheduledPods: bind unscheduled pods round robin (default `true`).
+        ///   - bindUnscheduledPods: run KosmosSched as the cluster's default scheduler (default `true`).
         ///   - nodeMonitorGracePeriod: node heartbeat grace (default 40 s).
         ///   - workers: concurrent reconciles per controller (default 4).
         public init(bindUnscheduledPods: Bool = true, nodeMonitorGracePeriod: Duration = .seconds(40),
@@ -127,11 +128,12 @@ public final class LocalControllerManager: Sendable {
             all.append(gcController)
         }
 
+        var scheduler: Scheduler?
         if options.bindUnscheduledPods {
-            let binder = PodBinder(client: client, pods: pods, nodes: nodes, logger: logger("podbinder"))
-            let binderController = make("podbinder", binder, workers: 1)
-            binder.register(with: binderController)
-            all.append(binderController)
+            var configuration = SchedulerConfiguration()
+            configuration.leaderElect = false
+            scheduler = try Scheduler(client: client, configuration: configuration, identity: "kosmos-local",
+                                      logger: logger("scheduler"), optionalSyncTimeout: .seconds(1))
         }
         controllers.withLock { $0 = all }
         self.logger.info("starting \(all.count) controllers")
@@ -141,6 +143,7 @@ public final class LocalControllerManager: Sendable {
                 if await informers.waitForSync() { self.synced.withLock { $0 = true } }
             }
             for c in all { group.addTask { await c.run() } }
+            if let scheduler { group.addTask { await scheduler.run() } }
         }
         synced.withLock { $0 = false }
         self.logger.info("controllers stopped")
