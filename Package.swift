@@ -146,6 +146,8 @@ let package = Package(
         // MARK: - Examples (built in CI)
         .executableTarget(name: "list-clusters", dependencies: ["KosmosAPI"], path: "Examples/list-clusters"),
         .executableTarget(name: "watch-pods", dependencies: ["KosmosAPI"], path: "Examples/watch-pods"),
+        .executableTarget(name: "plan-network", dependencies: ["KosmosAPI", "KosmosNet"], path: "Examples/plan-network"),
+        .executableTarget(name: "what-if", dependencies: ["KosmosAPI", "KosmosSched"], path: "Examples/what-if"),
 
         // MARK: - Tests
         .testTarget(name: "KosmosAPITests", dependencies: ["KosmosAPI", "KosmosLocal"], swiftSettings: strict),
