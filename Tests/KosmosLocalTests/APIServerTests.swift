@@ -244,7 +244,7 @@ import Testing
         }
         let missing = acknowledged.filter { stored[$0.name] == nil }.map(\.name)
         #expect(missing.isEmpty, "acknowledged but lost: \(missing.prefix(10))")
-        let changed = acknowledged.filter { stored[$0.name].map { rv in rv != $0.rv } ?? false }.map(\.name)
+        let changed = acknowledged.filter { a in stored[a.name].map { $0 != a.rv } ?? false }.map(\.name)
         #expect(changed.isEmpty, "resourceVersion differs from the acknowledged one: \(changed.prefix(10))")
         let highest = acknowledged.map(\.rv).max() ?? 0
         let listRV = try #require(Int64(list.json?["metadata"]?["resourceVersion"]?.stringValue ?? ""))
@@ -254,6 +254,35 @@ import Testing
         #expect(created.status == 201)
         let newRV = try #require(Int64(created.json?["metadata"]?["resourceVersion"]?.stringValue ?? ""))
         #expect(newRV > listRV, "resourceVersions keep increasing across the kill")
+    }
+
+    /// The fixture sequence 121-124: apply creates, another manager's apply of a changed field is a 409 shaped
+    /// like kube's, and force moves the field to it.
+    @Test func serverSideApplyConflictAndForceMatchKubeShapes() async throws {
+        let h = try await APIServerTestHarness.start()
+        defer { Task { await h.stop() } }
+        let path = "/api/v1/namespaces/default/configmaps/applied-config"
+        let first = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied-config\n  labels:\n    app: web\n"
+            + "data:\n  replicas: \"2\"\n  mode: blue\n"
+        let created = try h.request("PATCH", path + "?fieldManager=fixture-apply&force=true", body: first,
+                                    contentType: "application/apply-patch+yaml")
+        #expect(created.status == 201)
+        #expect(created.json?["metadata"]?["managedFields"]?.arrayValue?.first?["fieldsV1"]
+            == ["f:data": ["f:mode": [:], "f:replicas": [:]], "f:metadata": ["f:labels": ["f:app": [:]]]])
+        let red = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied-config\ndata:\n  mode: red\n"
+        let conflict = try h.request("PATCH", path + "?fieldManager=other-manager", body: red,
+                                     contentType: "application/apply-patch+yaml")
+        #expect(conflict.status == 409)
+        #expect(conflict.text.trimmingCharacters(in: .whitespacesAndNewlines) == #"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Apply failed with 1 conflict: conflict with \"fixture-apply\": .data.mode","reason":"Conflict","details":{"causes":[{"reason":"FieldManagerConflict","message":"conflict with \"fixture-apply\"","field":".data.mode"}]},"code":409}"#)
+        let forced = try h.request("PATCH", path + "?fieldManager=other-manager&force=true", body: red,
+                                   contentType: "application/apply-patch+yaml")
+        #expect(forced.status == 200)
+        #expect(forced.json?["data"] == ["mode": "red", "replicas": "2"])
+        let entries = try #require(forced.json?["metadata"]?["managedFields"]?.arrayValue)
+        #expect(entries.map { $0["manager"]?.stringValue ?? "" } == ["fixture-apply", "other-manager"])
+        #expect(entries[0]["fieldsV1"] == ["f:data": ["f:replicas": [:]], "f:metadata": ["f:labels": ["f:app": [:]]]])
+        #expect(entries[1]["fieldsV1"] == ["f:data": ["f:mode": [:]]])
+        #expect(entries[1]["operation"] == "Apply")
     }
 
     @Test func customResourcesServeStatusSubresourceAndBumpGenerationOnSpecChangesOnly() async throws {

@@ -344,7 +344,9 @@ extension APIHandler {
         if info.isCustom, info.custom?.hasStatus == true { object["status"] = nil }
         let entry = ObjectFormat.managedFieldsEntry(
             manager: manager(request), operation: operation, apiVersion: info.apiVersion, time: now,
-            fields: ObjectFormat.fieldsV1(of: input, excludingStatus: info.hasStatus), subresource: nil)
+            fields: operation == "Apply"
+                ? ManagedFields.tree(ManagedFields.appliedPaths(input, excludingStatus: info.hasStatus))
+                : ObjectFormat.fieldsV1(of: input, excludingStatus: info.hasStatus), subresource: nil)
         object[path: ["metadata", "managedFields"]] = .array([entry])
         if isDryRun(request) { return (normalize(object, info: info), false) }
         // Placeholder so the store's resourceVersion lands where kube-apiserver writes it.
