@@ -1,10 +1,14 @@
 import Foundation
 import KosmosAPI
 
-/// One stored object and the revision that last wrote it.
+/// One stored object, the revision that last wrote it, and its compact JSON as written to the database.
+///
+/// The bytes cost about the object's JSON size in memory; lists splice them into the answer instead of
+/// serialising every item again (a 10,000-pod list is ~30 MB of JSON).
 struct StoredObject: Sendable {
     var object: JSONValue
     var resourceVersion: Int64
+    var encoded: [UInt8] = []
 }
 
 /// The kind of change a watch event reports.
@@ -119,7 +123,7 @@ final class ClusterObjectStore: @unchecked Sendable {
             let rv = row.int(2)
             let bytes = row.bytes(3)
             guard let value = try? JSONValue.parse(bytes) else { return }
-            buckets[resource, default: [:]][key] = StoredObject(object: value, resourceVersion: rv)
+            buckets[resource, default: [:]][key] = StoredObject(object: value, resourceVersion: rv, encoded: bytes)
             indexOwners(resource: resource, key: key, old: nil, new: value)
             revision = max(revision, rv)
         }
@@ -258,7 +262,7 @@ final class ClusterObjectStore: @unchecked Sendable {
             }
             revision = rv
             if current == nil { sortedKeys[resource] = nil }
-            buckets[resource, default: [:]][key] = StoredObject(object: object, resourceVersion: rv)
+            buckets[resource, default: [:]][key] = StoredObject(object: object, resourceVersion: rv, encoded: bytes)
             indexOwners(resource: resource, key: key, old: current?.object, new: object)
             publish(StoreEvent(type: current == nil ? .added : .modified, resource: resource, namespace: namespace,
                                name: name, object: object, previous: current?.object, resourceVersion: rv))
