@@ -189,4 +189,46 @@ import Testing
         #expect(lines.contains("before"))
         #expect(lines.filter { $0 == "during" }.count >= 2, "created and deleted: \(r.out)")
     }
+
+    @Test func serverSideApplyRecordsManagersReportsConflictsAndForceTakesOwnership() async throws {
+        guard Self.kubectlPath != nil else {
+            skipBecause("kubectl is not installed")
+            return
+        }
+        let h = try await APIServerTestHarness.start(tls: true)
+        defer { Task { await h.stop() } }
+        let applied = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: owned}\ndata: {mode: green, size: small}\n"
+        #expect(try Self.ok(h, ["apply", "--server-side", "-f", "-"], stdin: applied).contains("serverside-applied"))
+        var cm = try JSONValue.parse(try Self.ok(h, ["get", "cm", "owned", "-o", "json", "--show-managed-fields"]))
+        let first = try #require(cm["metadata"]?["managedFields"]?.arrayValue)
+        #expect(first.count == 1)
+        #expect(first.first?["manager"] == "kubectl")
+        #expect(first.first?["operation"] == "Apply")
+        #expect(first.first?["fieldsV1"] == ["f:data": ["f:mode": [:], "f:size": [:]]])
+
+        // Another manager changes a field kubectl applied: kubectl's next apply of a different value conflicts.
+        try Self.ok(h, ["patch", "cm", "owned", "--type", "merge", "-p", #"{"data":{"mode":"red"}}"#])
+        let blue = applied.replacingOccurrences(of: "mode: green", with: "mode: blue")
+        let conflict = try Self.kubectl(h, ["apply", "--server-side", "-f", "-"], stdin: blue)
+        #expect(conflict.status != 0)
+        #expect(conflict.err.contains(#"Apply failed with 1 conflict: conflict with "kubectl-patch" using v1: .data.mode"#),
+                "kubectl said: \(conflict.err)")
+        cm = try JSONValue.parse(try Self.ok(h, ["get", "cm", "owned", "-o", "json"]))
+        #expect(cm["data"]?["mode"] == "red", "a conflicting apply changes nothing")
+
+        // --force-conflicts takes the field over.
+        try Self.ok(h, ["apply", "--server-side", "--force-conflicts", "-f", "-"], stdin: blue)
+        cm = try JSONValue.parse(try Self.ok(h, ["get", "cm", "owned", "-o", "json", "--show-managed-fields"]))
+        #expect(cm["data"]?["mode"] == "blue")
+        let entries = try #require(cm["metadata"]?["managedFields"]?.arrayValue)
+        let kubectlEntry = entries.first { $0["manager"] == "kubectl" }
+        #expect(kubectlEntry?["fieldsV1"] == ["f:data": ["f:mode": [:], "f:size": [:]]])
+        #expect(entries.first { $0["manager"] == "kubectl-patch" } == nil, "the patcher lost its only field")
+
+        // Leaving a field out of the next apply removes it (nobody else owns it).
+        try Self.ok(h, ["apply", "--server-side", "-f", "-"],
+                    stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: owned}\ndata: {mode: blue}\n")
+        cm = try JSONValue.parse(try Self.ok(h, ["get", "cm", "owned", "-o", "json"]))
+        #expect(cm["data"] == ["mode": "blue"])
+    }
 }

@@ -27,6 +27,7 @@ enum BenchScenario: String, CaseIterable, ExpressibleByArgument {
     case json
     case cidr
     case api
+    case apiserver
     case netlink
     case tunnel
     case planner
@@ -39,6 +40,7 @@ enum BenchScenario: String, CaseIterable, ExpressibleByArgument {
         case .json: try JSONBench.run()
         case .cidr: try CIDRBench.run()
         case .api: try await APIBench.run()
+        case .apiserver: try await APIServerBench.run()
         case .netlink: try NetlinkBench.run()
         case .tunnel: try TunnelBench.run()
         case .planner: try PlannerBench.run()

@@ -213,6 +213,7 @@ extension APIHandler {
         let prefixLength = t.namespace.isEmpty ? 0 : t.namespace.count + 1
         let limit = Int(q["limit"] ?? "") ?? 0
         var items: [JSONValue] = []
+        var itemValues: [StoredObject] = []
         // The continue token's start is the last returned key plus NUL (as kube-apiserver does), so the next page
         // begins right after it whatever was created in between.
         var nextKey: String?
@@ -228,6 +229,7 @@ extension APIHandler {
                 continue
             }
             items.append(value.object)
+            itemValues.append(value)
             lastReturned = relKey
         }
         let rv = listRV ?? revision
@@ -250,6 +252,11 @@ extension APIHandler {
                          pretty: request.wantsPretty)
         }
         try checkAcceptable(accept)
+        if !accept.hasPrefix("application/yaml") && !request.wantsPretty && !t.info.isCustom {
+            return .init(status: .ok,
+                         headers: [("Content-Type", "application/json"), ("Cache-Control", "no-cache, private")],
+                         body: .bytes(encodedList(itemValues, meta: meta, info: t.info)))
+        }
         var o = JSONObject()
         o.append("kind", .string(t.info.listKind))
         o.append("apiVersion", .string(t.info.apiVersion))
@@ -260,6 +267,41 @@ extension APIHandler {
                                body: .bytes(Array(YAML.serialize(.object(o), options: .kubectl).utf8)))
         }
         return .json(.object(o), pretty: request.wantsPretty)
+    }
+
+    /// The JSON of a list of built-in objects: each item is the object's stored JSON without its leading
+    /// `kind` and `apiVersion` (list items carry neither), spliced in as bytes; an item stored in another
+    /// version or shape is serialised the usual way.
+    func encodedList(_ items: [StoredObject], meta: JSONObject, info: ResourceInfo) -> [UInt8] {
+        var head = JSONObject()
+        head.append("kind", .string(info.listKind))
+        head.append("apiVersion", .string(info.apiVersion))
+        head.append("metadata", .object(meta))
+        var out = JSONValue.object(head).serialized()
+        out.removeLast()  // the closing brace; items follow
+        out.reserveCapacity(items.reduce(out.count + 16) { $0 + $1.encoded.count })
+        out.append(contentsOf: Array(#","items":["#.utf8))
+        var prefix: [UInt8] = [0x7B]
+        JSONValue.string("kind").write(into: &prefix)
+        prefix.append(0x3A)
+        JSONValue.string(info.kind).write(into: &prefix)
+        prefix.append(0x2C)
+        JSONValue.string("apiVersion").write(into: &prefix)
+        prefix.append(0x3A)
+        JSONValue.string(info.apiVersion).write(into: &prefix)
+        prefix.append(0x2C)
+        for (i, item) in items.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            let e = item.encoded
+            if e.count > prefix.count, e[0..<prefix.count].elementsEqual(prefix) {
+                out.append(0x7B)
+                out.append(contentsOf: e[prefix.count...])
+            } else {
+                listItem(converted(item.object, to: info), info: info).write(into: &out)
+            }
+        }
+        out.append(contentsOf: [0x5D, 0x7D, 0x0A])
+        return out
     }
 
     func encodeContinue(rv: Int64, start: String) -> String {
@@ -344,7 +386,9 @@ extension APIHandler {
         if info.isCustom, info.custom?.hasStatus == true { object["status"] = nil }
         let entry = ObjectFormat.managedFieldsEntry(
             manager: manager(request), operation: operation, apiVersion: info.apiVersion, time: now,
-            fields: ObjectFormat.fieldsV1(of: input, excludingStatus: info.hasStatus), subresource: nil)
+            fields: operation == "Apply"
+                ? ManagedFields.tree(ManagedFields.appliedPaths(input, excludingStatus: info.hasStatus))
+                : ObjectFormat.fieldsV1(of: input, excludingStatus: info.hasStatus), subresource: nil)
         object[path: ["metadata", "managedFields"]] = .array([entry])
         if isDryRun(request) { return (normalize(object, info: info), false) }
         // Placeholder so the store's resourceVersion lands where kube-apiserver writes it.

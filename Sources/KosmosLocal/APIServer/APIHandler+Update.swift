@@ -65,8 +65,11 @@ extension APIHandler {
         return try respond(obj, request, t.info, status: status)
     }
 
-    /// Server-side apply, simplified: the applied configuration is merged into the live object (strategic merge
-    /// for built-ins, merge patch for custom resources); field ownership conflicts are not detected.
+    /// Server-side apply: the applied configuration is merged into the live object (strategic merge for
+    /// built-ins, merge patch for custom resources) and the manager's `Apply` entry in managedFields becomes
+    /// exactly the fields it applied. A field another manager owns with a different value is a conflict (409
+    /// `FieldManagerConflict`) unless `force=true`, which moves the field to this manager. Fields this manager
+    /// applied before, omits now and nobody else owns are removed.
     func apply(_ request: APIRequest, _ t: ResourceTarget) throws -> APIResponse {
         let name = t.name ?? ""
         guard let fm = request.query["fieldManager"], !fm.isEmpty else {
@@ -90,15 +93,60 @@ extension APIHandler {
             return try respond(created, request, t.info, status: .created)
         }
         let isCustom = t.info.isCustom
+        let force = request.query["force"] == "true"
+        let subresource: String? = t.subresource == "status" ? "status" : nil
+        let appliedPaths = ManagedFields.appliedPaths(applied, excludingStatus: t.subresource == nil
+                                                      && t.info.hasStatus)
+        let apiVersion = t.info.apiVersion
         let (obj, status) = try updateObject(t, name: name, request: request, operation: "Apply",
-                                             subresource: t.subresource) { current in
+                                             subresource: t.subresource, ownsManagedFields: true) { current in
             var patch = applied
             patch["metadata"] = applied["metadata"].map { m -> JSONValue in
                 var m = m
                 m["resourceVersion"] = nil
+                m["managedFields"] = nil
                 return m
             }
-            return isCustom ? Patch.merge(current, patch) : try Patch.strategic(current, patch)
+            let isMine: (JSONValue) -> Bool = {
+                $0["manager"]?.stringValue == fm && $0["operation"]?.stringValue == "Apply"
+                    && $0["subresource"]?.stringValue == subresource
+            }
+            let entries = current["metadata"]?["managedFields"]?.arrayValue ?? []
+            var conflicts: [ManagedFields.Conflict] = []
+            for e in entries where !isMine(e) {
+                for p in ManagedFields.paths(e["fieldsV1"]).intersection(appliedPaths) {
+                    let want = ManagedFields.value(at: p, in: applied)
+                    if case .object(let o)? = want, !o.isEmpty { continue }
+                    if want != ManagedFields.value(at: p, in: current) {
+                        conflicts.append(.init(manager: ManagedFields.managerLabel(e), path: p))
+                    }
+                }
+            }
+            if !conflicts.isEmpty && !force { throw ManagedFields.conflictError(conflicts) }
+            var others = ManagedFields.removing(Set(conflicts.map(\.path)), from: entries.filter { !isMine($0) },
+                                                keeping: { _ in false })
+            var merged = isCustom ? Patch.merge(current, patch) : try Patch.strategic(current, patch)
+            // What this manager applied before and now leaves out goes away, unless someone else owns it.
+            let before = entries.first(where: isMine).map { ManagedFields.paths($0["fieldsV1"]) } ?? []
+            let ownedByOthers = others.reduce(into: Set<ManagedFields.Path>()) {
+                $0.formUnion(ManagedFields.paths($1["fieldsV1"]))
+            }
+            for p in before.subtracting(appliedPaths).subtracting(ownedByOthers).sorted(by: { $0.count > $1.count })
+            where ManagedFields.value(at: p, in: merged) != nil {
+                ManagedFields.removeField(p, from: &merged)
+            }
+            let entry = ObjectFormat.managedFieldsEntry(
+                manager: fm, operation: "Apply", apiVersion: apiVersion, time: ObjectFormat.timestamp(),
+                fields: ManagedFields.tree(appliedPaths), subresource: subresource)
+            if let i = entries.firstIndex(where: isMine) {
+                // Keep the entry's place in the list.
+                let othersBefore = entries[..<i].filter { !isMine($0) }.count
+                others.insert(entry, at: min(othersBefore, others.count))
+            } else {
+                others.append(entry)
+            }
+            merged[path: ["metadata", "managedFields"]] = .array(others)
+            return merged
         }
         return try respond(obj, request, t.info, status: status)
     }
@@ -107,8 +155,12 @@ extension APIHandler {
 
     /// Reads the live object, computes the new one with `transform`, applies kube's update rules (system fields
     /// kept, status/spec split, generation, optimistic concurrency, finalizers, immutability) and stores it.
+    ///
+    /// The writing manager owns the fields it changed (taken from other managers) besides those it owned before;
+    /// with `ownsManagedFields` the transform has set managedFields itself (server-side apply).
     func updateObject(_ t: ResourceTarget, name: String, request: APIRequest, operation: String,
-                      subresource: String?, transform: @escaping (JSONValue) throws -> JSONValue) throws
+                      subresource: String?, ownsManagedFields: Bool = false,
+                      transform: @escaping (JSONValue) throws -> JSONValue) throws
         -> (JSONValue, HTTPResponseStatus) {
         let info = t.info
         let mgr = manager(request)
@@ -130,14 +182,19 @@ extension APIHandler {
             compareOld[path: ["metadata", "managedFields"]] = nil
             var compareNew = new
             compareNew[path: ["metadata", "managedFields"]] = nil
-            if compareOld == compareNew { return (.none, old) }
-            let now = ObjectFormat.timestamp()
-            let entry = ObjectFormat.managedFieldsEntry(
-                manager: mgr, operation: operation, apiVersion: info.apiVersion, time: now,
-                fields: ObjectFormat.fieldsV1(of: new, excludingStatus: subresource == nil && info.hasStatus),
-                subresource: subresource == "status" ? "status" : nil)
-            new[path: ["metadata", "managedFields"]] = ObjectFormat.updateManagedFields(
-                old["metadata"]?["managedFields"], entry: entry)
+            if ownsManagedFields {
+                if compareOld == compareNew && Self.sameOwnership(old["metadata"]?["managedFields"],
+                                                                  new["metadata"]?["managedFields"]) {
+                    return (.none, old)
+                }
+            } else {
+                if compareOld == compareNew { return (.none, old) }
+                new[path: ["metadata", "managedFields"]] = Self.managedFieldsAfterUpdate(
+                    old: compareOld, new: compareNew, entries: old["metadata"]?["managedFields"]?.arrayValue ?? [],
+                    manager: mgr, operation: operation, apiVersion: info.apiVersion,
+                    excludingStatus: subresource == nil && info.hasStatus,
+                    subresource: subresource == "status" ? "status" : nil)
+            }
             new = self.normalize(new, info: info)
             if dryRun { return (.none, new) }
             // Removing the last finalizer of an object being deleted deletes it.
@@ -502,5 +559,44 @@ extension APIHandler {
                 scheduleNamespaceCleanup(namespace, attempt: attempt + 1)
             }
         }
+    }
+}
+
+extension APIHandler {
+    /// managedFields after an update: the writer owns what it owned before (where still present) and every field
+    /// it changed; the changed and removed fields leave the other managers, whose emptied entries go away.
+    static func managedFieldsAfterUpdate(old: JSONValue, new: JSONValue, entries: [JSONValue], manager: String,
+                                         operation: String, apiVersion: String, excludingStatus: Bool,
+                                         subresource: String?) -> JSONValue {
+        let (changed, removed) = ManagedFields.changedPaths(old: old, new: new, excludingStatus: excludingStatus)
+        let isMine: (JSONValue) -> Bool = {
+            $0["manager"]?.stringValue == manager && $0["operation"]?.stringValue == operation
+                && $0["subresource"]?.stringValue == subresource
+        }
+        let mine = entries.first(where: isMine)
+        let kept = ManagedFields.paths(mine?["fieldsV1"]).subtracting(removed)
+        let owned = kept.union(changed)
+        var list = ManagedFields.removing(changed.union(removed), from: entries, keeping: isMine)
+        let entry: JSONValue? = owned.isEmpty ? nil : ObjectFormat.managedFieldsEntry(
+            manager: manager, operation: operation, apiVersion: apiVersion, time: ObjectFormat.timestamp(),
+            fields: ManagedFields.tree(owned), subresource: subresource)
+        if let i = list.firstIndex(where: isMine) {
+            if let entry { list[i] = entry } else { list.remove(at: i) }
+        } else if let entry {
+            list.append(entry)
+        }
+        return .array(list)
+    }
+
+    /// Whether two managedFields lists give the same managers the same fields (times aside).
+    static func sameOwnership(_ a: JSONValue?, _ b: JSONValue?) -> Bool {
+        func strip(_ v: JSONValue?) -> [JSONValue] {
+            (v?.arrayValue ?? []).map { e in
+                var e = e
+                e["time"] = nil
+                return e
+            }
+        }
+        return strip(a) == strip(b)
     }
 }

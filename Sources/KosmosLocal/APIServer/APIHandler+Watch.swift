@@ -36,7 +36,8 @@ extension APIHandler {
         let handler = self
         let pretty = false
 
-        let encode: @Sendable (StoreEventType, JSONValue) -> [UInt8] = { type, object in
+        let cache = watchEvents
+        let encodeLine: @Sendable (StoreEventType, JSONValue) -> [UInt8] = { type, object in
             var obj = handler.converted(object, to: info)
             if asTable && type != .bookmark && type != .error {
                 if var table = try? Tables.table(for: [obj], info: info, request: request,
@@ -52,6 +53,14 @@ extension APIHandler {
             var bytes = JSONValue.object(o).serialized(pretty ? .pretty : .compact)
             bytes.append(0x0A)
             return bytes
+        }
+        let encode: @Sendable (StoreEventType, JSONValue) -> [UInt8] = { type, object in
+            guard !asTable && type != .bookmark && type != .error,
+                  let rv = object["metadata"]?["resourceVersion"]?.stringValue else {
+                return encodeLine(type, object)
+            }
+            let key: String = "\(info.storageKey)|\(info.apiVersion)|\(type.rawValue)|\(rv)"
+            return cache.line(for: key) { encodeLine(type, object) }
         }
         var bookmarkTemplate = JSONObject()
         bookmarkTemplate.append("kind", .string(info.kind))

@@ -24,6 +24,8 @@ final class APIHandler: APIRequestHandling, @unchecked Sendable {
     let clusterName: String
     /// Seconds between BOOKMARK events on watches that allow them.
     var bookmarkInterval: Int64 = 30
+    /// Encoded watch lines shared between the watchers of one resource.
+    let watchEvents = WatchEventCache()
 
     static let versionInfo: JSONValue = [
         "major": "1", "minor": "32", "gitVersion": "v1.32.13-kosmos", "gitCommit": "0000000000000000000000000000000000000000",

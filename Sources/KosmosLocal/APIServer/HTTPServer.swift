@@ -97,6 +97,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private var watchStop: (@Sendable (Int) -> Void)?
     private var timers: [Scheduled<Void>] = []
     private var streaming = false
+    /// A flush of the watch stream is queued on the event loop; lines written until it runs share it.
+    private var flushQueued = false
     /// Limit on request bodies (kube-apiserver's is 3 MiB for most; we allow a bit more).
     private let maxBody = 8 * 1024 * 1024
 
@@ -186,7 +188,16 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                 let line = produce()
                 var buf = ctx.channel.allocator.buffer(capacity: line.count)
                 buf.writeBytes(line)
-                ctx.writeAndFlush(me.wrapOutboundOut(.body(.byteBuffer(buf))), promise: nil)
+                ctx.write(me.wrapOutboundOut(.body(.byteBuffer(buf))), promise: nil)
+                // One flush (one write syscall) for every line queued before it runs: when a burst of changes
+                // reaches many watchers, each connection is flushed once per burst rather than once per line.
+                guard !me.flushQueued else { return }
+                me.flushQueued = true
+                loop.execute {
+                    let (me, ctx) = bound.value
+                    me.flushQueued = false
+                    ctx.flush()
+                }
             }
         }
         switch plan.start(emit) {

@@ -1,0 +1,207 @@
+import KosmosAPI
+
+/// Field ownership for server-side apply and updates: `fieldsV1` trees seen as sets of paths, the fields a
+/// write changes, conflicts between managers, and kube's 409 for them.
+///
+/// A path is the list of `fieldsV1` keys from the root (`["f:data", "f:mode"]`,
+/// `["f:spec", "f:containers", "k:{\"name\":\"web\"}"]`); the `"."` entry of a node is its own path.
+enum ManagedFields {
+    typealias Path = [String]
+
+    // MARK: - Sets of paths
+
+    /// Every path a `fieldsV1` tree names.
+    static func paths(_ fields: JSONValue?) -> Set<Path> {
+        var out = Set<Path>()
+        func walk(_ v: JSONValue, _ prefix: Path) {
+            guard case .object(let o) = v, !o.isEmpty else {
+                if !prefix.isEmpty { out.insert(prefix) }
+                return
+            }
+            for (k, child) in o {
+                if k == "." { out.insert(prefix) } else { walk(child, prefix + [k]) }
+            }
+        }
+        if let fields { walk(fields, []) }
+        return out
+    }
+
+    /// The `fieldsV1` tree of a set of paths, keys sorted at every level as kube writes them.
+    static func tree(_ paths: Set<Path>) -> JSONValue {
+        final class Node {
+            var children: [String: Node] = [:]
+            var isSelf = false
+        }
+        let root = Node()
+        for p in paths {
+            var n = root
+            for k in p {
+                if let c = n.children[k] { n = c } else {
+                    let c = Node()
+                    n.children[k] = c
+                    n = c
+                }
+            }
+            n.isSelf = true
+        }
+        func render(_ n: Node) -> JSONValue {
+            var o = JSONObject()
+            var keys = Array(n.children.keys)
+            if n.isSelf && !n.children.isEmpty { keys.append(".") }
+            for k in keys.sorted() {
+                o.append(k, k == "." ? .object(JSONObject()) : render(n.children[k]!))
+            }
+            return .object(o)
+        }
+        return render(root)
+    }
+
+    /// The fields an applied configuration sets: like an update's, but a map is not owned by itself (only its
+    /// entries are), while an element of a keyed list is.
+    static func appliedPaths(_ applied: JSONValue, excludingStatus: Bool) -> Set<Path> {
+        paths(ObjectFormat.fieldsV1(of: applied, excludingStatus: excludingStatus)).filter { p in
+            guard let last = p.last else { return false }
+            if last.hasPrefix("k:") || last.hasPrefix("v:") || last.hasPrefix("i:") { return true }
+            // A path that has children in the applied object is a map or list: not owned by itself.
+            return !isContainer(value(at: p, in: applied))
+        }
+    }
+
+    private static func isContainer(_ v: JSONValue?) -> Bool {
+        switch v {
+        case .object(let o)?: return !o.isEmpty
+        case .array(let a)?: return !a.isEmpty
+        default: return false
+        }
+    }
+
+    /// The value a path names in an object, or `nil` when it is absent.
+    static func value(at path: Path, in object: JSONValue) -> JSONValue? {
+        var v = object
+        for k in path {
+            if k.hasPrefix("f:") {
+                guard let next = v[String(k.dropFirst(2))] else { return nil }
+                v = next
+            } else if k.hasPrefix("k:") {
+                guard let keys = try? JSONValue.parse(String(k.dropFirst(2))), case .object(let ko) = keys,
+                      let item = v.arrayValue?.first(where: { e in ko.allSatisfy { e[$0.0] == $0.1 } }) else {
+                    return nil
+                }
+                v = item
+            } else if k.hasPrefix("v:") {
+                guard let want = try? JSONValue.parse(String(k.dropFirst(2))),
+                      let item = v.arrayValue?.first(where: { $0 == want }) else { return nil }
+                v = item
+            } else if k.hasPrefix("i:") {
+                guard let i = Int(k.dropFirst(2)), let a = v.arrayValue, a.indices.contains(i) else { return nil }
+                v = a[i]
+            } else {
+                return nil
+            }
+        }
+        return v
+    }
+
+    /// The paths of `new` whose value differs from `old` (scalars changed or added; maps and list elements
+    /// added), and the paths of `old` that `new` no longer has.
+    static func changedPaths(old: JSONValue, new: JSONValue, excludingStatus: Bool) -> (changed: Set<Path>,
+                                                                                       removed: Set<Path>) {
+        let newPaths = paths(ObjectFormat.fieldsV1(of: new, excludingStatus: excludingStatus))
+        let oldPaths = paths(ObjectFormat.fieldsV1(of: old, excludingStatus: excludingStatus))
+        var changed = Set<Path>()
+        for p in newPaths {
+            let nv = value(at: p, in: new)
+            let ov = value(at: p, in: old)
+            if ov == nil || (!isContainer(nv) && nv != ov) { changed.insert(p) }
+        }
+        return (changed, oldPaths.subtracting(newPaths))
+    }
+
+    // MARK: - Conflicts
+
+    /// One field that another manager owns with a different value.
+    struct Conflict {
+        var manager: String
+        var path: Path
+    }
+
+    /// How kube names a manager in conflict messages: `"name"`, `with subresource "status"`, and for updaters
+    /// `using <apiVersion>`.
+    static func managerLabel(_ entry: JSONValue) -> String {
+        var s = JSONValue.string(entry["manager"]?.stringValue ?? "").serializedString()
+        if let sub = entry["subresource"]?.stringValue, !sub.isEmpty {
+            s += " with subresource " + JSONValue.string(sub).serializedString()
+        }
+        if entry["operation"]?.stringValue == "Update" {
+            s += " using " + (entry["apiVersion"]?.stringValue ?? "")
+        }
+        return s
+    }
+
+    /// A path as kube prints it: `.data.mode`, `.spec.containers[name="web"].image`.
+    static func display(_ path: Path) -> String {
+        var s = ""
+        for k in path {
+            if k.hasPrefix("f:") {
+                s += "." + k.dropFirst(2)
+            } else if k.hasPrefix("k:"), let keys = try? JSONValue.parse(String(k.dropFirst(2))),
+                      case .object(let o) = keys {
+                s += "[" + o.map { "\($0.0)=\($0.1.serializedString())" }.joined(separator: ",") + "]"
+            } else if k.hasPrefix("v:") {
+                s += "[=" + k.dropFirst(2) + "]"
+            } else if k.hasPrefix("i:") {
+                s += "[" + k.dropFirst(2) + "]"
+            }
+        }
+        return s
+    }
+
+    /// kube's 409 for apply conflicts: one cause per field, the message grouped by manager when there are several.
+    static func conflictError(_ conflicts: [Conflict]) -> APIError {
+        let sorted = conflicts.sorted { ($0.manager, display($0.path)) < ($1.manager, display($1.path)) }
+        let causes = sorted.map {
+            APIError.cause("FieldManagerConflict", "conflict with \($0.manager)", field: display($0.path))
+        }
+        let message: String
+        if sorted.count == 1 {
+            message = "Apply failed with 1 conflict: conflict with \(sorted[0].manager): \(display(sorted[0].path))"
+        } else {
+            var lines: [String] = []
+            var last: String?
+            for c in sorted {
+                if c.manager != last {
+                    lines.append("conflicts with \(c.manager):")
+                    last = c.manager
+                }
+                lines.append("- \(display(c.path))")
+            }
+            message = "Apply failed with \(sorted.count) conflicts: " + lines.joined(separator: "\n")
+        }
+        var details = JSONObject()
+        details.append("causes", .array(causes))
+        return APIError(code: 409, reason: "Conflict", message: message, details: details)
+    }
+
+    // MARK: - Entries
+
+    /// Removes `paths` from every entry (except `keeping`), dropping entries left with no field.
+    static func removing(_ paths: Set<Path>, from entries: [JSONValue], keeping: (JSONValue) -> Bool) -> [JSONValue] {
+        guard !paths.isEmpty else { return entries }
+        return entries.compactMap { e in
+            if keeping(e) { return e }
+            let owned = Self.paths(e["fieldsV1"])
+            let left = owned.subtracting(paths)
+            if left.count == owned.count { return e }
+            if left.isEmpty { return nil }
+            var e = e
+            e["fieldsV1"] = tree(left)
+            return e
+        }
+    }
+
+    /// Deletes the field a path of `f:` keys names (no-op for other paths).
+    static func removeField(_ path: Path, from object: inout JSONValue) {
+        guard !path.isEmpty, path.allSatisfy({ $0.hasPrefix("f:") }) else { return }
+        object[path: path.map { String($0.dropFirst(2)) }] = nil
+    }
+}
