@@ -140,7 +140,8 @@ import Testing
             })
             await member.stopServer()
             #expect(await eventually("leaf node turns NotReady (ClusterNotReachable)") {
-                let ready = try await host.client.get(Node.self, name: "kosmos-member1").status.conditions[type: "Ready"]
+                let node = try await host.client.get(Node.self, name: "kosmos-member1")
+                let ready = node.status.conditions[type: "Ready"]
                 return ready?.status == .false && ready?.reason == "ClusterNotReachable"
             })
             // A few more sync rounds: the host pod is neither deleted nor marked terminating.

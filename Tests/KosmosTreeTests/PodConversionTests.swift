@@ -100,8 +100,9 @@ import Testing
         let pod = Pod(json: try JSONValue.parse("""
             {"metadata":{"name":"p","namespace":"d"},"spec":{
               "imagePullSecrets":[{"name":"pull"}],
-              "containers":[{"name":"c","env":[{"name":"A","valueFrom":{"configMapKeyRef":{"name":"env-cm","key":"k"}}},
-                                               {"name":"B","valueFrom":{"secretKeyRef":{"name":"env-s","key":"k","optional":true}}}],
+              "containers":[{"name":"c","env":[
+                  {"name":"A","valueFrom":{"configMapKeyRef":{"name":"env-cm","key":"k"}}},
+                  {"name":"B","valueFrom":{"secretKeyRef":{"name":"env-s","key":"k","optional":true}}}],
                              "envFrom":[{"configMapRef":{"name":"all-cm"}}]}],
               "volumes":[{"name":"v","configMap":{"name":"vol-cm"}},{"name":"kube-api-access-x","projected":{"sources":[
                          {"configMap":{"name":"kube-root-ca.crt"}}]}}]}}

@@ -175,7 +175,8 @@ public final class LeafNodeController: Sendable {
     /// - Throws: `KubeError` or a transport error from listing or deleting.
     public static func removeLeafNodes(ofCluster cluster: String, keeping: Set<String> = [],
                                        host: KubeClient) async throws {
-        let nodes = try await host.listAll(Node.self, options: ListOptions(labelSelector: TreeKeys.leafNodeLabel)).items
+        let options = ListOptions(labelSelector: TreeKeys.leafNodeLabel)
+        let nodes = try await host.listAll(Node.self, options: options).items
         for node in nodes where node.metadata.annotations[TreeKeys.ownedByCluster] == cluster {
             guard let name = node.metadata.name, !keeping.contains(name) else { continue }
             do { try await host.delete(Node.self, namespace: nil, name: name) } catch let e as KubeError

@@ -78,9 +78,9 @@ public enum VirtualNode {
     /// The addresses of a leaf node: the member nodes' InternalIPs, IPv4 first, then their other addresses.
     public static func addresses(members: [Node]) -> [NodeAddress] {
         let all = members.flatMap(\.status.addresses)
-        let internal = all.filter { $0.type == "InternalIP" }
-        let v4 = internal.filter { !$0.address.contains(":") }
-        let v6 = internal.filter { $0.address.contains(":") }
+        let internalIPs = all.filter { $0.type == "InternalIP" }
+        let v4 = internalIPs.filter { !$0.address.contains(":") }
+        let v6 = internalIPs.filter { $0.address.contains(":") }
         var out: [NodeAddress] = []
         for a in v4 + v6 + all.filter({ $0.type != "InternalIP" && $0.type != "Hostname" })
         where !out.contains(where: { $0.type == a.type && $0.address == a.address }) {

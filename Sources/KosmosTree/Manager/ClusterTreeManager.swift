@@ -22,7 +22,7 @@ public final class ClusterTreeManager: Sendable {
     private let clusters: SharedInformer<Cluster>
     private let hostPods: SharedInformer<Pod>
     private let controller: Controller
-    private let members = Members()
+    private let members: Members
 
     /// Creates a manager.
     /// - Parameters:
@@ -33,12 +33,14 @@ public final class ClusterTreeManager: Sendable {
         self.host = host
         self.configuration = configuration
         self.logger = logger
-        hostInformers = SharedInformerFactory(provider: host, logger: logger)
-        clusters = hostInformers.informer(for: Cluster.self)
-        hostPods = hostInformers.informer(for: Pod.self)
-        let clusters = self.clusters
-        let hostPods = self.hostPods
-        let members = self.members
+        let factory = SharedInformerFactory(provider: host, logger: logger)
+        let clusters = factory.informer(for: Cluster.self)
+        let hostPods = factory.informer(for: Pod.self)
+        let members = Members()
+        hostInformers = factory
+        self.clusters = clusters
+        self.hostPods = hostPods
+        self.members = members
         controller = Controller(
             name: "clustertree-clusters",
             reconciler: ReconcileFunction { key in
@@ -68,7 +70,8 @@ public final class ClusterTreeManager: Sendable {
 
     private func removeOrphanLeafNodes() async {
         do {
-            let nodes = try await host.listAll(Node.self, options: ListOptions(labelSelector: TreeKeys.leafNodeLabel))
+            let nodes = try await host.listAll(Node.self,
+                                               options: ListOptions(labelSelector: TreeKeys.leafNodeLabel))
             let owners = Set(nodes.items.compactMap { $0.metadata.annotations[TreeKeys.ownedByCluster] })
             for owner in owners where clusters.store.get(namespace: nil, name: owner) == nil {
                 try await LeafNodeController.removeLeafNodes(ofCluster: owner, host: host)

@@ -24,11 +24,12 @@ public final class MemberClusterControllers: Sendable {
         let name = cluster.metadata.name ?? ""
         let plans = LeafNodePlan.plans(for: cluster)
         clusterName = name
-        memberInformers = SharedInformerFactory(provider: member, logger: logger)
+        let factory = SharedInformerFactory(provider: member, logger: logger)
+        memberInformers = factory
         leafNodes = LeafNodeController(clusterName: name, plans: plans, host: host, member: member,
                                        configuration: configuration, logger: logger)
         pods = PodSyncController(clusterName: name, plans: plans, host: host, member: member, hostPods: hostPods,
-                                 memberPods: memberInformers.informer(for: Pod.self), logger: logger)
+                                 memberPods: factory.informer(for: Pod.self), logger: logger)
     }
 
     /// Runs everything until the task is cancelled.
@@ -54,7 +55,6 @@ public final class MemberClusterControllers: Sendable {
             // Upstream's leaf clients: QPS 40, burst 60.
             config.qps = 40
             config.burst = 60
-            config.requestTimeout = .seconds(30)
             return try KubeClient(config: config)
         } catch {
             throw ClusterTreeError("Cluster \(name): spec.kubeconfig: \(error)")

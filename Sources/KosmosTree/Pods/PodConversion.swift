@@ -78,7 +78,9 @@ public enum PodConversion {
         case .oneToOne:
             spec.nodeName = plan.memberNodeName
         case .party:
-            if let selector = plan.memberSelector { spec.json["affinity"] = pinned(spec.json["affinity"], to: selector) }
+            if let selector = plan.memberSelector {
+                spec.json["affinity"] = pinned(spec.json["affinity"], to: selector)
+            }
         case .wholeCluster:
             break
         }

@@ -25,8 +25,12 @@ public struct PodDependencies: Sendable, Hashable {
         }
         for c in pod.spec.containers + pod.spec.initContainers {
             for e in c.env {
-                if let r = e.valueFrom?.configMapKeyRef { add(&configMaps, r.name, optional: r.json["optional"]?.boolValue) }
-                if let r = e.valueFrom?.secretKeyRef { add(&secrets, r.name, optional: r.json["optional"]?.boolValue) }
+                if let r = e.valueFrom?.configMapKeyRef {
+                    add(&configMaps, r.name, optional: r.json["optional"]?.boolValue)
+                }
+                if let r = e.valueFrom?.secretKeyRef {
+                    add(&secrets, r.name, optional: r.json["optional"]?.boolValue)
+                }
             }
             for e in c.envFrom {
                 if let r = e.configMapRef { add(&configMaps, r.name, optional: r.json["optional"]?.boolValue) }

@@ -164,7 +164,12 @@ public final class PodSyncController: Sendable {
         guard !missing.isEmpty else { return nil }
         var next = pod
         next.spec.tolerations += missing
-        do { return try await s.host.update(next) } catch let e as KubeError where e.isConflict { return pod }
+        do { return try await s.host.update(next) } catch let e as KubeError where e.isConflict { return pod } catch {
+            // An apiserver that refuses the change must not keep the pod from running; it only loses the
+            // protection against taint-based eviction.
+            s.logger.info("add no-eviction tolerations to host pod \(pod.key): \(error)")
+            return nil
+        }
     }
 
     private static func copyDependencies(of pod: Pod, _ s: Shared) async throws {
@@ -200,9 +205,9 @@ public final class PodSyncController: Sendable {
     private static func recordOwner<R: NamespacedResource>(_ object: R, _ s: Shared) async throws {
         let current = object.metadata.annotations[TreeKeys.clusterOwners]
         guard !ClusterOwners.has(current, s.clusterName) else { return }
-        let patch: JSONValue = ["metadata": ["annotations": [
-            .init(stringLiteral: TreeKeys.clusterOwners): .string(ClusterOwners.add(current, s.clusterName)),
-        ]]]
+        var annotations = JSONObject()
+        annotations.append(TreeKeys.clusterOwners, .string(ClusterOwners.add(current, s.clusterName)))
+        let patch: JSONValue = ["metadata": ["annotations": .object(annotations)]]
         _ = try await s.host.patch(R.self, namespace: object.metadata.namespace, name: object.metadata.name ?? "",
                                    patch: .merge(patch))
     }
