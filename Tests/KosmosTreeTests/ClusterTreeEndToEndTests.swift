@@ -64,7 +64,10 @@ import Testing
                 return leaf?.status.allocatable["cpu"] == "8" && leaf?.isReady == true
             })
             let node = try #require(leaf)
-            #expect(node.status.capacity == ["cpu": "8", "memory": "16Gi", "pods": 220])
+            #expect(node.status.capacity == node.status.allocatable)
+            #expect(node.status.capacity["cpu"] == "8")
+            #expect(node.status.capacity["memory"] == "16Gi")
+            #expect(node.status.capacity["pods"] == 220)
             #expect(node.metadata.labels["kosmos.io/node"] == "true")
             #expect(node.metadata.labels["kosmos.io/cluster"] == "member1")
             #expect(node.metadata.labels["topology.kubernetes.io/zone"] == "z1")

@@ -63,7 +63,7 @@ final class TreeTestCluster: @unchecked Sendable {
     /// The kubeconfig file's bytes.
     var kubeconfig: [UInt8] { Array(FileManager.default.contents(atPath: server.kubeconfigPath) ?? Data()) }
 
-    /// Stops the background work and the server (files kept when `keepServer` is false... removed always).
+    /// Stops the background work and the server and removes the files.
     func stop() async {
         let all = lock.withLock { () -> [Task<Void, Never>] in
             defer { tasks = [] }
@@ -75,8 +75,15 @@ final class TreeTestCluster: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Stops only the API server (the cluster becomes unreachable).
+    /// Stops the cluster's kubelets, controllers and API server, keeping nothing reachable (files stay until
+    /// `stop()`).
     func stopServer() async {
+        let all = lock.withLock { () -> [Task<Void, Never>] in
+            defer { tasks = [] }
+            return tasks
+        }
+        for t in all { t.cancel() }
+        for t in all { await t.value }
         try? await server.shutdown()
     }
 }
