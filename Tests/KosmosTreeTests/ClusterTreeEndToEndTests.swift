@@ -137,6 +137,10 @@ import Testing
     @Test func unreachableMemberTurnsLeafNotReadyWithoutEvictingPods() async throws {
         try await Self.withClusters { host, member, _ in
             _ = try await host.client.create(Self.cluster("member1", kubeconfig: member.kubeconfig))
+            // Pods are bound to existing nodes only (the host's pod GC removes pods of unknown nodes).
+            #expect(await eventually("leaf node is Ready") {
+                try await host.client.get(Node.self, name: "kosmos-member1").isReady
+            })
             _ = try await host.client.create(Self.hostPod("stays", node: "kosmos-member1"))
             #expect(await eventually("host pod is Running") {
                 try await host.client.get(Pod.self, namespace: "default", name: "stays").status.phase == .running

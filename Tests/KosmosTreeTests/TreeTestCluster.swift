@@ -13,6 +13,7 @@ final class TreeTestCluster: @unchecked Sendable {
     let directory: String
     let logger: Logger
     private var tasks: [Task<Void, Never>] = []
+    private var serverStopped = false
     private let lock = NSLock()
 
     private init(server: LocalAPIServer, client: KubeClient, directory: String, logger: Logger) {
@@ -71,7 +72,7 @@ final class TreeTestCluster: @unchecked Sendable {
         }
         for t in all { t.cancel() }
         for t in all { await t.value }
-        try? await server.shutdown()
+        await shutDownServer()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -84,7 +85,16 @@ final class TreeTestCluster: @unchecked Sendable {
         }
         for t in all { t.cancel() }
         for t in all { await t.value }
-        try? await server.shutdown()
+        await shutDownServer()
+    }
+
+    /// Shuts the server down once (a second shutdown of its event loops never returns).
+    private func shutDownServer() async {
+        let first = lock.withLock { () -> Bool in
+            defer { serverStopped = true }
+            return !serverStopped
+        }
+        if first { try? await server.shutdown() }
     }
 }
 
