@@ -23,6 +23,7 @@ let package = Package(
         .executable(name: "clusterlink-elector", targets: ["clusterlink-elector"]),
         .executable(name: "clusterlink-controller-manager", targets: ["clusterlink-controller-manager"]),
         .executable(name: "kosmos-scheduler", targets: ["kosmos-scheduler"]),
+        .executable(name: "clustertree-manager", targets: ["clustertree-manager"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -142,6 +143,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Executables/kosmos-scheduler", swiftSettings: strict),
+        .executableTarget(
+            name: "clustertree-manager",
+            dependencies: [
+                "KosmosAPI", "KosmosTree",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Executables/clustertree-manager", swiftSettings: strict),
 
         // MARK: - Examples (built in CI)
         .executableTarget(name: "list-clusters", dependencies: ["KosmosAPI"], path: "Examples/list-clusters"),
@@ -153,7 +162,8 @@ let package = Package(
         .testTarget(name: "KosmosAPITests", dependencies: ["KosmosAPI", "KosmosLocal"], swiftSettings: strict),
         .testTarget(
             name: "KosmosNetTests", dependencies: ["KosmosNet", "KosmosLocal", "KosmosAPI"], swiftSettings: strict),
-        .testTarget(name: "KosmosTreeTests", dependencies: ["KosmosTree"], swiftSettings: strict),
+        .testTarget(
+            name: "KosmosTreeTests", dependencies: ["KosmosTree", "KosmosLocal", "KosmosAPI"], swiftSettings: strict),
         .testTarget(name: "KosmosSchedTests", dependencies: ["KosmosSched", "KosmosLocal", "KosmosAPI"], swiftSettings: strict),
         .testTarget(name: "KosmosLocalTests", dependencies: ["KosmosLocal", "KosmosAPI"], swiftSettings: strict),
         .testTarget(

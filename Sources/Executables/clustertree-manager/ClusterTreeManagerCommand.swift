@@ -1,0 +1,91 @@
+import ArgumentParser
+import KosmosAPI
+import KosmosTree
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `clustertree-manager`: shows each member cluster as leaf node(s) of the host and runs host pods bound to
+/// them in the member clusters.
+@main
+struct ClusterTreeManagerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clustertree-manager",
+        abstract: "Run ClusterTree: member clusters as leaf nodes of the host cluster, pods synced down, status up.",
+        discussion: """
+            Watches the host's kosmos.io Clusters; for each one with spec.clusterTreeOptions.enable it connects to
+            the member with spec.kubeconfig, keeps its leaf nodes (capacity, conditions, Lease heartbeats) and runs
+            host pods bound to them in the member, writing their status back.
+            """)
+
+    @Option(help: "Kubeconfig of the host cluster; kubectl's rules when absent.")
+    var kubeconfig: String?
+
+    @Option(help: "Context of the kubeconfig to use.")
+    var context: String?
+
+    @Flag(inversion: .prefixedNo, help: "Take part in leader election, so only one replica manages at a time.")
+    var leaderElect: Bool = true
+
+    @Option(help: "Namespace of the leader-election Lease (created when missing).")
+    var leaderElectNamespace: String = "kosmos-system"
+
+    @Option(help: "Name of the leader-election Lease.")
+    var leaderElectName: String = "clustertree-cluster-manager"
+
+    @Option(help: "Leader-election identity (defaults to the host name).")
+    var identity: String?
+
+    @Option(help: "Seconds between leaf-node refreshes and Lease renewals.")
+    var syncInterval: Int = 10
+
+    @Option(help: "Port of /healthz, /readyz (ready while leading with synced caches) and /metrics; omit for none.")
+    var healthPort: Int?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        if syncInterval <= 0 { throw ValidationError("--sync-interval must be positive") }
+        if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level \(logLevel) is not a level") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "clustertree-manager")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let host = try KubeClient(config: try ClientConfig.fromKubeconfig(path: kubeconfig, context: context))
+        let manager = ClusterTreeManager(
+            host: host,
+            configuration: .init(leafNodes: .init(syncInterval: .seconds(syncInterval))),
+            logger: logger)
+        if !leaderElect {
+            // A single replica: the manager runs directly (a termination signal ends the process).
+            guard let healthPort else { return await manager.run() }
+            let health = try HealthServer(port: healthPort, liveness: ["ping": { true }],
+                                          readiness: ["manager": { manager.isReady }])
+            await withDiscardingTaskGroup { group in
+                group.addTask { await health.run() }
+                await manager.run()
+                group.cancelAll()
+            }
+            return
+        }
+        do { _ = try await host.create(Namespace(name: leaderElectNamespace)) } catch let e as KubeError
+            where e.isAlreadyExists {}
+        let elector = LeaderElector(
+            store: KubeLeaseStore(client: host, namespace: leaderElectNamespace, name: leaderElectName),
+            config: LeaderElectionConfig(identity: identity ?? Self.hostName()),
+            logger: logger,
+            onStartedLeading: { await manager.run() })
+        try await ServiceRunner.run([elector], healthPort: healthPort,
+                                    readiness: ["leading": { elector.isLeader && manager.isReady }], logger: logger)
+    }
+
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        gethostname(&buffer, buffer.count)
+        return String(cString: buffer)
+    }
+}

@@ -1,0 +1,129 @@
+import KosmosAPI
+import Logging
+
+/// ClusterTree's top level in the host cluster: one set of ``MemberClusterControllers`` per Cluster with
+/// `spec.clusterTreeOptions.enable`, restarted when the Cluster's spec changes and stopped when the Cluster goes,
+/// is disabled or is being deleted; then its leaf nodes are removed. Leaf nodes of Clusters that no longer
+/// exist are also removed at start (the Go Kosmos leaked them).
+public final class ClusterTreeManager: Sendable {
+    /// Settings of the manager.
+    public struct Configuration: Sendable {
+        /// Leaf-node timing.
+        public var leafNodes: LeafNodeController.Configuration
+
+        /// Creates a configuration.
+        public init(leafNodes: LeafNodeController.Configuration = .init()) { self.leafNodes = leafNodes }
+    }
+
+    private let host: KubeClient
+    private let configuration: Configuration
+    private let logger: Logger
+    private let hostInformers: SharedInformerFactory
+    private let clusters: SharedInformer<Cluster>
+    private let hostPods: SharedInformer<Pod>
+    private let controller: Controller
+    private let members: Members
+
+    /// Creates a manager.
+    /// - Parameters:
+    ///   - host: client of the host cluster.
+    ///   - configuration: settings.
+    ///   - logger: where progress and failures go.
+    public init(host: KubeClient, configuration: Configuration = .init(), logger: Logger) {
+        self.host = host
+        self.configuration = configuration
+        self.logger = logger
+        let factory = SharedInformerFactory(provider: host, logger: logger)
+        let clusters = factory.informer(for: Cluster.self)
+        let hostPods = factory.informer(for: Pod.self)
+        let members = Members()
+        hostInformers = factory
+        self.clusters = clusters
+        self.hostPods = hostPods
+        self.members = members
+        controller = Controller(
+            name: "clustertree-clusters",
+            reconciler: ReconcileFunction { key in
+                try await Self.reconcile(key.name, clusters: clusters, hostPods: hostPods, members: members,
+                                         host: host, configuration: configuration, logger: logger)
+            }, logger: logger)
+        controller.watch(clusters)
+    }
+
+    /// The names of the member clusters whose controllers run.
+    public var runningMembers: [String] { get async { await members.names } }
+
+    /// Whether the host caches have synced and the cluster controller runs.
+    public var isReady: Bool { controller.isReady }
+
+    /// Runs until the task is cancelled, then stops every member's controllers.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.hostInformers.run() }
+            group.addTask {
+                if await self.clusters.waitForCacheSync() { await self.removeOrphanLeafNodes() }
+            }
+            group.addTask { await self.controller.run() }
+        }
+        await members.stopAll()
+    }
+
+    private func removeOrphanLeafNodes() async {
+        do {
+            let nodes = try await host.listAll(Node.self,
+                                               options: ListOptions(labelSelector: TreeKeys.leafNodeLabel))
+            let owners = Set(nodes.items.compactMap { $0.metadata.annotations[TreeKeys.ownedByCluster] })
+            for owner in owners where clusters.store.get(namespace: nil, name: owner) == nil {
+                try await LeafNodeController.removeLeafNodes(ofCluster: owner, host: host)
+            }
+        } catch {
+            logger.info("remove leaf nodes of deleted clusters: \(error)")
+        }
+    }
+
+    private static func reconcile(_ name: String, clusters: SharedInformer<Cluster>, hostPods: SharedInformer<Pod>,
+                                  members: Members, host: KubeClient, configuration: Configuration,
+                                  logger: Logger) async throws -> ReconcileResult {
+        let cluster = clusters.store.get(namespace: nil, name: name)
+        guard let cluster, !cluster.metadata.isBeingDeleted, !LeafNodePlan.plans(for: cluster).isEmpty else {
+            if await members.stop(name) { logger.info("stopped ClusterTree for cluster \(name)") }
+            try await LeafNodeController.removeLeafNodes(ofCluster: name, host: host)
+            return .done
+        }
+        let fingerprint = cluster.spec.description
+        guard await members.fingerprint(of: name) != fingerprint else { return .done }
+        _ = await members.stop(name)
+        let client = try MemberClusterControllers.client(for: cluster)
+        let set = MemberClusterControllers(cluster: cluster, host: host, member: client, hostPods: hostPods,
+                                           configuration: configuration.leafNodes, logger: logger)
+        await members.start(name, fingerprint: fingerprint, set)
+        logger.info("started ClusterTree for cluster \(name)")
+        // Leaf nodes the new spec no longer names are removed by the leaf-node controller's first sync.
+        return .done
+    }
+}
+
+/// The running member controller sets, by Cluster name.
+actor Members {
+    private var running: [String: (fingerprint: String, task: Task<Void, Never>)] = [:]
+
+    var names: [String] { running.keys.sorted() }
+
+    func fingerprint(of name: String) -> String? { running[name]?.fingerprint }
+
+    func start(_ name: String, fingerprint: String, _ set: MemberClusterControllers) {
+        running[name] = (fingerprint, Task { await set.run() })
+    }
+
+    /// Stops a member's controllers and waits for them; returns whether they were running.
+    func stop(_ name: String) async -> Bool {
+        guard let entry = running.removeValue(forKey: name) else { return false }
+        entry.task.cancel()
+        await entry.task.value
+        return true
+    }
+
+    func stopAll() async {
+        for name in names { _ = await stop(name) }
+    }
+}

@@ -1,0 +1,114 @@
+import KosmosAPI
+import Testing
+@testable import KosmosTree
+
+@Suite struct PodConversionTests {
+    static let wholeCluster = LeafNodePlan(name: "kosmos-c1", cluster: "c1", mode: .wholeCluster)
+
+    static func hostPod() throws -> Pod {
+        Pod(json: try JSONValue.parse("""
+            {"apiVersion":"v1","kind":"Pod",
+             "metadata":{"name":"web-1","namespace":"app","uid":"u1","resourceVersion":"7","labels":{"app":"web"},
+                         "ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"rs","uid":"r"}]},
+             "spec":{"nodeName":"kosmos-c1","schedulerName":"kosmos-scheduler",
+                     "tolerations":[{"key":"kosmos.io/node","operator":"Equal","value":"true","effect":"NoSchedule"}],
+                     "nodeSelector":{"disk":"ssd"},
+                     "containers":[{"name":"main","image":"nginx","volumeMounts":[
+                         {"name":"default-token-x","mountPath":"/var/run/secrets"},{"name":"data","mountPath":"/d"}]}],
+                     "volumes":[{"name":"default-token-x","secret":{"secretName":"default-token-x"}},
+                                {"name":"data","persistentVolumeClaim":{"claimName":"d1"}}]},
+             "status":{"phase":"Pending"}}
+            """))
+    }
+
+    /// The ALL-mode example of cases §3.11.
+    @Test func wholeClusterPodDropsHostSchedulingAndTokenVolumes() throws {
+        let leaf = try PodConversion.memberPod(from: try Self.hostPod(), leaf: Self.wholeCluster)
+        #expect(leaf.metadata.name == "web-1")
+        #expect(leaf.metadata.namespace == "app")
+        #expect(leaf.metadata.uid == nil)
+        #expect(leaf.metadata.resourceVersion == nil)
+        #expect(leaf.metadata.ownerReferences.isEmpty)
+        #expect(leaf.metadata.labels == ["app": "web", "kosmos-io/pod": "true"])
+        #expect(leaf.spec.nodeName == nil)
+        #expect(leaf.spec.json["schedulerName"] == nil)
+        #expect(leaf.spec.tolerations.isEmpty)
+        #expect(leaf.spec.nodeSelector.isEmpty)
+        #expect(leaf.spec.volumes.map(\.name) == ["data"])
+        #expect(leaf.spec.containers.first?.volumeMounts.map(\.name) == ["data"])
+        #expect(leaf.json["status"] == nil)
+    }
+
+    @Test func clusterSelectorAnnotationSetsMemberScheduling() throws {
+        var pod = try Self.hostPod()
+        pod.metadata.annotations[TreeKeys.clusterSelector] = #"{"nodeSelector":{"zone":"z1"}}"#
+        let leaf = try PodConversion.memberPod(from: pod, leaf: Self.wholeCluster)
+        #expect(leaf.spec.nodeSelector == ["zone": "z1"])
+    }
+
+    @Test func brokenClusterSelectorNamesThePodAndField() throws {
+        var pod = try Self.hostPod()
+        pod.metadata.annotations[TreeKeys.clusterSelector] = "{"
+        #expect(throws: PodConversionError.self) { try PodConversion.memberPod(from: pod, leaf: Self.wholeCluster) }
+        do { _ = try PodConversion.memberPod(from: pod, leaf: Self.wholeCluster) } catch {
+            #expect("\(error)".contains("app/web-1"))
+            #expect("\(error)".contains("kosmos.io/cluster-selector"))
+        }
+    }
+
+    @Test func oneToOneKeepsTheMemberNodeAndPartyPinsItsNodes() throws {
+        let one = LeafNodePlan(name: "m-node-1", cluster: "c1", mode: .oneToOne, memberNodeName: "m-node-1")
+        #expect(try PodConversion.memberPod(from: try Self.hostPod(), leaf: one).spec.nodeName == "m-node-1")
+        let party = LeafNodePlan(name: "kosmos-p-0", cluster: "c1", mode: .party,
+                                 memberSelector: LabelSelector(matchLabels: ["gpu": "true"]))
+        let leaf = try PodConversion.memberPod(from: try Self.hostPod(), leaf: party)
+        let term = leaf.spec.json[path: ["affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution",
+                                         "nodeSelectorTerms"]]
+        #expect(term == [["matchExpressions": [["key": "gpu", "operator": "In", "values": ["true"]]]]])
+    }
+
+    /// Cases §3.13.
+    @Test func deleteGraceFollowsTheHostPod() {
+        func pod(dgps: Int64?, tgps: Int64?, deletion: Time? = nil) -> Pod {
+            var p = Pod(name: "p", namespace: "d")
+            p.metadata.deletionGracePeriodSeconds = dgps
+            if let tgps { p.spec.json["terminationGracePeriodSeconds"] = .int(tgps) }
+            p.metadata.deletionTime = deletion
+            return p
+        }
+        let now = Time.now()
+        #expect(PodConversion.deleteGrace(for: pod(dgps: 30, tgps: nil, deletion: now.adding(seconds: -5)),
+                                          now: now) == 0)
+        #expect(PodConversion.deleteGrace(for: pod(dgps: 30, tgps: nil), now: now) == 30)
+        #expect(PodConversion.deleteGrace(for: pod(dgps: nil, tgps: 20), now: now) == 20)
+        #expect(PodConversion.deleteGrace(for: pod(dgps: 30, tgps: 20), now: now) == 50)
+        #expect(PodConversion.deleteGrace(for: pod(dgps: nil, tgps: nil), now: now) == nil)
+    }
+
+    /// Cases §3.5.
+    @Test func clusterOwnersList() {
+        #expect(ClusterOwners.add(nil, "cluster1") == "cluster1")
+        #expect(ClusterOwners.add("cluster1,cluster2", "cluster1") == "cluster1,cluster2")
+        #expect(ClusterOwners.add("cluster1,cluster2", "cluster3") == "cluster1,cluster2,cluster3")
+        #expect(ClusterOwners.add("cluster1,,cluster2,", "cluster3") == "cluster1,cluster2,cluster3")
+        #expect(ClusterOwners.has("cluster1,cluster2", "cluster1"))
+        #expect(!ClusterOwners.has("cluster1,cluster2", ""))
+        #expect(ClusterOwners.list("cluster1,,cluster3,") == ["cluster1", "", "cluster3", ""])
+    }
+
+    @Test func dependenciesComeFromVolumesEnvAndPullSecrets() throws {
+        let pod = Pod(json: try JSONValue.parse("""
+            {"metadata":{"name":"p","namespace":"d"},"spec":{
+              "imagePullSecrets":[{"name":"pull"}],
+              "containers":[{"name":"c","env":[
+                  {"name":"A","valueFrom":{"configMapKeyRef":{"name":"env-cm","key":"k"}}},
+                  {"name":"B","valueFrom":{"secretKeyRef":{"name":"env-s","key":"k","optional":true}}}],
+                             "envFrom":[{"configMapRef":{"name":"all-cm"}}]}],
+              "volumes":[{"name":"v","configMap":{"name":"vol-cm"}},{"name":"kube-api-access-x","projected":{"sources":[
+                         {"configMap":{"name":"kube-root-ca.crt"}}]}}]}}
+            """))
+        let deps = PodDependencies(of: pod)
+        #expect(deps.configMaps == ["env-cm": false, "all-cm": false, "vol-cm": false])
+        #expect(deps.secrets == ["env-s": true, "pull": false])
+    }
+}

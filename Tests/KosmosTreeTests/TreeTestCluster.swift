@@ -1,0 +1,111 @@
+import Foundation
+import KosmosAPI
+import KosmosLocal
+import Logging
+import Testing
+
+/// A throw-away local cluster for ClusterTree tests: a `LocalAPIServer` over plain HTTP in a temp directory,
+/// a client, a `LocalControllerManager` and optionally simulated kubelets; `stop()` ends everything and removes
+/// the files.
+final class TreeTestCluster: @unchecked Sendable {
+    let server: LocalAPIServer
+    let client: KubeClient
+    let directory: String
+    let logger: Logger
+    private var tasks: [Task<Void, Never>] = []
+    private var serverStopped = false
+    private let lock = NSLock()
+
+    private init(server: LocalAPIServer, client: KubeClient, directory: String, logger: Logger) {
+        self.server = server
+        self.client = client
+        self.directory = directory
+        self.logger = logger
+    }
+
+    /// Starts a cluster.
+    /// - Parameters:
+    ///   - name: the cluster name in its kubeconfig.
+    ///   - clusterCIDR: where pod IPs come from.
+    ///   - kubelets: simulated nodes `<name>-node-1`, ...
+    ///   - kubeletOptions: their shape.
+    ///   - schedules: whether the cluster binds pods without a node.
+    static func start(name: String, clusterCIDR: String = "10.244.0.0/16", kubelets: Int = 0,
+                      kubeletOptions: SimulatedKubelet.Options = .init(heartbeatInterval: .seconds(2)),
+                      schedules: Bool = true) async throws -> TreeTestCluster {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("kosmos-tree-\(name)-\(UUID().uuidString.prefix(8))").path
+        let server = try LocalAPIServer(configuration: .init(
+            dataDirectory: directory, tls: false, clusterCIDR: clusterCIDR, clusterName: name, threads: 1))
+        try await server.start()
+        var config = try ClientConfig.fromKubeconfig(path: server.kubeconfigPath)
+        config.qps = 0
+        let client = try KubeClient(config: config)
+        var logger = Logger(label: "kosmos.tree.test.\(name)")
+        logger.logLevel = .notice
+        let cluster = TreeTestCluster(server: server, client: client, directory: directory, logger: logger)
+        let manager = LocalControllerManager(client: client, options: .init(bindUnscheduledPods: schedules),
+                                             logger: logger)
+        cluster.start { try await manager.run() }
+        for i in 0..<kubelets {
+            let kubelet = SimulatedKubelet(client: client, nodeName: "\(name)-node-\(i + 1)", options: kubeletOptions,
+                                           logger: logger)
+            cluster.start { try await kubelet.run() }
+        }
+        return cluster
+    }
+
+    /// Runs work in the background until `stop()`.
+    func start(_ work: @escaping @Sendable () async throws -> Void) {
+        let task = Task { do { try await work() } catch {} }
+        lock.withLock { tasks.append(task) }
+    }
+
+    /// The kubeconfig file's bytes.
+    var kubeconfig: [UInt8] { Array(FileManager.default.contents(atPath: server.kubeconfigPath) ?? Data()) }
+
+    /// Stops the background work and the server and removes the files.
+    func stop() async {
+        let all = lock.withLock { () -> [Task<Void, Never>] in
+            defer { tasks = [] }
+            return tasks
+        }
+        for t in all { t.cancel() }
+        for t in all { await t.value }
+        await shutDownServer()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Stops the cluster's kubelets, controllers and API server, keeping nothing reachable (files stay until
+    /// `stop()`).
+    func stopServer() async {
+        let all = lock.withLock { () -> [Task<Void, Never>] in
+            defer { tasks = [] }
+            return tasks
+        }
+        for t in all { t.cancel() }
+        for t in all { await t.value }
+        await shutDownServer()
+    }
+
+    /// Shuts the server down once (a second shutdown of its event loops never returns).
+    private func shutDownServer() async {
+        let first = lock.withLock { () -> Bool in
+            defer { serverStopped = true }
+            return !serverStopped
+        }
+        if first { try? await server.shutdown() }
+    }
+}
+
+/// Polls `condition` every 200 ms until it holds or `timeout` passes; errors count as "not yet".
+func eventually(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async
+    -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if (try? await condition()) == true { return true }
+        try? await Task.sleep(for: .milliseconds(200))
+    }
+    Issue.record("timed out after \(timeout) waiting until \(what)")
+    return false
+}
