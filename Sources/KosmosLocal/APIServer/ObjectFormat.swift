@@ -107,21 +107,7 @@ enum ObjectFormat {
     /// Kubernetes' "age" column format (`0s`, `94s`, `5m16s`, `3h4m`, `2d3h`, `400d`).
     static func age(since created: String?, now: Date = Date()) -> String {
         guard let created, let d = parseTime(created) else { return "<unknown>" }
-        var s = Int(now.timeIntervalSince(d))
-        if s < 0 { s = 0 }
-        if s < 120 { return "\(s)s" }
-        let m = s / 60
-        if m < 10 { return s % 60 == 0 ? "\(m)m" : "\(m)m\(s % 60)s" }
-        if m < 180 { return "\(m)m" }
-        let h = s / 3600
-        if h < 8 { return m % 60 == 0 ? "\(h)h" : "\(h)h\(m % 60)m" }
-        if h < 48 { return "\(h)h" }
-        let days = h / 24
-        if h < 24 * 8 { return h % 24 == 0 ? "\(days)d" : "\(days)d\(h % 24)h" }
-        if days < 365 * 2 { return "\(days)d" }
-        let y = days / 365
-        if days < 365 * 8 { return days % 365 == 0 ? "\(y)y" : "\(y)y\(days % 365)d" }
-        return "\(y)y"
+        return TablePrinter.age(now.timeIntervalSince(d))
     }
 
     // MARK: - managedFields

@@ -90,33 +90,7 @@ public struct NodeInterfaceDetector: Sendable {
             let fd = socket(v4 ? AF_INET : AF_INET6, Int32(SOCK_DGRAM.rawValue), 0)
             guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
             defer { close(fd) }
-            var storage = sockaddr_storage()
-            var length: socklen_t
-            if case .v4(let a) = target {
-                var address = sockaddr_in()
-                address.sin_family = sa_family_t(AF_INET)
-                address.sin_port = UInt16(80).bigEndian
-                address.sin_addr.s_addr = a.value.bigEndian
-                length = socklen_t(MemoryLayout<sockaddr_in>.size)
-                withUnsafeBytes(of: &address) { raw in
-                    withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: raw) }
-                }
-            } else {
-                var address = sockaddr_in6()
-                address.sin6_family = sa_family_t(AF_INET6)
-                address.sin6_port = UInt16(80).bigEndian
-                let bytes = target.bytes
-                withUnsafeMutableBytes(of: &address.sin6_addr) { raw in
-                    for index in 0..<16 { raw[index] = bytes[index] }
-                }
-                length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-                withUnsafeBytes(of: &address) { raw in
-                    withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: raw) }
-                }
-            }
-            let connected = withUnsafePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) }
-            }
+            let connected = ConnectivityProbe.withSocketAddress(target, port: 80) { connect(fd, $0, $1) }
             guard connected == 0 else { throw Failure(description: "no route toward \(target) (errno \(errno))") }
             var local = sockaddr_storage()
             var localLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
@@ -124,10 +98,9 @@ public struct NodeInterfaceDetector: Sendable {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &localLength) }
             }
             guard named == 0 else { throw Failure(description: "getsockname: errno \(errno)") }
-            let bytes: [UInt8] = withUnsafeBytes(of: &local) { raw in
-                v4 ? Array(raw[4..<8]) : Array(raw[8..<24])
+            guard let address = IPAddress(ConnectivityProbe.peerAddress(local)) else {
+                throw Failure(description: "bad local address")
             }
-            guard let address = IPAddress(bytes: bytes) else { throw Failure(description: "bad local address") }
             return address
         }
         if let namespace { return try namespace.run(body) }
