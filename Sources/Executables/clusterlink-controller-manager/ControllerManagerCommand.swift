@@ -40,9 +40,7 @@ struct ControllerManagerCommand: AsyncParsableCommand {
     var verbose = false
 
     func run() async throws {
-        guard let cluster = clusterName ?? ProcessInfo.processInfo.environment["CLUSTER_NAME"], !cluster.isEmpty else {
-            throw ValidationError("--cluster-name (or $CLUSTER_NAME) is required")
-        }
+        let cluster = try ComponentIdentity(clusterName: clusterName, nodeName: nil).clusterName
         var logger = Logger(label: "clusterlink-controller-manager")
         logger.logLevel = verbose ? .debug : .info
         let member = try KubeClient.fromKubeconfig(path: kubeconfig)

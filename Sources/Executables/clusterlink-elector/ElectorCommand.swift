@@ -57,11 +57,8 @@ struct ElectorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let cluster = clusterName ?? environment["CLUSTER_NAME"], !cluster.isEmpty else {
-            throw ValidationError("--cluster-name (or $CLUSTER_NAME) is required")
-        }
-        let node = nodeName ?? environment["NODE_NAME"] ?? ProcessInfo.processInfo.hostName
+        let identity = try ComponentIdentity(clusterName: clusterName, nodeName: nodeName)
+        let (cluster, node) = (identity.clusterName, identity.nodeName)
         var logger = Logger(label: "clusterlink-elector")
         logger.logLevel = verbose ? .debug : .info
         let member = try KubeClient.fromKubeconfig(path: kubeconfig)

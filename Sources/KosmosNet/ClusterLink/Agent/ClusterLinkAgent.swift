@@ -62,8 +62,7 @@ public final class ClusterLinkAgent: Sendable {
     private let logger: Logger
     private let informer: SharedInformer<NodeConfig>
     private let state = Mutex(ClusterLinkAgentState())
-    private let signal: AsyncStream<Void>.Continuation
-    private let signals: AsyncStream<Void>
+    private let trigger = SyncTrigger()
 
     /// Creates an agent.
     /// - Parameters:
@@ -81,21 +80,20 @@ public final class ClusterLinkAgent: Sendable {
         self.logger = logger
         informer = SharedInformer(listerWatcher: KubeListerWatcher<NodeConfig>(
             client: client, fieldSelector: "metadata.name=\(configuration.nodeConfigName)"))
-        (signals, signal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// A snapshot of what the agent did last.
     public var status: ClusterLinkAgentState { state.withLock { $0 } }
 
     /// Asks for a sync soon (coalesced with other requests).
-    public func requestSync() { signal.yield() }
+    public func requestSync() { trigger.request() }
 
     /// Runs until the calling task is cancelled: watches the NodeConfig and the kernel, and syncs.
     /// The kernel state is left as it is on cancellation (an agent restart does not interrupt traffic); call
     /// ``tearDown()`` to remove it.
     public func run() async {
-        let signal = self.signal
-        informer.addEventHandler { _ in signal.yield() }
+        let trigger = self.trigger
+        informer.addEventHandler { _ in trigger.request() }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.informer.run() }
             group.addTask { await self.watchKernel() }
@@ -103,19 +101,9 @@ public final class ClusterLinkAgent: Sendable {
                 group.addTask { await self.detectInterface() }
             }
             group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: self.configuration.resyncInterval)
-                    signal.yield()
-                }
-            }
-            group.addTask {
                 guard await self.informer.waitForCacheSync() else { return }
-                signal.yield()
-                for await _ in self.signals {
-                    if Task.isCancelled { break }
-                    try? await Task.sleep(for: self.configuration.debounce)
-                    await self.sync()
-                }
+                await trigger.run(resyncEvery: self.configuration.resyncInterval,
+                                  debounce: self.configuration.debounce) { await self.sync() }
             }
             // Every task ends when the calling task is cancelled; the group waits for them.
         }
@@ -193,34 +181,21 @@ public final class ClusterLinkAgent: Sendable {
     /// every 2 s while detection fails, and every resync interval.
     private func detectInterface() async {
         let detector = NodeInterfaceDetector(handle: applier.handle)
-        let (changes, changed) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let changed = SyncTrigger()
         let clusterNodes = SharedInformer(listerWatcher: KubeListerWatcher<ClusterNode>(
             client: client, fieldSelector: "metadata.name=\(configuration.nodeConfigName)"))
         clusterNodes.addEventHandler { event in
             if case .deleted = event { return }
             let spec = event.object.spec
-            if spec.interfaceName.isEmpty || (spec.ip ?? "").isEmpty && (spec.ip6 ?? "").isEmpty { changed.yield() }
+            if spec.interfaceName.isEmpty || (spec.ip ?? "").isEmpty && (spec.ip6 ?? "").isEmpty { changed.request() }
         }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await clusterNodes.run() }
             group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: self.configuration.resyncInterval)
-                    changed.yield()
-                }
-            }
-            group.addTask {
-                changed.yield()
-                for await _ in changes {
-                    if Task.isCancelled { break }
-                    do {
-                        if try await detector.sync(client: self.client, clusterNodeName: self.configuration.nodeConfigName) {
-                            self.logger.info("ClusterNode interface and addresses updated")
-                        }
-                    } catch {
-                        self.logger.debug("interface detection: \(error)")
-                        try? await Task.sleep(for: .seconds(2))
-                        changed.yield()
+                await changed.run(resyncEvery: self.configuration.resyncInterval, retryAfter: .seconds(2),
+                                  onError: { self.logger.debug("interface detection: \($0)") }) {
+                    if try await detector.sync(client: self.client, clusterNodeName: self.configuration.nodeConfigName) {
+                        self.logger.info("ClusterNode interface and addresses updated")
                     }
                 }
             }
@@ -233,7 +208,7 @@ public final class ClusterLinkAgent: Sendable {
             do {
                 let events = try applier.handle.events([.links, .routes, .neighbors, .rules, .addresses])
                 for try await event in events {
-                    if Self.concernsClusterLink(event) { signal.yield() }
+                    if Self.concernsClusterLink(event) { trigger.request() }
                 }
             } catch {
                 logger.debug("netlink events failed, resubscribing: \(error)")

@@ -63,9 +63,9 @@ public final class ClusterLinkControllerManager: Sendable {
     }
 
     /// Syncs on every change of the member's Nodes, the Cluster or ClusterNodes, and every resync interval,
-    /// until the calling task is cancelled.
+    /// until the calling task is cancelled. Passes read the informers' caches.
     public func run() async {
-        let (signals, signal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let trigger = SyncTrigger()
         let nodes = SharedInformer(listerWatcher: KubeListerWatcher<Node>(client: memberClient))
         let clusters = SharedInformer(listerWatcher: KubeListerWatcher<Cluster>(
             client: hostClient, fieldSelector: "metadata.name=\(configuration.clusterName)"))
@@ -74,47 +74,45 @@ public final class ClusterLinkControllerManager: Sendable {
         nodes.addEventHandler { event in
             if case .updated(let old, let new) = event, old.metadata.labels == new.metadata.labels,
                old.spec.podCIDRs == new.spec.podCIDRs { return }
-            signal.yield()
+            trigger.request()
         }
-        clusters.addEventHandler { _ in signal.yield() }
-        clusterNodes.addEventHandler { _ in signal.yield() }
+        clusters.addEventHandler { _ in trigger.request() }
+        clusterNodes.addEventHandler { _ in trigger.request() }
+        let name = configuration.clusterName
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await nodes.run() }
             group.addTask { await clusters.run() }
             group.addTask { await clusterNodes.run() }
             group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: self.configuration.resyncInterval)
-                    signal.yield()
+                for informer in [nodes.waitForCacheSync, clusters.waitForCacheSync, clusterNodes.waitForCacheSync] {
+                    guard await informer() else { return }
                 }
-            }
-            group.addTask {
-                for await _ in signals {
-                    if Task.isCancelled { break }
-                    try? await Task.sleep(for: .milliseconds(100))
-                    do {
-                        try await self.sync()
-                    } catch {
-                        self.logger.info("sync failed, retrying: \(error)")
-                        try? await Task.sleep(for: .seconds(1))
-                        signal.yield()
-                    }
+                await trigger.run(resyncEvery: self.configuration.resyncInterval, debounce: .milliseconds(100),
+                                  onError: { self.logger.info("sync failed, retrying: \($0)") }) {
+                    try await self.sync(cluster: clusters.store.get(namespace: nil, name: name),
+                                        clusterNodes: clusterNodes.store.list(), memberNodes: nodes.store.list())
                 }
             }
         }
     }
 
-    /// One pass over the Cluster, its CIDRs and its ClusterNodes.
+    /// One pass over the Cluster, its CIDRs and its ClusterNodes, reading them from the API.
     /// - Throws: the first client error (the next pass retries).
     public func sync() async throws {
-        let name = configuration.clusterName
-        var cluster: Cluster
+        let cluster: Cluster?
         do {
-            cluster = try await hostClient.get(Cluster.self, name: name)
+            cluster = try await hostClient.get(Cluster.self, name: configuration.clusterName)
         } catch let error as KubeError where error.isNotFound {
-            return
+            cluster = nil
         }
-        let ours = try await hostClient.listAll(ClusterNode.self).items.filter { $0.spec.clusterName == name }
+        try await sync(cluster: cluster, clusterNodes: hostClient.listAll(ClusterNode.self).items,
+                       memberNodes: memberClient.listAll(Node.self).items)
+    }
+
+    private func sync(cluster: Cluster?, clusterNodes: [ClusterNode], memberNodes: [Node]) async throws {
+        let name = configuration.clusterName
+        guard var cluster else { return }
+        let ours = clusterNodes.filter { $0.spec.clusterName == name }
 
         if cluster.metadata.deletionTimestamp != nil {
             for node in ours {
@@ -129,7 +127,7 @@ public final class ClusterLinkControllerManager: Sendable {
             return
         }
 
-        let cidrs = try await currentCIDRs()
+        let cidrs = try await currentCIDRs(cni: cluster.spec.clusterLinkOptions?.cni ?? ClusterLinkOptions.defaultCNI)
         var changed = false
         if !cluster.metadata.finalizers.contains(Self.finalizer) {
             cluster.metadata.finalizers.append(Self.finalizer)
@@ -154,7 +152,7 @@ public final class ClusterLinkControllerManager: Sendable {
                 blocks = ClusterCIDRDiscovery.podCIDRsByNode(blockAffinities: list.items.map(\.json))
             }
         }
-        let members = try await memberClient.listAll(Node.self).items.filter { node in
+        let members = memberNodes.filter { node in
             node.metadata.labels["kosmos.io/node"] != "true" && node.metadata.labels["kosmos.io/exclude"] != "true"
         }
         let wanted = Set(members.map { "\(name)-\($0.name)" })
@@ -188,13 +186,11 @@ public final class ClusterLinkControllerManager: Sendable {
         }
     }
 
-    private func currentCIDRs() async throws -> (podCIDRs: [String], serviceCIDRs: [String]) {
+    private func currentCIDRs(cni: String) async throws -> (podCIDRs: [String], serviceCIDRs: [String]) {
         if let cached = discovered.withLock({ $0 }), ContinuousClock.now - cached.at < configuration.discoveryInterval,
            !cached.podCIDRs.isEmpty {
             return (cached.podCIDRs, cached.serviceCIDRs)
         }
-        let cluster = try? await hostClient.get(Cluster.self, name: configuration.clusterName)
-        let cni = cluster?.spec.clusterLinkOptions?.cni ?? ClusterLinkOptions.defaultCNI
         let found = try await ClusterCIDRDiscovery.discover(client: memberClient, cni: cni)
         discovered.withLock { $0 = Discovered(podCIDRs: found.podCIDRs, serviceCIDRs: found.serviceCIDRs, at: .now) }
         return (found.podCIDRs, found.serviceCIDRs)

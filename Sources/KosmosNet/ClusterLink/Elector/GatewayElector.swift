@@ -116,44 +116,35 @@ public final class GatewayElector: Sendable {
     }
 
     /// While leading: reconciles at once, on every ClusterNode change (a new node, a role edited by hand), and
-    /// every resync interval.
+    /// every resync interval, reading ClusterNodes from the informer's cache.
     private func lead() async {
-        let (signals, signal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let trigger = SyncTrigger()
         let informer = SharedInformer(listerWatcher: KubeListerWatcher<ClusterNode>(client: hostClient))
         let cluster = configuration.clusterName
         informer.addEventHandler { event in
-            if event.object.spec.clusterName == cluster { signal.yield() }
+            if event.object.spec.clusterName == cluster { trigger.request() }
         }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await informer.run() }
             group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: self.configuration.resyncInterval)
-                    signal.yield()
-                }
-            }
-            group.addTask {
-                signal.yield()
-                for await _ in signals {
-                    if Task.isCancelled { break }
-                    do {
-                        try await self.reconcile()
-                    } catch {
-                        self.logger.info("gateway roles not updated: \(error)")
-                        try? await Task.sleep(for: .seconds(1))
-                        signal.yield()
-                    }
+                guard await informer.waitForCacheSync() else { return }
+                await trigger.run(resyncEvery: self.configuration.resyncInterval,
+                                  onError: { self.logger.info("gateway roles not updated: \($0)") }) {
+                    try await self.reconcile(clusterNodes: informer.store.list())
                 }
             }
         }
     }
 
-    /// Makes this node the only gateway of its cluster.
+    /// Makes this node the only gateway of its cluster, reading the ClusterNodes from the API.
     /// - Throws: the client's error; conflicting updates are retried by the next round.
     public func reconcile() async throws {
-        let nodes = try await hostClient.listAll(ClusterNode.self).items
+        try await reconcile(clusterNodes: hostClient.listAll(ClusterNode.self).items)
+    }
+
+    private func reconcile(clusterNodes: [ClusterNode]) async throws {
         let updates = GatewayElection.changes(cluster: configuration.clusterName, gatewayNode: configuration.nodeName,
-                                              clusterNodes: nodes)
+                                              clusterNodes: clusterNodes)
         for node in updates {
             _ = try await hostClient.update(node)
             logger.info("roles of \(node.name): \(node.spec.roles.map(\.rawValue))")
