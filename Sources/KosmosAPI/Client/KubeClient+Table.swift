@@ -37,7 +37,19 @@ public enum TablePrinter {
                 return cell(cells[index], isDate: type == "date" || format == "date", now: now)
             })
         }
-        let widths = lines[0].indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
+        return render(headers: lines[0], rows: Array(lines.dropFirst()))
+    }
+
+    /// Lays out ready-made cells in kubectl's column style: the header line then one line per row, each column
+    /// padded to its widest cell plus three spaces (the last column unpadded).
+    /// - Parameters:
+    ///   - headers: the column titles, printed as given.
+    ///   - rows: the cells; a row shorter than `headers` is padded with empty cells.
+    public static func render(headers: [String], rows: [[String]]) -> String {
+        let lines = [headers] + rows.map { row in
+            (0..<headers.count).map { $0 < row.count ? row[$0] : "" }
+        }
+        let widths = headers.indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
         return lines.map { line in
             line.enumerated().map { index, text in
                 index == line.count - 1 ? text : text + String(repeating: " ", count: widths[index] - text.count + 3)

@@ -177,17 +177,12 @@ public enum LocalConnectivityCheck {
 
     /// The results as a kubectl-style table, one row per probe.
     public static func table(_ results: [ConnectivityResult]) -> String {
-        var rows = [["SOURCE", "SOURCE-IP", "TARGET", "TARGET-IP", "PROBE", "RESULT", "TIME"]]
-        for r in results {
-            rows.append([r.source, r.sourceIP, r.target, r.targetIP, r.probe.uppercased(),
-                         r.ok ? "ok" : "FAILED" + (r.detail.map { " (\($0))" } ?? ""),
-                         r.milliseconds.map { String(format: "%.1fms", $0) } ?? "-"])
-        }
-        let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell.padding(toLength: widths[index] + 3, withPad: " ", startingAt: 0)
-            }.joined()
-        }.joined(separator: "\n") + "\n"
+        TablePrinter.render(
+            headers: ["SOURCE", "SOURCE-IP", "TARGET", "TARGET-IP", "PROBE", "RESULT", "TIME"],
+            rows: results.map { r in
+                [r.source, r.sourceIP, r.target, r.targetIP, r.probe.uppercased(),
+                 r.ok ? "ok" : "FAILED" + (r.detail.map { " (\($0))" } ?? ""),
+                 r.milliseconds.map { String(format: "%.1fms", $0) } ?? "-"]
+            })
     }
 }
