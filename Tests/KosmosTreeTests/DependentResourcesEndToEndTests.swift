@@ -1,0 +1,275 @@
+import Foundation
+import KosmosAPI
+import KosmosLocal
+import Logging
+import Testing
+@testable import KosmosTree
+
+/// ConfigMaps, Secrets, ServiceAccounts, claims and volumes following pods between a host and a member
+/// `LocalAPIServer`, and convert policies shaping the member pod (same clusters as ``ClusterTreeEndToEndTests``).
+@Suite(.serialized) struct DependentResourcesEndToEndTests {
+    typealias E2E = ClusterTreeEndToEndTests
+
+    /// Starts the clusters, joins the member and waits for its leaf node.
+    static func withJoinedMember(
+        _ body: (_ host: TreeTestCluster, _ member: TreeTestCluster) async throws -> Void
+    ) async throws {
+        try await E2E.withClusters { host, member, _ in
+            _ = try await host.client.create(E2E.cluster("member1", kubeconfig: member.kubeconfig))
+            #expect(await eventually("leaf node is Ready") {
+                try await host.client.get(Node.self, name: "kosmos-member1").isReady
+            })
+            try await body(host, member)
+        }
+    }
+
+    static func pod(_ name: String, _ edit: (inout PodSpec) -> Void = { _ in }) -> Pod {
+        var p = E2E.hostPod(name, node: "kosmos-member1")
+        edit(&p.spec)
+        return p
+    }
+
+    static func exists<R: NamespacedResource>(_: R.Type, _ client: KubeClient, _ name: String,
+                                              namespace: String = "default") async throws -> Bool {
+        do { _ = try await client.get(R.self, namespace: namespace, name: name) } catch let e as KubeError
+            where e.isNotFound {
+            return false
+        }
+        return true
+    }
+
+    static func running(_ host: TreeTestCluster, _ name: String) async -> Bool {
+        await eventually("host pod \(name) is Running") {
+            try await host.client.get(Pod.self, namespace: "default", name: name).status.phase == .running
+        }
+    }
+
+    @Test func configMapAndSecretFollowTheHostUntilTheLastPodGoes() async throws {
+        try await Self.withJoinedMember { host, member in
+            var cm = ConfigMap(name: "settings", namespace: "default")
+            cm.data = ["MODE": "a"]
+            _ = try await host.client.create(cm)
+            var secret = Secret(name: "creds", namespace: "default")
+            secret.data = ["password": "YQ=="]
+            _ = try await host.client.create(secret)
+            // A member ConfigMap ClusterTree did not make, with the name of a host one a pod uses.
+            var foreign = ConfigMap(name: "theirs", namespace: "default")
+            foreign.data = ["owner": "member"]
+            _ = try await member.client.create(foreign)
+            var hostTheirs = ConfigMap(name: "theirs", namespace: "default")
+            hostTheirs.data = ["owner": "host"]
+            _ = try await host.client.create(hostTheirs)
+
+            func uses(_ spec: inout PodSpec) {
+                spec.containers[0].envFrom = [EnvFromSource(json: ["configMapRef": ["name": "settings"]]),
+                                              EnvFromSource(json: ["configMapRef": ["name": "theirs"]])]
+                spec.volumes = [Volume(json: ["name": "creds", "secret": ["secretName": "creds"]])]
+            }
+            _ = try await host.client.create(Self.pod("first", uses))
+            _ = try await host.client.create(Self.pod("second", uses))
+            #expect(await Self.running(host, "first"))
+            #expect(await Self.running(host, "second"))
+            let copy = try await member.client.get(ConfigMap.self, namespace: "default", name: "settings")
+            #expect(copy.metadata.annotations[TreeKeys.global] == "true")
+            #expect(try await member.client.get(Secret.self, namespace: "default", name: "creds").data
+                == ["password": "YQ=="])
+            let theirs = try await member.client.get(ConfigMap.self, namespace: "default", name: "theirs")
+            #expect(theirs.data == ["owner": "member"])
+
+            // Data changes reach the copy.
+            var changed = try await host.client.get(ConfigMap.self, namespace: "default", name: "settings")
+            changed.data = ["MODE": "b"]
+            _ = try await host.client.update(changed)
+            #expect(await eventually("the member copy has the new data") {
+                try await member.client.get(ConfigMap.self, namespace: "default", name: "settings").data
+                    == ["MODE": "b"]
+            })
+            // Deleting the host object deletes the copy.
+            try await host.client.delete(Secret.self, namespace: "default", name: "creds")
+            #expect(await eventually("the member secret is deleted with the host one") {
+                try await !Self.exists(Secret.self, member.client, "creds")
+            })
+
+            // One pod left still needs the ConfigMap; with none left its copy goes and the owner list forgets
+            // the member.
+            try await host.client.delete(Pod.self, namespace: "default", name: "first")
+            #expect(await eventually("first pod is gone") { try await !Self.exists(Pod.self, host.client, "first") })
+            #expect(try await Self.exists(ConfigMap.self, member.client, "settings"))
+            try await host.client.delete(Pod.self, namespace: "default", name: "second")
+            #expect(await eventually("the copy goes with the last pod") {
+                try await !Self.exists(ConfigMap.self, member.client, "settings")
+            })
+            #expect(await eventually("the host ConfigMap no longer lists the member") {
+                let source = try await host.client.get(ConfigMap.self, namespace: "default", name: "settings")
+                return source.metadata.annotations[TreeKeys.clusterOwners] == nil
+            })
+            // The member's own ConfigMap was never touched.
+            let after = try await member.client.get(ConfigMap.self, namespace: "default", name: "theirs")
+            #expect(after.data == ["owner": "member"])
+            #expect(after.metadata.annotations[TreeKeys.global] == nil)
+        }
+    }
+
+    @Test func serviceAccountIsCopiedAndTheTokenIsTheMembersOwn() async throws {
+        try await Self.withJoinedMember { host, member in
+            _ = try await host.client.create(ServiceAccount(name: "robot", namespace: "default"))
+            var quiet = ServiceAccount(name: "quiet", namespace: "default")
+            quiet.automountServiceAccountToken = false
+            _ = try await host.client.create(quiet)
+            _ = try await host.client.create(Self.pod("robot") { $0.serviceAccountName = "robot" })
+            _ = try await host.client.create(Self.pod("no-token") { $0.automountServiceAccountToken = false })
+            _ = try await host.client.create(Self.pod("quiet") { $0.serviceAccountName = "quiet" })
+            for name in ["robot", "no-token", "quiet"] { #expect(await Self.running(host, name)) }
+
+            let hostPod = try await host.client.get(Pod.self, namespace: "default", name: "robot")
+            let hostVolume = try #require(hostPod.spec.volumes.first { $0.name.hasPrefix("kube-api-access-") })
+            let memberPod = try await member.client.get(Pod.self, namespace: "default", name: "robot")
+            #expect(memberPod.spec.serviceAccountName == "robot")
+            let sa = try await member.client.get(ServiceAccount.self, namespace: "default", name: "robot")
+            #expect(sa.metadata.annotations[TreeKeys.global] == "true")
+            #expect(sa.secrets.isEmpty)
+            // The member's admission mounted a token of the member's account with the member's own CA; the
+            // host's volume did not come along.
+            #expect(!memberPod.spec.volumes.contains { $0.name == hostVolume.name })
+            let tokenVolume = try #require(memberPod.spec.volumes.first { $0.name.hasPrefix("kube-api-access-") })
+            let sources = tokenVolume.json["projected"]?["sources"]?.arrayValue ?? []
+            #expect(sources.contains { $0["serviceAccountToken"] != nil })
+            #expect(sources.contains { $0["configMap"]?["name"] == "kube-root-ca.crt" })
+            #expect(memberPod.spec.containers[0].volumeMounts.contains {
+                $0.name == tokenVolume.name && $0.mountPath == "/var/run/secrets/kubernetes.io/serviceaccount"
+            })
+            let memberSecrets = try await member.client.list(Secret.self, namespace: "default").items
+            #expect(memberSecrets.isEmpty)
+
+            for name in ["no-token", "quiet"] {
+                let pod = try await member.client.get(Pod.self, namespace: "default", name: name)
+                #expect(pod.spec.automountServiceAccountToken == false, "\(name)")
+                #expect(!pod.spec.volumes.contains { $0.name.hasPrefix("kube-api-access-") }, "\(name)")
+            }
+            let quietCopy = try await member.client.get(ServiceAccount.self, namespace: "default", name: "quiet")
+            #expect(quietCopy.automountServiceAccountToken == false)
+
+            try await host.client.delete(Pod.self, namespace: "default", name: "robot")
+            #expect(await eventually("the account copy goes with its last pod") {
+                try await !Self.exists(ServiceAccount.self, member.client, "robot")
+            })
+            #expect(try await Self.exists(ServiceAccount.self, member.client, "default"))
+        }
+    }
+
+    @Test func claimGoesDownAndTheMembersVolumeComesUpBound() async throws {
+        try await Self.withJoinedMember { host, member in
+            var claim = PersistentVolumeClaim(name: "data", namespace: "default")
+            claim.spec.accessModes = ["ReadWriteOnce"]
+            claim.spec.json["resources"] = ["requests": ["storage": "1Gi"]]
+            let hostClaim = try await host.client.create(claim)
+            _ = try await host.client.create(Self.pod("db") {
+                $0.volumes = [Volume(json: ["name": "data", "persistentVolumeClaim": ["claimName": "data"]])]
+            })
+            var memberClaim: PersistentVolumeClaim?
+            #expect(await eventually("the claim is copied into the member") {
+                memberClaim = try await member.client.get(PersistentVolumeClaim.self, namespace: "default",
+                                                          name: "data")
+                return true
+            })
+            var copy = try #require(memberClaim)
+            #expect(copy.metadata.annotations[TreeKeys.global] == "true")
+            #expect(await Self.running(host, "db"))
+
+            // The test plays the member's provisioner and volume binder.
+            var volume = PersistentVolume(name: "pvc-0001")
+            volume.spec.capacity = ["storage": "1Gi"]
+            volume.spec.accessModes = ["ReadWriteOnce"]
+            volume.spec.persistentVolumeReclaimPolicy = "Delete"
+            volume.spec.claimRef = ObjectReference(apiVersion: "v1", kind: "PersistentVolumeClaim",
+                                                   namespace: "default", name: "data", uid: copy.metadata.uid)
+            volume.spec.json["hostPath"] = ["path": "/tmp/pvc-0001"]
+            volume.spec.json["nodeAffinity"] = ["required": ["nodeSelectorTerms": [["matchExpressions": [
+                ["key": "kubernetes.io/hostname", "operator": "In", "values": ["member1-node-1"]]]]]]]
+            var created = try await member.client.create(volume)
+            created.status.phase = "Bound"
+            _ = try await member.client.updateStatus(created)
+            copy.spec.volumeName = "pvc-0001"
+            copy = try await member.client.update(copy)
+            copy.status.phase = "Bound"
+            copy.status.capacity = ["storage": "1Gi"]
+            copy.status.accessModes = ["ReadWriteOnce"]
+            _ = try await member.client.updateStatus(copy)
+
+            var up: PersistentVolume?
+            #expect(await eventually("the volume comes up into the host") {
+                up = try await host.client.get(PersistentVolume.self, name: "pvc-0001")
+                return up?.status.phase == "Bound"
+            })
+            let twin = try #require(up)
+            #expect(twin.metadata.annotations[TreeKeys.clusterOwners] == "member1")
+            #expect(twin.spec.claimRef?.uid == hostClaim.metadata.uid)
+            #expect(twin.spec.nodeAffinity?.required?.json["nodeSelectorTerms"]
+                == [["matchExpressions": [["key": "kubernetes.io/hostname", "operator": "In",
+                                           "values": ["kosmos-member1"]]]]])
+            #expect(await eventually("the host claim is Bound to it") {
+                let c = try await host.client.get(PersistentVolumeClaim.self, namespace: "default", name: "data")
+                return c.spec.volumeName == "pvc-0001" && c.status.phase == "Bound"
+                    && c.status.capacity["storage"] == "1Gi"
+            })
+
+            // A resize on the host reaches the member claim.
+            var bigger = try await host.client.get(PersistentVolumeClaim.self, namespace: "default", name: "data")
+            bigger.spec.json["resources"] = ["requests": ["storage": "2Gi"]]
+            _ = try await host.client.update(bigger)
+            #expect(await eventually("the member claim asks for 2Gi") {
+                try await member.client.get(PersistentVolumeClaim.self, namespace: "default", name: "data")
+                    .spec.resources.requests["storage"] == "2Gi"
+            })
+
+            // The claim outlives its pod; deleting it on the host deletes the copy, and once the member's
+            // provisioner removes the volume its host twin goes too.
+            try await host.client.delete(Pod.self, namespace: "default", name: "db")
+            #expect(await eventually("the pod is gone") { try await !Self.exists(Pod.self, host.client, "db") })
+            #expect(try await Self.exists(PersistentVolumeClaim.self, member.client, "data"))
+            try await host.client.delete(PersistentVolumeClaim.self, namespace: "default", name: "data")
+            #expect(await eventually("the member claim is deleted with the host claim") {
+                try await !Self.exists(PersistentVolumeClaim.self, member.client, "data")
+            })
+            try await member.client.delete(PersistentVolume.self, namespace: nil, name: "pvc-0001")
+            #expect(await eventually("the host volume goes with the member volume") {
+                do { _ = try await host.client.get(PersistentVolume.self, name: "pvc-0001") } catch let e as KubeError
+                    where e.isNotFound { return true }
+                return false
+            })
+        }
+    }
+
+    @Test func convertPolicyRewritesTheMemberPod() async throws {
+        try await Self.withJoinedMember { host, member in
+            // A cluster policy that does not match must not hide the namespaced one.
+            var other = ClusterPodConvertPolicy(name: "other")
+            other.spec = PodConvertPolicySpec(json: [
+                "labelSelector": ["matchLabels": ["app": "db"]],
+                "converters": ["hostAliasesConverter": ["convertType": "replace",
+                                                        "hostAliases": [["ip": "10.9.9.9", "hostnames": ["x"]]]]],
+            ])
+            _ = try await host.client.create(other)
+            var policy = PodConvertPolicy(name: "web-policy", namespace: "default")
+            policy.spec = PodConvertPolicySpec(json: [
+                "labelSelector": ["matchLabels": ["app": "web"]],
+                "leafNodeSelector": ["matchLabels": ["kosmos.io/cluster": "member1"]],
+                "converters": [
+                    "hostAliasesConverter": ["convertType": "add",
+                                             "hostAliases": [["ip": "10.1.2.3", "hostnames": ["db.local"]]]],
+                    "tolerationConverter": ["convertType": "replace",
+                                            "tolerations": [["key": "dedicated", "operator": "Exists"]]],
+                ],
+            ])
+            _ = try await host.client.create(policy)
+            var pod = Self.pod("web")
+            pod.metadata.labels = ["app": "web"]
+            _ = try await host.client.create(pod)
+            #expect(await Self.running(host, "web"))
+            let memberPod = try await member.client.get(Pod.self, namespace: "default", name: "web")
+            #expect(memberPod.metadata.annotations["kosmos-io/convert-policy"] == "web-policy")
+            #expect(memberPod.spec.hostAliases.map(\.ip) == ["10.1.2.3"])
+            #expect(memberPod.spec.tolerations.contains { $0.key == "dedicated" })
+        }
+    }
+}
