@@ -16,6 +16,41 @@ func memberCopyMeta(_ meta: ObjectMeta) -> ObjectMeta {
     return out
 }
 
+/// A mirror of host objects into a member: the copy has ``memberCopyMeta(_:)`` and the top-level `fields` of its
+/// source, and is rewritten when its labels or `updatable` fields fall behind.
+/// - Parameters:
+///   - clusterName: the member Cluster's name.
+///   - member: client of the member cluster.
+///   - fields: the fields a new copy takes from its source.
+///   - updatable: the fields kept in step afterwards (immutable ones left out).
+///   - copyKey: the copy's key for a source key.
+func memberCopyMirror<Object: NamespacedResource>(
+    clusterName: String, member: KubeClient, fields: @escaping @Sendable (Object) -> [String],
+    updatable: @escaping @Sendable (Object) -> [String],
+    copyKey: @escaping @Sendable (ObjectKey) -> ObjectKey = { $0 }
+) -> Mirror<Object, Object> {
+    Mirror<Object, Object>(
+        name: "\(Object.plural) to member cluster \(clusterName)", target: member,
+        transform: { source in
+            var copy = Object.new()
+            copy.metadata = memberCopyMeta(source.metadata)
+            copy.metadata.name = copyKey(ObjectKey(of: source)).name
+            for field in fields(source) { copy.json[field] = source.json[field] }
+            return copy
+        },
+        marker: .global,
+        update: { current, desired in
+            let kept = updatable(desired)
+            guard current.metadata.labels != desired.metadata.labels
+                || kept.contains(where: { current.json[$0] != desired.json[$0] }) else { return nil }
+            var next = current
+            next.metadata.labels = desired.metadata.labels
+            for field in kept { next.json[field] = desired.json[field] }
+            return next
+        },
+        deletion: .withSource(grace: { _ in nil }), copyKey: copyKey)
+}
+
 extension DependencyKind where Object == ConfigMap {
     /// ConfigMaps: data, binary data and labels follow the host (cases §3.8); the host's `kube-root-ca.crt` is
     /// copied as `master-root-ca.crt` so that it does not clash with the member's own CA.
@@ -23,28 +58,9 @@ extension DependencyKind where Object == ConfigMap {
     ///   - clusterName: the member Cluster's name.
     ///   - member: client of the member cluster.
     public static func configMaps(clusterName: String, member: KubeClient) -> Self {
-        let mirror = Mirror<ConfigMap, ConfigMap>(
-            name: "configmaps to member cluster \(clusterName)", target: member,
-            transform: { cm in
-                var copy = ConfigMap.new()
-                copy.metadata = memberCopyMeta(cm.metadata)
-                if cm.metadata.name == TreeKeys.kubeRootCA { copy.metadata.name = TreeKeys.masterRootCA }
-                copy.json["data"] = cm.json["data"]
-                copy.json["binaryData"] = cm.json["binaryData"]
-                return copy
-            },
-            marker: .global,
-            update: { current, desired in
-                guard current.json["data"] != desired.json["data"]
-                    || current.json["binaryData"] != desired.json["binaryData"]
-                    || current.metadata.labels != desired.metadata.labels else { return nil }
-                var next = current
-                next.metadata.labels = desired.metadata.labels
-                next.json["data"] = desired.json["data"]
-                next.json["binaryData"] = desired.json["binaryData"]
-                return next
-            },
-            deletion: .withSource(grace: { _ in nil }),
+        let mirror: Mirror<ConfigMap, ConfigMap> = memberCopyMirror(
+            clusterName: clusterName, member: member, fields: { _ in ["data", "binaryData"] },
+            updatable: { _ in ["data", "binaryData"] },
             copyKey: { key in
                 key.name == TreeKeys.kubeRootCA ? ObjectKey(namespace: key.namespace, name: TreeKeys.masterRootCA) : key
             })
@@ -53,34 +69,17 @@ extension DependencyKind where Object == ConfigMap {
 }
 
 extension DependencyKind where Object == Secret {
-    /// Secrets: data, type and labels follow the host (cases §3.8). A service-account token Secret is copied
-    /// without its data and without the host account's uid, so that the member's token controller fills in a
-    /// token of the member's own account: no host credential reaches the member.
+    /// Secrets: data and labels follow the host (cases §3.8; the type is immutable). A service-account token
+    /// Secret is copied without its data and without the host account's uid, so that the member's token
+    /// controller fills in a token of the member's own account: no host credential reaches the member.
     /// - Parameters:
     ///   - clusterName: the member Cluster's name.
     ///   - member: client of the member cluster.
     public static func secrets(clusterName: String, member: KubeClient) -> Self {
-        let mirror = Mirror<Secret, Secret>(
-            name: "secrets to member cluster \(clusterName)", target: member,
-            transform: { s in
-                var copy = Secret.new()
-                copy.metadata = memberCopyMeta(s.metadata)
-                copy.json["type"] = s.json["type"]
-                if !isServiceAccountToken(s) { copy.json["data"] = s.json["data"] }
-                return copy
-            },
-            marker: .global,
-            update: { current, desired in
-                let data = isServiceAccountToken(desired) ? current.json["data"] : desired.json["data"]
-                guard current.json["data"] != data || current.metadata.labels != desired.metadata.labels else {
-                    return nil
-                }
-                var next = current
-                next.metadata.labels = desired.metadata.labels
-                next.json["data"] = data
-                return next
-            },
-            deletion: .withSource(grace: { _ in nil }))
+        let mirror: Mirror<Secret, Secret> = memberCopyMirror(
+            clusterName: clusterName, member: member,
+            fields: { isServiceAccountToken($0) ? ["type"] : ["type", "data"] },
+            updatable: { isServiceAccountToken($0) ? [] : ["data"] })
         return DependencyKind(mirror: mirror, needs: { $0.secrets })
     }
 

@@ -10,25 +10,9 @@ extension DependencyKind where Object == ServiceAccount {
     ///   - clusterName: the member Cluster's name.
     ///   - member: client of the member cluster.
     public static func serviceAccounts(clusterName: String, member: KubeClient) -> Self {
-        let mirror = Mirror<ServiceAccount, ServiceAccount>(
-            name: "serviceaccounts to member cluster \(clusterName)", target: member,
-            transform: { sa in
-                var copy = ServiceAccount.new()
-                copy.metadata = memberCopyMeta(sa.metadata)
-                copy.json["automountServiceAccountToken"] = sa.json["automountServiceAccountToken"]
-                return copy
-            },
-            marker: .global,
-            update: { current, desired in
-                let automount = desired.json["automountServiceAccountToken"]
-                guard current.json["automountServiceAccountToken"] != automount
-                    || current.metadata.labels != desired.metadata.labels else { return nil }
-                var next = current
-                next.metadata.labels = desired.metadata.labels
-                next.json["automountServiceAccountToken"] = automount
-                return next
-            },
-            deletion: .withSource(grace: { _ in nil }))
+        let mirror: Mirror<ServiceAccount, ServiceAccount> = memberCopyMirror(
+            clusterName: clusterName, member: member, fields: { _ in ["automountServiceAccountToken"] },
+            updatable: { _ in ["automountServiceAccountToken"] })
         return DependencyKind(mirror: mirror, needs: { deps in
             deps.serviceAccount == defaultAccount ? [:] : [deps.serviceAccount: false]
         })

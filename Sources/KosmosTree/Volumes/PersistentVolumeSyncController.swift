@@ -92,8 +92,8 @@ public final class PersistentVolumeSyncController: Sendable {
         }
         let outcome = try await s.volumes.ensure(volume)
         if case .foreign(let other) = outcome {
-            s.logger.info("host PersistentVolume \(other.metadata.name ?? "") exists and is not ClusterTree's "
-                + "copy from cluster \(s.clusterName); left alone")
+            let name = other.metadata.name ?? ""
+            s.logger.info("host PersistentVolume \(name) is not a copy from cluster \(s.clusterName); left alone")
             return .done
         }
         var twin = outcome.object
@@ -112,8 +112,7 @@ public final class PersistentVolumeSyncController: Sendable {
         let current = claim.spec.volumeName ?? ""
         guard current.isEmpty else {
             if current != volume {
-                s.logger.info("host claim \(claim.key) is bound to \(current), not to \(volume) of cluster "
-                    + "\(s.clusterName); left alone")
+                s.logger.info("host claim \(claim.key) is bound to \(current), not \(volume) of \(s.clusterName)")
             }
             return
         }
