@@ -174,7 +174,6 @@ import Testing
             })
             var copy = try #require(memberClaim)
             #expect(copy.metadata.annotations[TreeKeys.global] == "true")
-            #expect(await Self.running(host, "db"))
 
             // The test plays the member's provisioner and volume binder.
             var volume = PersistentVolume(name: "pvc-0001")
@@ -212,6 +211,8 @@ import Testing
                 return c.spec.volumeName == "pvc-0001" && c.status.phase == "Bound"
                     && c.status.capacity["storage"] == "1Gi"
             })
+            // The member schedules the pod once its claim is bound.
+            #expect(await Self.running(host, "db"))
 
             // A resize on the host reaches the member claim.
             var bigger = try await host.client.get(PersistentVolumeClaim.self, namespace: "default", name: "data")
