@@ -110,6 +110,35 @@ import Testing
         }
     }
 
+    @Test func copiesLeftBehindGoAndCopiesStillNeededComeBack() async throws {
+        try await E2E.withClusters { host, member, _ in
+            // Left by an earlier run of the manager: a marked copy whose host object is gone, and a member
+            // object of the member's own.
+            var leftover = ConfigMap(name: "leftover", namespace: "default")
+            leftover.metadata.annotations[TreeKeys.global] = "true"
+            _ = try await member.client.create(leftover)
+            _ = try await member.client.create(ConfigMap(name: "own", namespace: "default"))
+            var live = ConfigMap(name: "live", namespace: "default")
+            live.data = ["k": "v"]
+            _ = try await host.client.create(live)
+            _ = try await host.client.create(E2E.cluster("member1", kubeconfig: member.kubeconfig))
+            #expect(await eventually("the leftover copy is removed") {
+                try await !Self.exists(ConfigMap.self, member.client, "leftover")
+            })
+            #expect(try await Self.exists(ConfigMap.self, member.client, "own"))
+
+            #expect(await eventually("leaf node is Ready") {
+                try await host.client.get(Node.self, name: "kosmos-member1").isReady
+            })
+            _ = try await host.client.create(E2E.hostPod("reader", node: "kosmos-member1", configMap: "live"))
+            #expect(await Self.running(host, "reader"))
+            try await member.client.delete(ConfigMap.self, namespace: "default", name: "live")
+            #expect(await eventually("a copy deleted in the member while its pod needs it comes back") {
+                try await member.client.get(ConfigMap.self, namespace: "default", name: "live").data == ["k": "v"]
+            })
+        }
+    }
+
     @Test func serviceAccountIsCopiedAndTheTokenIsTheMembersOwn() async throws {
         try await Self.withJoinedMember { host, member in
             _ = try await host.client.create(ServiceAccount(name: "robot", namespace: "default"))

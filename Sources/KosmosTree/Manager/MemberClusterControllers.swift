@@ -44,16 +44,15 @@ public final class MemberClusterControllers: Sendable {
         let hostClaims = hostInformers.informer(for: PersistentVolumeClaim.self)
         leafNodes = LeafNodeController(clusterName: name, plans: plans, host: host, member: member,
                                        configuration: configuration, logger: logger)
-        func dependency<K: NamespacedResource>(_ kind: DependencyKind<K>, member memberObjects: SharedInformer<K>? = nil)
-            -> DependencySyncController<K> {
+        func dependency<K: NamespacedResource>(_ kind: DependencyKind<K>) -> DependencySyncController<K> {
             DependencySyncController(clusterName: name, plans: plans, host: host, kind: kind,
                                      hostObjects: hostInformers.informer(for: K.self), hostPods: hostPods,
-                                     memberObjects: memberObjects, logger: logger)
+                                     memberObjects: factory.informer(for: K.self), logger: logger)
         }
         serviceAccounts = dependency(.serviceAccounts(clusterName: name, member: member))
         secrets = dependency(.secrets(clusterName: name, member: member))
         configMaps = dependency(.configMaps(clusterName: name, member: member))
-        claims = dependency(.persistentVolumeClaims(clusterName: name, member: member), member: memberClaims)
+        claims = dependency(.persistentVolumeClaims(clusterName: name, member: member))
         volumes = PersistentVolumeSyncController(
             clusterName: name, plans: plans, host: host,
             memberVolumes: factory.informer(for: PersistentVolume.self), memberClaims: memberClaims,

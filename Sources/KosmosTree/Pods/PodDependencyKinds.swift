@@ -64,7 +64,9 @@ extension DependencyKind where Object == ConfigMap {
             copyKey: { key in
                 key.name == TreeKeys.kubeRootCA ? ObjectKey(namespace: key.namespace, name: TreeKeys.masterRootCA) : key
             })
-        return DependencyKind(mirror: mirror, needs: { $0.configMaps })
+        return DependencyKind(mirror: mirror, needs: { $0.configMaps }, sourceKey: { key in
+            key.name == TreeKeys.masterRootCA ? ObjectKey(namespace: key.namespace, name: TreeKeys.kubeRootCA) : key
+        })
     }
 }
 

@@ -16,6 +16,8 @@ public struct DependencyKind<Object: NamespacedResource>: Sendable {
     /// The host object to write through the status subresource so that it reflects its member copy, or `nil`
     /// when nothing is to be written (or the kind reflects nothing back).
     public var reflect: (@Sendable (_ host: Object, _ copy: Object) -> Object?)?
+    /// The source's key for a copy's key (the inverse of the mirror's `copyKey`).
+    public var sourceKey: @Sendable (ObjectKey) -> ObjectKey
 
     /// Creates a dependency kind.
     /// - Parameters:
@@ -24,15 +26,18 @@ public struct DependencyKind<Object: NamespacedResource>: Sendable {
     ///   - removesUnneeded: remove copies no pod needs.
     ///   - adjust: per-leaf change of the desired copy.
     ///   - reflect: member copy to host status.
+    ///   - sourceKey: a copy's key to its source's key, when the mirror renames.
     public init(mirror: Mirror<Object, Object>, needs: @escaping @Sendable (PodDependencies) -> [String: Bool],
                 removesUnneeded: Bool = true,
                 adjust: @escaping @Sendable (LeafNodePlan) -> (@Sendable (inout Object) -> Void)? = { _ in nil },
-                reflect: (@Sendable (Object, Object) -> Object?)? = nil) {
+                reflect: (@Sendable (Object, Object) -> Object?)? = nil,
+                sourceKey: @escaping @Sendable (ObjectKey) -> ObjectKey = { $0 }) {
         self.mirror = mirror
         self.needs = needs
         self.removesUnneeded = removesUnneeded
         self.adjust = adjust
         self.reflect = reflect
+        self.sourceKey = sourceKey
     }
 }
 
@@ -69,7 +74,7 @@ public final class DependencySyncController<Object: NamespacedResource>: PodDepe
         let kind: DependencyKind<Object>
         let hostObjects: SharedInformer<Object>
         let hostPods: SharedInformer<Pod>
-        let memberObjects: SharedInformer<Object>?
+        let memberObjects: SharedInformer<Object>
     }
     private let shared: Shared
 
@@ -81,12 +86,13 @@ public final class DependencySyncController<Object: NamespacedResource>: PodDepe
     ///   - kind: the kind's rules; its mirror writes into the member.
     ///   - hostObjects: informer of the host objects of this kind (run by the caller).
     ///   - hostPods: informer of all host pods (run by the caller).
-    ///   - memberObjects: informer of the member objects of this kind (run by the caller), needed when the kind
-    ///     reflects status.
+    ///   - memberObjects: informer of the member objects of this kind (run by the caller): a change of a copy
+    ///     (its status, or its deletion) is reconciled, and copies left behind while the manager was down are
+    ///     found when it starts.
     ///   - logger: where failures go.
     public init(clusterName: String, plans: [LeafNodePlan], host: KubeClient, kind: DependencyKind<Object>,
                 hostObjects: SharedInformer<Object>, hostPods: SharedInformer<Pod>,
-                memberObjects: SharedInformer<Object>? = nil, logger: Logger) {
+                memberObjects: SharedInformer<Object>, logger: Logger) {
         let byName = Dictionary(plans.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         Self.indexDependencies(hostPods)
         let shared = Shared(clusterName: clusterName, plans: byName, host: host, kind: kind,
@@ -118,10 +124,8 @@ public final class DependencySyncController<Object: NamespacedResource>: PodDepe
             }
             return Array(keys)
         }
-        if let memberObjects, kind.reflect != nil {
-            controller.watch(memberObjects) { event in
-                kind.mirror.marker.isMarked(event.object.metadata) ? [event.key] : []
-            }
+        controller.watch(memberObjects) { event in
+            kind.mirror.marker.isMarked(event.object.metadata) ? [kind.sourceKey(event.key)] : []
         }
     }
 
