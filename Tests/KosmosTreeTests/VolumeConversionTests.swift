@@ -79,6 +79,19 @@ import Testing
         #expect(next.spec.volumeName == "pvc-1")
     }
 
+    @Test func claimOfAOneToOneLeafNamesItsMemberNode() throws {
+        let kind = DependencyKind<PersistentVolumeClaim>.persistentVolumeClaims(
+            clusterName: "member1", member: try KubeClient(config: ClientConfig(server: "http://127.0.0.1:1")))
+        var copy = try kind.mirror.transform(Self.hostClaim())
+        let one = LeafNodePlan(name: "n1", cluster: "member1", mode: .oneToOne, memberNodeName: "member1-node-1")
+        let adjust = kind.adjust(one)
+        adjust?(&copy)
+        #expect(copy.metadata.annotations[TreeKeys.selectedNode] == "member1-node-1")
+        let whole = kind.adjust(LeafNodePlan(name: "kosmos-member1", cluster: "member1", mode: .wholeCluster))
+        #expect(whole == nil)
+        #expect(!kind.removesUnneeded)
+    }
+
     @Test func claimStatusComesUpOnlyOnceTheHostClaimNamesItsVolume() throws {
         var member = Self.hostClaim(volumeName: "pvc-1")
         member.status.phase = "Bound"

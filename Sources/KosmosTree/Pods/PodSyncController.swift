@@ -232,8 +232,10 @@ public final class PodSyncController: Sendable {
 
     // MARK: - Transforms
 
-    /// Carries image, label, annotation and `activeDeadlineSeconds` changes down to an existing member pod.
-    private static func podUpdate(_ current: Pod, _ desired: Pod) -> Pod? {
+    /// Carries image, label, annotation, `activeDeadlineSeconds` and toleration changes down to an existing member
+    /// pod. Tolerations can only be added to a pod, so those the desired pod has (from the host pod's
+    /// `kosmos.io/cluster-selector`) and the member pod lacks are appended, unless a convert policy set them.
+    static func podUpdate(_ current: Pod, _ desired: Pod) -> Pod? {
         var next = current
         next.metadata.labels = desired.metadata.labels
         next.metadata.annotations = desired.metadata.annotations.merging(
@@ -248,6 +250,14 @@ public final class PodSyncController: Sendable {
         next.spec.containers = images(desired.spec.containers, onto: current.spec.containers)
         next.spec.initContainers = images(desired.spec.initContainers, onto: current.spec.initContainers)
         next.spec.activeDeadlineSeconds = desired.spec.activeDeadlineSeconds
+        if current.metadata.annotations[PodConvertPolicy.appliedAnnotation] == nil {
+            func same(_ a: Toleration, _ b: Toleration) -> Bool {
+                a.key == b.key && a.operator == b.operator && a.value == b.value && a.effect == b.effect
+                    && a.tolerationSeconds == b.tolerationSeconds
+            }
+            let missing = desired.spec.tolerations.filter { t in !current.spec.tolerations.contains { same($0, t) } }
+            if !missing.isEmpty { next.spec.tolerations = current.spec.tolerations + missing }
+        }
         return next == current ? nil : next
     }
 }
