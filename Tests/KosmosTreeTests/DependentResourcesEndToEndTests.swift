@@ -38,6 +38,12 @@ import Testing
         return true
     }
 
+    static func configMap(_ name: String, _ data: [String: String]) -> ConfigMap {
+        var cm = ConfigMap(name: name, namespace: "default")
+        cm.data = data
+        return cm
+    }
+
     static func running(_ host: TreeTestCluster, _ name: String) async -> Bool {
         await eventually("host pod \(name) is Running") {
             try await host.client.get(Pod.self, namespace: "default", name: name).status.phase == .running
@@ -46,19 +52,13 @@ import Testing
 
     @Test func configMapAndSecretFollowTheHostUntilTheLastPodGoes() async throws {
         try await Self.withJoinedMember { host, member in
-            var cm = ConfigMap(name: "settings", namespace: "default")
-            cm.data = ["MODE": "a"]
-            _ = try await host.client.create(cm)
+            _ = try await host.client.create(Self.configMap("settings", ["MODE": "a"]))
             var secret = Secret(name: "creds", namespace: "default")
             secret.data = ["password": "YQ=="]
             _ = try await host.client.create(secret)
             // A member ConfigMap ClusterTree did not make, with the name of a host one a pod uses.
-            var foreign = ConfigMap(name: "theirs", namespace: "default")
-            foreign.data = ["owner": "member"]
-            _ = try await member.client.create(foreign)
-            var hostTheirs = ConfigMap(name: "theirs", namespace: "default")
-            hostTheirs.data = ["owner": "host"]
-            _ = try await host.client.create(hostTheirs)
+            _ = try await member.client.create(Self.configMap("theirs", ["owner": "member"]))
+            _ = try await host.client.create(Self.configMap("theirs", ["owner": "host"]))
 
             func uses(_ spec: inout PodSpec) {
                 spec.containers[0].envFrom = [EnvFromSource(json: ["configMapRef": ["name": "settings"]]),
@@ -118,9 +118,7 @@ import Testing
             leftover.metadata.annotations[TreeKeys.global] = "true"
             _ = try await member.client.create(leftover)
             _ = try await member.client.create(ConfigMap(name: "own", namespace: "default"))
-            var live = ConfigMap(name: "live", namespace: "default")
-            live.data = ["k": "v"]
-            _ = try await host.client.create(live)
+            _ = try await host.client.create(Self.configMap("live", ["k": "v"]))
             _ = try await host.client.create(E2E.cluster("member1", kubeconfig: member.kubeconfig))
             #expect(await eventually("the leftover copy is removed") {
                 try await !Self.exists(ConfigMap.self, member.client, "leftover")
