@@ -1,5 +1,6 @@
 import KosmosAPI
 import Logging
+import Synchronization
 
 /// Runs host pods bound to one member cluster's leaf nodes in that member cluster, and brings their status
 /// back.
@@ -33,11 +34,13 @@ public final class PodSyncController: Sendable {
 
     /// Where the convert policies come from: the host's informers once synced, else a direct list (so that a
     /// pod created at start-up is not converted without its policy).
-    public struct ConvertPolicySource: Sendable {
+    public final class ConvertPolicySource: Sendable {
         /// Informer of the host's ClusterPodConvertPolicies (run by the caller).
-        public var clusterPolicies: SharedInformer<ClusterPodConvertPolicy>
+        public let clusterPolicies: SharedInformer<ClusterPodConvertPolicy>
         /// Informer of the host's PodConvertPolicies (run by the caller).
-        public var policies: SharedInformer<PodConvertPolicy>
+        public let policies: SharedInformer<PodConvertPolicy>
+        /// Kinds whose CRD the host lacked, until when: pods created meanwhile cost no extra request.
+        private let absent = Mutex<[String: ContinuousClock.Instant]>([:])
 
         /// Creates a source.
         public init(clusterPolicies: SharedInformer<ClusterPodConvertPolicy>,
@@ -49,16 +52,20 @@ public final class PodSyncController: Sendable {
         func current(_ host: KubeClient, namespace: String) async throws
             -> ([ClusterPodConvertPolicy], [PodConvertPolicy]) {
             let cluster = clusterPolicies.hasSynced ? clusterPolicies.store.list()
-                : try await Self.list(ClusterPodConvertPolicy.self, host, namespace: nil)
+                : try await list(ClusterPodConvertPolicy.self, host, namespace: nil)
             let local = policies.hasSynced ? policies.store.list(namespace: namespace)
-                : try await Self.list(PodConvertPolicy.self, host, namespace: namespace)
+                : try await list(PodConvertPolicy.self, host, namespace: namespace)
             return (cluster, local)
         }
 
-        private static func list<R: Resource>(_: R.Type, _ host: KubeClient, namespace: String?) async throws -> [R] {
+        private func list<R: Resource>(_: R.Type, _ host: KubeClient, namespace: String?) async throws -> [R] {
+            let now = ContinuousClock.now
+            if let until = absent.withLock({ $0[R.kind] }), now < until { return [] }
             do { return try await host.listAll(R.self, namespace: namespace).items } catch let e as KubeError
                 where e.isNotFound {
-                return []  // the CRD is not installed: no policies
+                // The CRD is not installed: no policies; ask again in a while.
+                absent.withLock { $0[R.kind] = now + .seconds(30) }
+                return []
             }
         }
     }
