@@ -184,43 +184,90 @@ import Testing
         }
     }
 
-    @Test func claimGoesDownAndTheMembersVolumeComesUpBound() async throws {
-        try await Self.withJoinedMember { host, member in
-            var claim = PersistentVolumeClaim(name: "data", namespace: "default")
-            claim.spec.accessModes = ["ReadWriteOnce"]
-            claim.spec.json["resources"] = ["requests": ["storage": "1Gi"]]
-            let hostClaim = try await host.client.create(claim)
-            _ = try await host.client.create(Self.pod("db") {
-                $0.volumes = [Volume(json: ["name": "data", "persistentVolumeClaim": ["claimName": "data"]])]
+    /// Creates host claim `data` (1Gi) and pod `db` using it on a leaf node; returns the claim.
+    static func claimAndPod(_ host: TreeTestCluster, node: String) async throws -> PersistentVolumeClaim {
+        var claim = PersistentVolumeClaim(name: "data", namespace: "default")
+        claim.spec.accessModes = ["ReadWriteOnce"]
+        claim.spec.json["resources"] = ["requests": ["storage": "1Gi"]]
+        let created = try await host.client.create(claim)
+        var pod = E2E.hostPod("db", node: node)
+        pod.spec.volumes = [Volume(json: ["name": "data", "persistentVolumeClaim": ["claimName": "data"]])]
+        _ = try await host.client.create(pod)
+        return created
+    }
+
+    /// Plays the member's provisioner and volume binder: volume `pvc-0001` on a member node, bound to the claim.
+    static func provision(_ claim: PersistentVolumeClaim, on node: String, in member: TreeTestCluster) async throws {
+        var volume = PersistentVolume(name: "pvc-0001")
+        volume.spec.capacity = ["storage": "1Gi"]
+        volume.spec.accessModes = ["ReadWriteOnce"]
+        volume.spec.persistentVolumeReclaimPolicy = "Delete"
+        volume.spec.claimRef = ObjectReference(apiVersion: "v1", kind: "PersistentVolumeClaim",
+                                               namespace: "default", name: "data", uid: claim.metadata.uid)
+        volume.spec.json["hostPath"] = ["path": "/tmp/pvc-0001"]
+        volume.spec.json["nodeAffinity"] = ["required": ["nodeSelectorTerms": [["matchExpressions": [
+            ["key": "kubernetes.io/hostname", "operator": "In", "values": [.string(node)]]]]]]]
+        var created = try await member.client.create(volume)
+        created.status.phase = "Bound"
+        _ = try await member.client.updateStatus(created)
+        var copy = claim
+        copy.spec.volumeName = "pvc-0001"
+        copy = try await member.client.update(copy)
+        copy.status.phase = "Bound"
+        copy.status.capacity = ["storage": "1Gi"]
+        copy.status.accessModes = ["ReadWriteOnce"]
+        _ = try await member.client.updateStatus(copy)
+    }
+
+    /// The values of the first node-affinity requirement of host volume `pvc-0001` once it is Bound.
+    static func hostVolumeNodes(_ host: TreeTestCluster) async -> JSONValue? {
+        var values: JSONValue?
+        _ = await eventually("the volume comes up into the host, Bound") {
+            let v = try await host.client.get(PersistentVolume.self, name: "pvc-0001")
+            values = v.spec.nodeAffinity?.required?.json["nodeSelectorTerms"]?.arrayValue?.first?[
+                "matchExpressions"]?.arrayValue?.first?["values"]
+            return v.status.phase == "Bound"
+        }
+        return values
+    }
+
+    @Test func oneToOneClaimNamesTheMemberNodeAndItsVolumeTheLeaf() async throws {
+        let options: JSONValue = ["enable": true, "leafModels": [["nodeSelector": ["nodeName": "member1-node-2"]]]]
+        try await E2E.withClusters { host, member, _ in
+            _ = try await host.client.create(E2E.cluster("member1", kubeconfig: member.kubeconfig, options: options))
+            #expect(await eventually("one-to-one leaf node is Ready") {
+                try await host.client.get(Node.self, name: "member1-node-2").isReady
             })
+            _ = try await Self.claimAndPod(host, node: "member1-node-2")
             var memberClaim: PersistentVolumeClaim?
             #expect(await eventually("the claim is copied into the member") {
                 memberClaim = try await member.client.get(PersistentVolumeClaim.self, namespace: "default",
                                                           name: "data")
                 return true
             })
-            var copy = try #require(memberClaim)
-            #expect(copy.metadata.annotations[TreeKeys.global] == "true")
+            let copy = try #require(memberClaim)
+            #expect(copy.metadata.annotations[TreeKeys.selectedNode] == "member1-node-2")
+            try await Self.provision(copy, on: "member1-node-2", in: member)
+            #expect(await Self.hostVolumeNodes(host) == ["member1-node-2"])
+            #expect(await Self.running(host, "db"))
+            let memberPod = try await member.client.get(Pod.self, namespace: "default", name: "db")
+            #expect(memberPod.spec.nodeName == "member1-node-2")
+        }
+    }
 
-            // The test plays the member's provisioner and volume binder.
-            var volume = PersistentVolume(name: "pvc-0001")
-            volume.spec.capacity = ["storage": "1Gi"]
-            volume.spec.accessModes = ["ReadWriteOnce"]
-            volume.spec.persistentVolumeReclaimPolicy = "Delete"
-            volume.spec.claimRef = ObjectReference(apiVersion: "v1", kind: "PersistentVolumeClaim",
-                                                   namespace: "default", name: "data", uid: copy.metadata.uid)
-            volume.spec.json["hostPath"] = ["path": "/tmp/pvc-0001"]
-            volume.spec.json["nodeAffinity"] = ["required": ["nodeSelectorTerms": [["matchExpressions": [
-                ["key": "kubernetes.io/hostname", "operator": "In", "values": ["member1-node-1"]]]]]]]
-            var created = try await member.client.create(volume)
-            created.status.phase = "Bound"
-            _ = try await member.client.updateStatus(created)
-            copy.spec.volumeName = "pvc-0001"
-            copy = try await member.client.update(copy)
-            copy.status.phase = "Bound"
-            copy.status.capacity = ["storage": "1Gi"]
-            copy.status.accessModes = ["ReadWriteOnce"]
-            _ = try await member.client.updateStatus(copy)
+    @Test func claimGoesDownAndTheMembersVolumeComesUpBound() async throws {
+        try await Self.withJoinedMember { host, member in
+            let hostClaim = try await Self.claimAndPod(host, node: "kosmos-member1")
+            var memberClaim: PersistentVolumeClaim?
+            #expect(await eventually("the claim is copied into the member") {
+                memberClaim = try await member.client.get(PersistentVolumeClaim.self, namespace: "default",
+                                                          name: "data")
+                return true
+            })
+            let copy = try #require(memberClaim)
+            #expect(copy.metadata.annotations[TreeKeys.global] == "true")
+            #expect(copy.metadata.annotations[TreeKeys.selectedNode] == nil)
+            try await Self.provision(copy, on: "member1-node-1", in: member)
 
             var up: PersistentVolume?
             #expect(await eventually("the volume comes up into the host") {

@@ -64,10 +64,11 @@ extension PodDependencies {
 
     /// Every index value of these dependencies.
     func indexValues(namespace ns: String) -> [String] {
-        configMaps.keys.map { Self.indexValue(kind: ConfigMap.kind, namespace: ns, name: $0) }
+        // Sorted, so that a pod update that keeps its dependencies keeps its index values as they were.
+        (configMaps.keys.map { Self.indexValue(kind: ConfigMap.kind, namespace: ns, name: $0) }
             + secrets.keys.map { Self.indexValue(kind: Secret.kind, namespace: ns, name: $0) }
             + persistentVolumeClaims.map { Self.indexValue(kind: PersistentVolumeClaim.kind, namespace: ns, name: $0) }
-            + [Self.indexValue(kind: ServiceAccount.kind, namespace: ns, name: serviceAccount)]
+            + [Self.indexValue(kind: ServiceAccount.kind, namespace: ns, name: serviceAccount)]).sorted()
     }
 }
 

@@ -55,7 +55,12 @@ public final class PersistentVolumeSyncController: Sendable {
                 var next = current
                 next.metadata.labels = desired.metadata.labels
                 next.spec.json["capacity"] = desired.spec.json["capacity"]
-                next.spec.json["claimRef"] = desired.spec.json["claimRef"]
+                // A host binder may add to the claim reference (its resourceVersion): only a different claim
+                // counts.
+                let (a, b) = (current.spec.claimRef, desired.spec.claimRef)
+                if a?.uid != b?.uid || a?.name != b?.name || a?.namespace != b?.namespace {
+                    next.spec.json["claimRef"] = desired.spec.json["claimRef"]
+                }
                 return next == current ? nil : next
             },
             deletion: .withSource(grace: { _ in nil }))
