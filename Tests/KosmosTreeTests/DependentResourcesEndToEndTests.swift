@@ -196,6 +196,16 @@ import Testing
         return created
     }
 
+    /// The member copy of claim `data`, once it is there.
+    static func copiedClaim(_ member: TreeTestCluster) async throws -> PersistentVolumeClaim {
+        var copy: PersistentVolumeClaim?
+        #expect(await eventually("the claim is copied into the member") {
+            copy = try await member.client.get(PersistentVolumeClaim.self, namespace: "default", name: "data")
+            return true
+        })
+        return try #require(copy)
+    }
+
     /// Plays the member's provisioner and volume binder: volume `pvc-0001` on a member node, bound to the claim.
     static func provision(_ claim: PersistentVolumeClaim, on node: String, in member: TreeTestCluster) async throws {
         var volume = PersistentVolume(name: "pvc-0001")
@@ -239,13 +249,7 @@ import Testing
                 try await host.client.get(Node.self, name: "member1-node-2").isReady
             })
             _ = try await Self.claimAndPod(host, node: "member1-node-2")
-            var memberClaim: PersistentVolumeClaim?
-            #expect(await eventually("the claim is copied into the member") {
-                memberClaim = try await member.client.get(PersistentVolumeClaim.self, namespace: "default",
-                                                          name: "data")
-                return true
-            })
-            let copy = try #require(memberClaim)
+            let copy = try await Self.copiedClaim(member)
             #expect(copy.metadata.annotations[TreeKeys.selectedNode] == "member1-node-2")
             try await Self.provision(copy, on: "member1-node-2", in: member)
             #expect(await Self.hostVolumeNodes(host) == ["member1-node-2"])
@@ -258,13 +262,7 @@ import Testing
     @Test func claimGoesDownAndTheMembersVolumeComesUpBound() async throws {
         try await Self.withJoinedMember { host, member in
             let hostClaim = try await Self.claimAndPod(host, node: "kosmos-member1")
-            var memberClaim: PersistentVolumeClaim?
-            #expect(await eventually("the claim is copied into the member") {
-                memberClaim = try await member.client.get(PersistentVolumeClaim.self, namespace: "default",
-                                                          name: "data")
-                return true
-            })
-            let copy = try #require(memberClaim)
+            let copy = try await Self.copiedClaim(member)
             #expect(copy.metadata.annotations[TreeKeys.global] == "true")
             #expect(copy.metadata.annotations[TreeKeys.selectedNode] == nil)
             try await Self.provision(copy, on: "member1-node-1", in: member)
