@@ -119,11 +119,25 @@ import Testing
             _ = try await member.client.create(leftover)
             _ = try await member.client.create(ConfigMap(name: "own", namespace: "default"))
             _ = try await host.client.create(Self.configMap("live", ["k": "v"]))
+            // A host twin of a member volume that went while the manager was down, and a host volume of
+            // another member.
+            for (name, owner) in [("pvc-gone", "member1"), ("pvc-other", "member2")] {
+                var volume = PersistentVolume(name: name)
+                volume.metadata.annotations[TreeKeys.clusterOwners] = owner
+                volume.spec.capacity = ["storage": "1Gi"]
+                volume.spec.accessModes = ["ReadWriteOnce"]
+                volume.spec.json["hostPath"] = ["path": .string("/tmp/\(name)")]
+                _ = try await host.client.create(volume)
+            }
             _ = try await host.client.create(E2E.cluster("member1", kubeconfig: member.kubeconfig))
-            #expect(await eventually("the leftover copy is removed") {
-                try await !Self.exists(ConfigMap.self, member.client, "leftover")
+            #expect(await eventually("the leftover copy and twin are removed") {
+                let twinGone: Bool
+                do { _ = try await host.client.get(PersistentVolume.self, name: "pvc-gone"); twinGone = false }
+                catch let e as KubeError where e.isNotFound { twinGone = true }
+                return try await !Self.exists(ConfigMap.self, member.client, "leftover") && twinGone
             })
             #expect(try await Self.exists(ConfigMap.self, member.client, "own"))
+            _ = try await host.client.get(PersistentVolume.self, name: "pvc-other")
 
             #expect(await eventually("leaf node is Ready") {
                 try await host.client.get(Node.self, name: "kosmos-member1").isReady

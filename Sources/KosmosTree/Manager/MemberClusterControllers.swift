@@ -56,7 +56,7 @@ public final class MemberClusterControllers: Sendable {
         volumes = PersistentVolumeSyncController(
             clusterName: name, plans: plans, host: host,
             memberVolumes: factory.informer(for: PersistentVolume.self), memberClaims: memberClaims,
-            hostClaims: hostClaims, logger: logger)
+            hostClaims: hostClaims, hostVolumes: hostInformers.informer(for: PersistentVolume.self), logger: logger)
         pods = PodSyncController(
             clusterName: name, plans: plans, host: host, member: member, hostPods: hostPods,
             memberPods: factory.informer(for: Pod.self),

@@ -36,10 +36,13 @@ public final class PersistentVolumeSyncController: Sendable {
     ///   - memberVolumes: informer of the member's volumes (run by the caller).
     ///   - memberClaims: informer of the member's claims (run by the caller).
     ///   - hostClaims: informer of the host's claims (run by the caller).
+    ///   - hostVolumes: informer of the host's volumes (run by the caller): a twin changed or deleted on the host
+    ///     is put right, and twins whose member volume went while the manager was down are found when it starts.
     ///   - logger: where failures go.
     public init(clusterName: String, plans: [LeafNodePlan], host: KubeClient,
                 memberVolumes: SharedInformer<PersistentVolume>, memberClaims: SharedInformer<PersistentVolumeClaim>,
-                hostClaims: SharedInformer<PersistentVolumeClaim>, logger: Logger) {
+                hostClaims: SharedInformer<PersistentVolumeClaim>, hostVolumes: SharedInformer<PersistentVolume>,
+                logger: Logger) {
         let volumes = Mirror<PersistentVolume, PersistentVolume>(
             name: "persistentvolumes from member cluster \(clusterName)", target: host,
             transform: { volume in
@@ -71,6 +74,9 @@ public final class PersistentVolumeSyncController: Sendable {
                                 reconciler: ReconcileFunction { key in try await Self.reconcile(key, shared) },
                                 workers: 2, logger: logger)
         controller.watch(memberVolumes)
+        controller.watch(hostVolumes) { event in
+            volumes.marker.isMarked(event.object.metadata) ? [event.key] : []
+        }
         controller.watch(memberClaims) { event in
             guard MirrorMarker.global.isMarked(event.object.metadata),
                   let volume = event.object.spec.volumeName, !volume.isEmpty else { return [] }
