@@ -145,7 +145,7 @@ public final class PodSyncController: Sendable {
         let outcome: MirrorOutcome<Pod>
         if let existing = s.memberPods.store.get(key), s.pods.marker.isMarked(existing.metadata) {
             // Created already: only the update rule applies (policies and dependencies were settled then).
-            outcome = try await s.pods.ensure(hostPod)
+            outcome = try await s.pods.ensure(hostPod, cached: existing)
         } else {
             let plan = s.plans[hostPod.spec.nodeName ?? ""]!
             for dependency in s.dependencies { try await dependency.ensureCopies(for: hostPod, plan: plan) }

@@ -141,7 +141,8 @@ public final class DependencySyncController<Object: NamespacedResource>: PodDepe
                 throw PodConversionError(pod: pod.key, field: "\(Object.kind) \(ns)/\(name)",
                                          message: "not found in the host cluster; the pod waits for it")
             }
-            _ = try await s.kind.mirror.ensure(source, adjusting: s.kind.adjust(plan))
+            _ = try await s.kind.mirror.ensure(source, adjusting: s.kind.adjust(plan),
+                                               cached: Self.cachedCopy(source, s))
             try await Self.recordOwner(source, s)
         }
     }
@@ -165,7 +166,8 @@ public final class DependencySyncController<Object: NamespacedResource>: PodDepe
             if !owned { return .done }
         }
         let plan = pods.first.flatMap { s.plans[$0.spec.nodeName ?? ""] }
-        let outcome = try await s.kind.mirror.ensure(source, adjusting: plan.flatMap(s.kind.adjust))
+        let outcome = try await s.kind.mirror.ensure(source, adjusting: plan.flatMap(s.kind.adjust),
+                                                     cached: cachedCopy(source, s))
         if !owned { try await recordOwner(source, s) }
         if case .foreign = outcome { return .done }
         if let reflect = s.kind.reflect, let next = reflect(source, outcome.object) {
@@ -173,6 +175,11 @@ public final class DependencySyncController<Object: NamespacedResource>: PodDepe
             do { _ = try await s.host.updateStatus(next) } catch let e as KubeError where e.isConflict {}
         }
         return .done
+    }
+
+    /// The member informer's copy of a host object.
+    private static func cachedCopy(_ source: Object, _ s: Shared) -> Object? {
+        s.memberObjects.store.get(s.kind.mirror.copyKey(ObjectKey(of: source)))
     }
 
     /// Host pods bound to this member's leaf nodes that need the object.

@@ -122,16 +122,19 @@ public struct Mirror<Source: Resource, Target: Resource>: Sendable {
     ///   - source: the source object.
     ///   - adjusting: a last change to the desired copy that depends on the caller (e.g. the node a claim is
     ///     for), applied after `transform`.
+    ///   - cached: the copy as an informer cache of the target cluster has it; when it is owned and up to date
+    ///     the target cluster is not asked (a copy changed since then comes back through the informer).
     /// - Returns: what was done.
     /// - Throws: ``MirrorError`` naming the mirror, object and step, wrapping the transform's or client's error.
-    public func ensure(_ source: Source, adjusting: (@Sendable (inout Target) -> Void)? = nil) async throws
-        -> MirrorOutcome<Target> {
+    public func ensure(_ source: Source, adjusting: (@Sendable (inout Target) -> Void)? = nil,
+                       cached: Target? = nil) async throws -> MirrorOutcome<Target> {
         var desired: Target
         do { desired = try transform(source) } catch {
             throw MirrorError(mirror: name, object: source.key, step: "transform", underlying: error)
         }
         adjusting?(&desired)
         marker.mark(&desired.metadata)
+        if let cached, marker.isMarked(cached.metadata), update(cached, desired) == nil { return .unchanged(cached) }
         let ns = Target.scope == .namespaced ? desired.metadata.namespace : nil
         let targetName = desired.metadata.name ?? ""
         let key = ObjectKey(namespace: ns, name: targetName)
