@@ -110,6 +110,18 @@ import Testing
         }
     }
 
+    @Test func podWaitsForItsConfigMapAndStartsOnceItAppears() async throws {
+        try await Self.withJoinedMember { host, member in
+            _ = try await host.client.create(E2E.hostPod("early", node: "kosmos-member1", configMap: "late"))
+            // A few reconciles fail meanwhile: the pod is not created in the member without its ConfigMap.
+            try await Task.sleep(for: .seconds(2))
+            #expect(try await !Self.exists(Pod.self, member.client, "early"))
+            _ = try await host.client.create(Self.configMap("late", ["k": "v"]))
+            #expect(await Self.running(host, "early"))
+            #expect(try await member.client.get(ConfigMap.self, namespace: "default", name: "late").data == ["k": "v"])
+        }
+    }
+
     @Test func copiesLeftBehindGoAndCopiesStillNeededComeBack() async throws {
         try await E2E.withClusters { host, member, _ in
             // Left by an earlier run of the manager: a marked copy whose host object is gone, and a member

@@ -109,6 +109,7 @@ public final class PodSyncController: Sendable {
         controller = Controller(name: "clustertree-pods-\(clusterName)",
                                 reconciler: ReconcileFunction { key in try await Self.reconcile(key, shared) },
                                 workers: 4, logger: l)
+        for dependency in dependencies { dependency.wakesWaitingPods(of: controller) }
         controller.watch(hostPods) { event in
             byName[event.object.spec.nodeName ?? ""] != nil ? [event.key] : []
         }

@@ -51,6 +51,11 @@ public protocol PodDependencySync: Sendable {
     /// - Throws: ``PodConversionError`` when a required object is missing in the host; ``MirrorError`` when a
     ///   copy cannot be written.
     func ensureCopies(for pod: Pod, plan: LeafNodePlan) async throws
+
+    /// Makes `podController` reconcile the member's host pods that need an object as soon as it appears in the
+    /// host, instead of after their retry backoff.
+    /// - Parameter podController: the pod controller, which reconciles host pod keys.
+    func wakesWaitingPods(of podController: Controller)
 }
 
 /// Keeps the member copies of one dependency kind in step with the host, for one member cluster:
@@ -144,6 +149,14 @@ public final class DependencySyncController<Object: NamespacedResource>: PodDepe
             _ = try await s.kind.mirror.ensure(source, adjusting: s.kind.adjust(plan),
                                                cached: Self.cachedCopy(source, s))
             try await Self.recordOwner(source, s)
+        }
+    }
+
+    public func wakesWaitingPods(of podController: Controller) {
+        let s = shared
+        podController.watch(s.hostObjects) { event in
+            guard case .added = event else { return [] }
+            return Self.needingPods(event.key, s).map { ObjectKey(of: $0) }
         }
     }
 
