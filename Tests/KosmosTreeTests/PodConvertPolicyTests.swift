@@ -52,12 +52,14 @@ import Testing
 
     /// The Go Kosmos ignored every namespaced policy as soon as any cluster policy existed.
     @Test func aClusterPolicyShadowsNamespacedOnesOnlyWhenItMatches() throws {
-        let cluster = try Self.clusterPolicy("c", #"{"labelSelector":{"matchLabels":{"app":"db"}},\#(Self.converters)}"#)
+        let cluster = try Self.clusterPolicy(
+            "c", #"{"labelSelector":{"matchLabels":{"app":"db"}},\#(Self.converters)}"#)
         let local = try Self.policy("n", #"{"labelSelector":{"matchLabels":{"app":"test"}},\#(Self.converters)}"#)
         let chosen = PodConvertPolicies.choose(clusterPolicies: [cluster], policies: [local], for: Self.pod(),
                                                leafNodeLabels: [:])
         #expect(chosen?.name == "n")
-        let matching = try Self.clusterPolicy("c", #"{"labelSelector":{"matchLabels":{"app":"test"}},\#(Self.converters)}"#)
+        let matching = try Self.clusterPolicy(
+            "c", #"{"labelSelector":{"matchLabels":{"app":"test"}},\#(Self.converters)}"#)
         #expect(PodConvertPolicies.choose(clusterPolicies: [matching], policies: [local], for: Self.pod(),
                                           leafNodeLabels: [:])?.name == "c")
     }

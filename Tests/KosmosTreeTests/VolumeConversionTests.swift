@@ -81,7 +81,7 @@ import Testing
 
     @Test func claimOfAOneToOneLeafNamesItsMemberNode() throws {
         let kind = DependencyKind<PersistentVolumeClaim>.persistentVolumeClaims(
-            clusterName: "member1", member: try KubeClient(config: ClientConfig(server: "http://127.0.0.1:1")))
+            clusterName: "member1", member: try MirrorTests.unreachable())
         var copy = try kind.mirror.transform(Self.hostClaim())
         let one = LeafNodePlan(name: "n1", cluster: "member1", mode: .oneToOne, memberNodeName: "member1-node-1")
         let adjust = kind.adjust(one)
@@ -130,8 +130,7 @@ import Testing
 
     /// A service-account token Secret never carries the host's token into the member.
     @Test func serviceAccountTokenSecretIsCopiedWithoutTheHostToken() throws {
-        let kind = DependencyKind<Secret>.secrets(clusterName: "member1",
-                                                   member: try KubeClient(config: ClientConfig(server: "http://127.0.0.1:1")))
+        let kind = DependencyKind<Secret>.secrets(clusterName: "member1", member: try MirrorTests.unreachable())
         var token = Secret(name: "robot-token", namespace: "d")
         token.type = "kubernetes.io/service-account-token"
         token.metadata.annotations = [TreeKeys.serviceAccountName: "robot", TreeKeys.serviceAccountUID: "host-uid"]

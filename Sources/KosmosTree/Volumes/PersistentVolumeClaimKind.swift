@@ -15,7 +15,8 @@ extension DependencyKind where Object == PersistentVolumeClaim {
             marker: .global, update: { VolumeConversion.resized($0, to: $1) },
             deletion: .withSource(grace: { _ in nil }))
         return DependencyKind(
-            mirror: mirror, needs: { deps in Dictionary(deps.persistentVolumeClaims.map { ($0, false) }) { a, _ in a } },
+            mirror: mirror,
+            needs: { deps in Dictionary(deps.persistentVolumeClaims.map { ($0, false) }) { a, _ in a } },
             removesUnneeded: false,
             adjust: { plan in
                 guard plan.mode == .oneToOne, let node = plan.memberNodeName else { return nil }
