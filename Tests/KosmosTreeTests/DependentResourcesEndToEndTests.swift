@@ -110,6 +110,40 @@ import Testing
         }
     }
 
+    @Test func ownerListTracksEveryMemberHoldingACopy() async throws {
+        let second = try await TreeTestCluster.start(
+            name: "member2", clusterCIDR: "10.249.0.0/16", kubelets: 1,
+            kubeletOptions: .init(zone: "z2", heartbeatInterval: .seconds(2)))
+        do {
+            try await Self.withJoinedMember { host, member in
+                _ = try await host.client.create(E2E.cluster("member2", kubeconfig: second.kubeconfig))
+                #expect(await eventually("second leaf node is Ready") {
+                    try await host.client.get(Node.self, name: "kosmos-member2").isReady
+                })
+                _ = try await host.client.create(Self.configMap("common", ["k": "v"]))
+                _ = try await host.client.create(E2E.hostPod("one", node: "kosmos-member1", configMap: "common"))
+                _ = try await host.client.create(E2E.hostPod("two", node: "kosmos-member2", configMap: "common"))
+                #expect(await Self.running(host, "one"))
+                #expect(await Self.running(host, "two"))
+                let owners = try await host.client.get(ConfigMap.self, namespace: "default", name: "common")
+                    .metadata.annotations[TreeKeys.clusterOwners]
+                #expect(Set(ClusterOwners.list(owners)) == ["member1", "member2"])
+
+                try await host.client.delete(Pod.self, namespace: "default", name: "one")
+                #expect(await eventually("member1's copy goes and the list keeps member2 only") {
+                    let source = try await host.client.get(ConfigMap.self, namespace: "default", name: "common")
+                    return try await !Self.exists(ConfigMap.self, member.client, "common")
+                        && source.metadata.annotations[TreeKeys.clusterOwners] == "member2"
+                })
+                #expect(try await Self.exists(ConfigMap.self, second.client, "common"))
+            }
+        } catch {
+            await second.stop()
+            throw error
+        }
+        await second.stop()
+    }
+
     @Test func podWaitsForItsConfigMapAndStartsOnceItAppears() async throws {
         try await Self.withJoinedMember { host, member in
             _ = try await host.client.create(E2E.hostPod("early", node: "kosmos-member1", configMap: "late"))

@@ -146,8 +146,9 @@ public final class DependencySyncController<Object: NamespacedResource>: PodDepe
                 throw PodConversionError(pod: pod.key, field: "\(Object.kind) \(ns)/\(name)",
                                          message: "not found in the host cluster; the pod waits for it")
             }
-            _ = try await s.kind.mirror.ensure(source, adjusting: s.kind.adjust(plan),
-                                               cached: Self.cachedCopy(source, s))
+            let outcome = try await s.kind.mirror.ensure(source, adjusting: s.kind.adjust(plan),
+                                                         cached: Self.cachedCopy(source, s))
+            if case .foreign = outcome { continue }  // the pod uses the member's own object of that name
             try await Self.recordOwner(source, s)
         }
     }
@@ -181,8 +182,9 @@ public final class DependencySyncController<Object: NamespacedResource>: PodDepe
         let plan = pods.first.flatMap { s.plans[$0.spec.nodeName ?? ""] }
         let outcome = try await s.kind.mirror.ensure(source, adjusting: plan.flatMap(s.kind.adjust),
                                                      cached: cachedCopy(source, s))
-        if !owned { try await recordOwner(source, s) }
+        // A member object of that name that ClusterTree did not make is the member's: no copy to own.
         if case .foreign = outcome { return .done }
+        if !owned { try await recordOwner(source, s) }
         if let reflect = s.kind.reflect, let next = reflect(source, outcome.object) {
             // A conflict means a newer host object is on its way through the informer.
             do { _ = try await s.host.updateStatus(next) } catch let e as KubeError where e.isConflict {}
@@ -212,24 +214,41 @@ public final class DependencySyncController<Object: NamespacedResource>: PodDepe
     }
 
     private static func recordOwner(_ object: Object, _ s: Shared) async throws {
-        let current = object.metadata.annotations[TreeKeys.clusterOwners]
-        guard !ClusterOwners.has(current, s.clusterName) else { return }
-        try await patchOwners(object, .string(ClusterOwners.add(current, s.clusterName)), s)
+        guard !ClusterOwners.has(object.metadata.annotations[TreeKeys.clusterOwners], s.clusterName) else { return }
+        try await changeOwners(object, s) { ClusterOwners.add($0, s.clusterName) }
     }
 
     private static func forgetOwner(_ object: Object, _ s: Shared) async throws {
-        let next = ClusterOwners.remove(object.metadata.annotations[TreeKeys.clusterOwners], s.clusterName)
-        try await patchOwners(object, next.map { .string($0) } ?? .null, s)
+        try await changeOwners(object, s) { ClusterOwners.remove($0, s.clusterName) }
     }
 
-    private static func patchOwners(_ object: Object, _ value: JSONValue, _ s: Shared) async throws {
-        var annotations = JSONObject()
-        annotations.append(TreeKeys.clusterOwners, value)
-        let patch: JSONValue = ["metadata": ["annotations": .object(annotations)]]
-        do {
-            _ = try await s.host.patch(Object.self, namespace: object.metadata.namespace,
-                                       name: object.metadata.name ?? "", patch: .merge(patch))
-        } catch let e as KubeError where e.isNotFound {}
+    /// Rewrites the owner list with the object's `resourceVersion` as precondition, so that two member
+    /// clusters changing it at once do not lose each other's entry; on a conflict it reads the object again.
+    private static func changeOwners(_ object: Object, _ s: Shared, _ change: (String?) -> String?) async throws {
+        var current = object
+        for _ in 0..<5 {
+            let before = current.metadata.annotations[TreeKeys.clusterOwners]
+            let after = change(before)
+            if after == before { return }
+            var annotations = JSONObject()
+            annotations.append(TreeKeys.clusterOwners, after.map { .string($0) } ?? .null)
+            var metadata = JSONObject()
+            metadata.append("annotations", .object(annotations))
+            if let version = current.metadata.resourceVersion { metadata.append("resourceVersion", .string(version)) }
+            let name = current.metadata.name ?? ""
+            let namespace = current.metadata.namespace ?? "default"
+            do {
+                _ = try await s.host.patch(Object.self, namespace: namespace, name: name,
+                                           patch: .merge(["metadata": .object(metadata)]))
+                return
+            } catch let e as KubeError where e.isNotFound {
+                return
+            } catch let e as KubeError where e.isConflict {
+                do { current = try await s.host.get(Object.self, namespace: namespace, name: name) }
+                catch let e as KubeError where e.isNotFound { return }
+            }
+        }
+        throw ClusterTreeError("\(Object.kind) \(object.key): annotation \(TreeKeys.clusterOwners) kept changing")
     }
 
     /// Registers the pod index by dependency on the shared host pod store, once.
