@@ -28,6 +28,12 @@ public enum TreeKeys {
     public static let kubeRootCA = "kube-root-ca.crt"
     /// The member name of the host's `kube-root-ca.crt` copy.
     public static let masterRootCA = "master-root-ca.crt"
+    /// Annotation on a claim naming the node its volume is for; dropped from copies, set on one-to-one leaves.
+    public static let selectedNode = "volume.kubernetes.io/selected-node"
+    /// Annotation on a service-account token Secret naming its account.
+    public static let serviceAccountName = "kubernetes.io/service-account.name"
+    /// Annotation on a service-account token Secret with its account's uid (meaningless in another cluster).
+    public static let serviceAccountUID = "kubernetes.io/service-account.uid"
     /// The namespace of node heartbeat leases.
     public static let nodeLeaseNamespace = "kube-node-lease"
 }

@@ -67,6 +67,26 @@ import Testing
         #expect(term == [["matchExpressions": [["key": "gpu", "operator": "In", "values": ["true"]]]]])
     }
 
+    @Test func updatesCarryImagesAndAddedTolerationsOnly() throws {
+        var member = try PodConversion.memberPod(from: try Self.hostPod(), leaf: Self.wholeCluster)
+        member.spec.tolerations = [Toleration(key: "node.kubernetes.io/not-ready", operator: .exists,
+                                              effect: .noExecute)]
+        #expect(PodSyncController.podUpdate(member, try PodConversion.memberPod(from: try Self.hostPod(),
+                                                                                  leaf: Self.wholeCluster)) == nil)
+        var host = try Self.hostPod()
+        host.metadata.annotations[TreeKeys.clusterSelector] =
+            #"{"tolerations":[{"key":"gpu","operator":"Exists","effect":"NoSchedule"}]}"#
+        host.spec.containers[0].image = "nginx:2"
+        let desired = try PodConversion.memberPod(from: host, leaf: Self.wholeCluster)
+        let next = try #require(PodSyncController.podUpdate(member, desired))
+        #expect(next.spec.tolerations.map(\.key) == ["node.kubernetes.io/not-ready", "gpu"])
+        #expect(next.spec.containers.first?.image == "nginx:2")
+        var converted = member
+        converted.metadata.annotations[PodConvertPolicy.appliedAnnotation] = "p"
+        let kept = PodSyncController.podUpdate(converted, desired)
+        #expect(kept?.spec.tolerations.map(\.key) == ["node.kubernetes.io/not-ready"])
+    }
+
     /// Cases §3.13.
     @Test func deleteGraceFollowsTheHostPod() {
         func pod(dgps: Int64?, tgps: Int64?, deletion: Time? = nil) -> Pod {

@@ -44,7 +44,7 @@ public final class ClusterTreeManager: Sendable {
         controller = Controller(
             name: "clustertree-clusters",
             reconciler: ReconcileFunction { key in
-                try await Self.reconcile(key.name, clusters: clusters, hostPods: hostPods, members: members,
+                try await Self.reconcile(key.name, clusters: clusters, hostInformers: factory, members: members,
                                          host: host, configuration: configuration, logger: logger)
             }, logger: logger)
         controller.watch(clusters)
@@ -81,7 +81,8 @@ public final class ClusterTreeManager: Sendable {
         }
     }
 
-    private static func reconcile(_ name: String, clusters: SharedInformer<Cluster>, hostPods: SharedInformer<Pod>,
+    private static func reconcile(_ name: String, clusters: SharedInformer<Cluster>,
+                                  hostInformers: SharedInformerFactory,
                                   members: Members, host: KubeClient, configuration: Configuration,
                                   logger: Logger) async throws -> ReconcileResult {
         let cluster = clusters.store.get(namespace: nil, name: name)
@@ -94,8 +95,9 @@ public final class ClusterTreeManager: Sendable {
         guard await members.fingerprint(of: name) != fingerprint else { return .done }
         _ = await members.stop(name)
         let client = try MemberClusterControllers.client(for: cluster)
-        let set = MemberClusterControllers(cluster: cluster, host: host, member: client, hostPods: hostPods,
-                                           configuration: configuration.leafNodes, logger: logger)
+        let set = MemberClusterControllers(cluster: cluster, host: host, member: client,
+                                           hostInformers: hostInformers, configuration: configuration.leafNodes,
+                                           logger: logger)
         await members.start(name, fingerprint: fingerprint, set)
         logger.info("started ClusterTree for cluster \(name)")
         // Leaf nodes the new spec no longer names are removed by the leaf-node controller's first sync.

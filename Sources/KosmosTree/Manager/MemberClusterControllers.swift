@@ -1,7 +1,9 @@
 import KosmosAPI
 import Logging
 
-/// The controllers ClusterTree runs for one member cluster: its leaf nodes and its pods.
+/// The controllers ClusterTree runs for one member cluster: its leaf nodes, its pods, the objects they depend on
+/// (ServiceAccounts, Secrets, ConfigMaps, PersistentVolumeClaims, each a ``DependencySyncController``) and the
+/// member's volumes of copied claims (``PersistentVolumeSyncController``).
 public final class MemberClusterControllers: Sendable {
     /// The member Cluster's name.
     public let clusterName: String
@@ -9,6 +11,16 @@ public final class MemberClusterControllers: Sendable {
     public let leafNodes: LeafNodeController
     /// Its pods.
     public let pods: PodSyncController
+    /// ServiceAccounts of its pods.
+    public let serviceAccounts: DependencySyncController<ServiceAccount>
+    /// Secrets of its pods.
+    public let secrets: DependencySyncController<Secret>
+    /// ConfigMaps of its pods.
+    public let configMaps: DependencySyncController<ConfigMap>
+    /// Claims of its pods.
+    public let claims: DependencySyncController<PersistentVolumeClaim>
+    /// Its volumes bound to copied claims, brought up into the host.
+    public let volumes: PersistentVolumeSyncController
     private let memberInformers: SharedInformerFactory
 
     /// Creates the controllers of one member.
@@ -16,20 +28,42 @@ public final class MemberClusterControllers: Sendable {
     ///   - cluster: the member Cluster.
     ///   - host: client of the host cluster.
     ///   - member: client of the member cluster.
-    ///   - hostPods: the shared informer of all host pods (run by the caller).
+    ///   - hostInformers: the shared informers of the host (run by the caller); the controllers ask it for
+    ///     pods, ServiceAccounts, Secrets, ConfigMaps, claims and convert policies.
     ///   - configuration: leaf-node timing.
     ///   - logger: where failures go.
-    public init(cluster: Cluster, host: KubeClient, member: KubeClient, hostPods: SharedInformer<Pod>,
+    public init(cluster: Cluster, host: KubeClient, member: KubeClient, hostInformers: SharedInformerFactory,
                 configuration: LeafNodeController.Configuration = .init(), logger: Logger) {
         let name = cluster.metadata.name ?? ""
         let plans = LeafNodePlan.plans(for: cluster)
         clusterName = name
         let factory = SharedInformerFactory(provider: member, logger: logger)
         memberInformers = factory
+        let hostPods = hostInformers.informer(for: Pod.self)
+        let memberClaims = factory.informer(for: PersistentVolumeClaim.self)
+        let hostClaims = hostInformers.informer(for: PersistentVolumeClaim.self)
         leafNodes = LeafNodeController(clusterName: name, plans: plans, host: host, member: member,
                                        configuration: configuration, logger: logger)
-        pods = PodSyncController(clusterName: name, plans: plans, host: host, member: member, hostPods: hostPods,
-                                 memberPods: factory.informer(for: Pod.self), logger: logger)
+        func dependency<K: NamespacedResource>(_ kind: DependencyKind<K>) -> DependencySyncController<K> {
+            DependencySyncController(clusterName: name, plans: plans, host: host, kind: kind,
+                                     hostObjects: hostInformers.informer(for: K.self), hostPods: hostPods,
+                                     memberObjects: factory.informer(for: K.self), logger: logger)
+        }
+        serviceAccounts = dependency(.serviceAccounts(clusterName: name, member: member))
+        secrets = dependency(.secrets(clusterName: name, member: member))
+        configMaps = dependency(.configMaps(clusterName: name, member: member))
+        claims = dependency(.persistentVolumeClaims(clusterName: name, member: member))
+        volumes = PersistentVolumeSyncController(
+            clusterName: name, plans: plans, host: host,
+            memberVolumes: factory.informer(for: PersistentVolume.self), memberClaims: memberClaims,
+            hostClaims: hostClaims, hostVolumes: hostInformers.informer(for: PersistentVolume.self), logger: logger)
+        pods = PodSyncController(
+            clusterName: name, plans: plans, host: host, member: member, hostPods: hostPods,
+            memberPods: factory.informer(for: Pod.self),
+            dependencies: [serviceAccounts, secrets, configMaps, claims],
+            policies: .init(clusterPolicies: hostInformers.informer(for: ClusterPodConvertPolicy.self),
+                            policies: hostInformers.informer(for: PodConvertPolicy.self)),
+            hostServiceAccounts: hostInformers.informer(for: ServiceAccount.self), logger: logger)
     }
 
     /// Runs everything until the task is cancelled.
@@ -38,6 +72,11 @@ public final class MemberClusterControllers: Sendable {
             group.addTask { await self.memberInformers.run() }
             group.addTask { await self.leafNodes.run() }
             group.addTask { await self.pods.run() }
+            group.addTask { await self.serviceAccounts.run() }
+            group.addTask { await self.secrets.run() }
+            group.addTask { await self.configMaps.run() }
+            group.addTask { await self.claims.run() }
+            group.addTask { await self.volumes.run() }
         }
     }
 

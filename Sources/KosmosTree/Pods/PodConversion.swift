@@ -13,7 +13,9 @@ public enum PodConversion {
     /// Converts a host pod into the member pod to create (the Go Kosmos `FitPod`, cases §3.11).
     ///
     /// Service-account token volumes (`default-token-*`, `kube-api-access-*`) are dropped with their mounts: the
-    /// member's own admission gives the pod a token that its apiserver accepts. Scheduling constraints that
+    /// member's own admission gives the pod a token of the member's copy of its account, issued by the member's
+    /// apiserver, with the member's CA, so no host credential reaches the member. A host pod that had no token
+    /// volume gets `automountServiceAccountToken: false` unless it says otherwise. Scheduling constraints that
     /// name host nodes are dropped or replaced by the `kosmos.io/cluster-selector` annotation; a party leaf
     /// pins the pod to its member nodes; a one-to-one leaf binds it to its member node.
     /// - Parameters:
@@ -32,10 +34,11 @@ public enum PodConversion {
         out.metadata = meta
 
         var spec = pod.spec
-        let dropped = Set(spec.volumes.map(\.name).filter(isTokenVolume))
-        spec.volumes = spec.volumes.filter { !dropped.contains($0.name) }.map(renamingRootCA)
-        spec.containers = spec.containers.map { dropMounts(dropped, from: $0) }
-        spec.initContainers = spec.initContainers.map { dropMounts(dropped, from: $0) }
+        let hadToken = dropTokenVolumes(&spec)
+        spec.volumes = spec.volumes.map(renamingRootCA)
+        // The member mounts a token of its own (its admission adds the volume) exactly when the host did: a host
+        // pod without a token volume and without an explicit choice had automounting turned off by its account.
+        if !hadToken && spec.automountServiceAccountToken == nil { spec.automountServiceAccountToken = false }
 
         if let text = pod.metadata.annotations[TreeKeys.clusterSelector] {
             let selector: JSONValue
@@ -119,6 +122,24 @@ public enum PodConversion {
             status.json[field] = member.status.json[field]
         }
         return status
+    }
+
+    /// Turns off the token mount of a member pod: `automountServiceAccountToken: false` and no token volume.
+    /// - Parameter spec: the member pod's spec.
+    public static func disableTokenMount(_ spec: inout PodSpec) {
+        spec.automountServiceAccountToken = false
+        dropTokenVolumes(&spec)
+    }
+
+    /// Removes the token volumes and their mounts; returns whether there were any.
+    @discardableResult
+    private static func dropTokenVolumes(_ spec: inout PodSpec) -> Bool {
+        let dropped = Set(spec.volumes.map(\.name).filter(isTokenVolume))
+        guard !dropped.isEmpty else { return false }
+        spec.volumes = spec.volumes.filter { !dropped.contains($0.name) }
+        spec.containers = spec.containers.map { dropMounts(dropped, from: $0) }
+        spec.initContainers = spec.initContainers.map { dropMounts(dropped, from: $0) }
+        return true
     }
 
     /// Whether a volume is a service-account token volume.

@@ -1,12 +1,17 @@
 import KosmosAPI
 
-/// The ConfigMaps and Secrets a pod needs before it can start (volumes, projected sources, env,
-/// envFrom and imagePullSecrets), each with whether the pod marks it optional.
+/// The objects of its namespace a pod needs before it can start: ConfigMaps and Secrets (volumes, projected
+/// sources, env, envFrom and imagePullSecrets, each with whether the pod marks it optional), its
+/// PersistentVolumeClaims (claims and generic ephemeral volumes) and its ServiceAccount.
 public struct PodDependencies: Sendable, Hashable {
     /// ConfigMap names → optional.
     public var configMaps: [String: Bool] = [:]
     /// Secret names → optional.
     public var secrets: [String: Bool] = [:]
+    /// PersistentVolumeClaim names.
+    public var persistentVolumeClaims: Set<String> = []
+    /// The ServiceAccount (`spec.serviceAccountName`, else `default`).
+    public var serviceAccount: String = "default"
 
     /// Collects the dependencies of a pod (service-account token volumes excluded).
     /// - Parameter pod: the host pod.
@@ -16,6 +21,14 @@ public struct PodDependencies: Sendable, Hashable {
             map[name] = (map[name] ?? true) && (optional ?? false)
         }
         for v in pod.spec.volumes where !PodConversion.isTokenVolume(v.name) {
+            if let claim = v.json["persistentVolumeClaim"]?["claimName"]?.stringValue, !claim.isEmpty {
+                persistentVolumeClaims.insert(claim)
+            }
+            // A generic ephemeral volume's claim is named `<pod>-<volume>` (made by the host's ephemeral
+            // volume controller).
+            if let ephemeral = v.json["ephemeral"], ephemeral != .null, let pod = pod.metadata.name {
+                persistentVolumeClaims.insert("\(pod)-\(v.name)")
+            }
             if let cm = v.configMap { add(&configMaps, cm.name, optional: cm.json["optional"]?.boolValue) }
             if let s = v.secret { add(&secrets, s.secretName, optional: s.json["optional"]?.boolValue) }
             for source in v.projected?.sources ?? [] {
@@ -38,6 +51,24 @@ public struct PodDependencies: Sendable, Hashable {
             }
         }
         for r in pod.spec.imagePullSecrets { add(&secrets, r.name, optional: false) }
+        if let sa = pod.spec.serviceAccountName ?? pod.spec.serviceAccount, !sa.isEmpty { serviceAccount = sa }
+    }
+}
+
+extension PodDependencies {
+    /// The host pod store index of pods by what they depend on (``indexValue(kind:namespace:name:)``).
+    static let indexName = "clustertree-dependencies"
+
+    /// The index value of one dependency: `<Kind>/<namespace>/<name>`.
+    static func indexValue(kind: String, namespace: String, name: String) -> String { "\(kind)/\(namespace)/\(name)" }
+
+    /// Every index value of these dependencies.
+    func indexValues(namespace ns: String) -> [String] {
+        // Sorted, so that a pod update that keeps its dependencies keeps its index values as they were.
+        (configMaps.keys.map { Self.indexValue(kind: ConfigMap.kind, namespace: ns, name: $0) }
+            + secrets.keys.map { Self.indexValue(kind: Secret.kind, namespace: ns, name: $0) }
+            + persistentVolumeClaims.map { Self.indexValue(kind: PersistentVolumeClaim.kind, namespace: ns, name: $0) }
+            + [Self.indexValue(kind: ServiceAccount.kind, namespace: ns, name: serviceAccount)]).sorted()
     }
 }
 
@@ -60,5 +91,11 @@ public enum ClusterOwners {
         let items = list(value)
         if items.contains(cluster) { return value ?? cluster }
         return (items.filter { !$0.isEmpty } + [cluster]).joined(separator: ",")
+    }
+
+    /// The value with `cluster` removed (and empty items dropped); `nil` when no cluster is left.
+    public static func remove(_ value: String?, _ cluster: String) -> String? {
+        let items = list(value).filter { !$0.isEmpty && $0 != cluster }
+        return items.isEmpty ? nil : items.joined(separator: ",")
     }
 }

@@ -1,12 +1,14 @@
 import KosmosAPI
 import Logging
+import Synchronization
 
 /// Runs host pods bound to one member cluster's leaf nodes in that member cluster, and brings their status
 /// back.
 ///
 /// - A host pod bound to a leaf node gets the no-eviction tolerations (``PodConversion/noEvictionTolerations``),
-///   its ConfigMaps and Secrets are copied into the member (annotation `kosmos.io/global`, host object's
-///   `kosmos-io/cluster-owners` gains the cluster), then the converted pod is created (namespace ensured).
+///   its ServiceAccount, Secrets, ConfigMaps and claims are copied into the member (``PodDependencySync``),
+///   then the pod, converted (``PodConversion``) and rewritten by its convert policy (``PodConvertPolicies``),
+///   is created (namespace ensured).
 ///   Later changes of images, labels, annotations and `activeDeadlineSeconds` are carried down.
 /// - The member pod's status (phase, conditions, IPs, container statuses) is written to the host pod.
 /// - Deleting the host pod deletes the member pod with the host pod's grace (cases §3.13); once the member pod
@@ -24,9 +26,48 @@ public final class PodSyncController: Sendable {
         let hostPods: SharedInformer<Pod>
         let memberPods: SharedInformer<Pod>
         let pods: Mirror<Pod, Pod>
-        let configMaps: Mirror<ConfigMap, ConfigMap>
-        let secrets: Mirror<Secret, Secret>
+        let dependencies: [any PodDependencySync]
+        let policies: ConvertPolicySource
+        let hostServiceAccounts: SharedInformer<ServiceAccount>
         let logger: Logger
+    }
+
+    /// Where the convert policies come from: the host's informers once synced, else a direct list (so that a
+    /// pod created at start-up is not converted without its policy).
+    public final class ConvertPolicySource: Sendable {
+        /// Informer of the host's ClusterPodConvertPolicies (run by the caller).
+        public let clusterPolicies: SharedInformer<ClusterPodConvertPolicy>
+        /// Informer of the host's PodConvertPolicies (run by the caller).
+        public let policies: SharedInformer<PodConvertPolicy>
+        /// Kinds whose CRD the host lacked, until when: pods created meanwhile cost no extra request.
+        private let absent = Mutex<[String: ContinuousClock.Instant]>([:])
+
+        /// Creates a source.
+        public init(clusterPolicies: SharedInformer<ClusterPodConvertPolicy>,
+                    policies: SharedInformer<PodConvertPolicy>) {
+            self.clusterPolicies = clusterPolicies
+            self.policies = policies
+        }
+
+        func current(_ host: KubeClient, namespace: String) async throws
+            -> ([ClusterPodConvertPolicy], [PodConvertPolicy]) {
+            let cluster = clusterPolicies.hasSynced ? clusterPolicies.store.list()
+                : try await list(ClusterPodConvertPolicy.self, host, namespace: nil)
+            let local = policies.hasSynced ? policies.store.list(namespace: namespace)
+                : try await list(PodConvertPolicy.self, host, namespace: namespace)
+            return (cluster, local)
+        }
+
+        private func list<R: Resource>(_: R.Type, _ host: KubeClient, namespace: String?) async throws -> [R] {
+            let now = ContinuousClock.now
+            if let until = absent.withLock({ $0[R.kind] }), now < until { return [] }
+            do { return try await host.listAll(R.self, namespace: namespace).items } catch let e as KubeError
+                where e.isNotFound {
+                // The CRD is not installed: no policies; ask again in a while.
+                absent.withLock { $0[R.kind] = now + .seconds(30) }
+                return []
+            }
+        }
     }
 
     /// Creates the controller; call ``run()`` to start it.
@@ -37,9 +78,16 @@ public final class PodSyncController: Sendable {
     ///   - member: client of the member cluster.
     ///   - hostPods: informer of all host pods (run by the caller).
     ///   - memberPods: informer of all member pods (run by the caller).
+    ///   - dependencies: what makes a pod's ServiceAccount, Secrets, ConfigMaps and claims exist in the member,
+    ///     in that order, before the pod.
+    ///   - policies: the host's convert policies.
+    ///   - hostServiceAccounts: informer of the host's ServiceAccounts (run by the caller), for their
+    ///     `automountServiceAccountToken`.
     ///   - logger: where failures go.
     public init(clusterName: String, plans: [LeafNodePlan], host: KubeClient, member: KubeClient,
-                hostPods: SharedInformer<Pod>, memberPods: SharedInformer<Pod>, logger: Logger) {
+                hostPods: SharedInformer<Pod>, memberPods: SharedInformer<Pod>,
+                dependencies: [any PodDependencySync], policies: ConvertPolicySource,
+                hostServiceAccounts: SharedInformer<ServiceAccount>, logger: Logger) {
         let byName = Dictionary(plans.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let pods = Mirror<Pod, Pod>(
             name: "pods to member cluster \(clusterName)", target: member,
@@ -52,55 +100,16 @@ public final class PodSyncController: Sendable {
             },
             marker: .kosmosPod, update: Self.podUpdate,
             deletion: .withSource(grace: { PodConversion.deleteGrace(for: $0) }))
-        let configMaps = Mirror<ConfigMap, ConfigMap>(
-            name: "configmaps to member cluster \(clusterName)", target: member,
-            transform: { cm in
-                var copy = ConfigMap.new()
-                copy.metadata = Self.copiedMeta(cm.metadata)
-                if cm.metadata.name == TreeKeys.kubeRootCA { copy.metadata.name = TreeKeys.masterRootCA }
-                copy.json["data"] = cm.json["data"]
-                copy.json["binaryData"] = cm.json["binaryData"]
-                return copy
-            },
-            marker: .global,
-            update: { current, desired in
-                guard current.json["data"] != desired.json["data"]
-                    || current.json["binaryData"] != desired.json["binaryData"]
-                    || current.metadata.labels != desired.metadata.labels else { return nil }
-                var next = current
-                next.metadata.labels = desired.metadata.labels
-                next.json["data"] = desired.json["data"]
-                next.json["binaryData"] = desired.json["binaryData"]
-                return next
-            },
-            deletion: .withSource(grace: { _ in nil }))
-        let secrets = Mirror<Secret, Secret>(
-            name: "secrets to member cluster \(clusterName)", target: member,
-            transform: { s in
-                var copy = Secret.new()
-                copy.metadata = Self.copiedMeta(s.metadata)
-                copy.json["data"] = s.json["data"]
-                copy.json["type"] = s.json["type"]
-                return copy
-            },
-            marker: .global,
-            update: { current, desired in
-                guard current.json["data"] != desired.json["data"]
-                    || current.metadata.labels != desired.metadata.labels else { return nil }
-                var next = current
-                next.metadata.labels = desired.metadata.labels
-                next.json["data"] = desired.json["data"]
-                return next
-            },
-            deletion: .withSource(grace: { _ in nil }))
         var l = logger
         l[metadataKey: "cluster"] = "\(clusterName)"
         let shared = Shared(clusterName: clusterName, plans: byName, host: host, member: member,
-                            hostPods: hostPods, memberPods: memberPods, pods: pods, configMaps: configMaps,
-                            secrets: secrets, logger: l)
+                            hostPods: hostPods, memberPods: memberPods, pods: pods,
+                            dependencies: dependencies, policies: policies,
+                            hostServiceAccounts: hostServiceAccounts, logger: l)
         controller = Controller(name: "clustertree-pods-\(clusterName)",
                                 reconciler: ReconcileFunction { key in try await Self.reconcile(key, shared) },
                                 workers: 4, logger: l)
+        for dependency in dependencies { dependency.wakesWaitingPods(of: controller) }
         controller.watch(hostPods) { event in
             byName[event.object.spec.nodeName ?? ""] != nil ? [event.key] : []
         }
@@ -134,8 +143,25 @@ public final class PodSyncController: Sendable {
             return .done
         }
         if let updated = try await addTolerations(hostPod, s) { _ = updated; return .done }
-        try await copyDependencies(of: hostPod, s)
-        let outcome = try await s.pods.ensure(hostPod)
+        let outcome: MirrorOutcome<Pod>
+        if let existing = s.memberPods.store.get(key), s.pods.marker.isMarked(existing.metadata) {
+            // Created already: only the update rule applies (policies and dependencies were settled then).
+            outcome = try await s.pods.ensure(hostPod, cached: existing)
+        } else {
+            let plan = s.plans[hostPod.spec.nodeName ?? ""]!
+            for dependency in s.dependencies { try await dependency.ensureCopies(for: hostPod, plan: plan) }
+            let choice = try await convertPolicy(for: hostPod, plan: plan, s)
+            // The account's choice applies when the pod makes none, whether or not the host's admission
+            // honoured it.
+            let account = PodDependencies(of: hostPod).serviceAccount
+            let noToken = hostPod.spec.automountServiceAccountToken == nil
+                && s.hostServiceAccounts.store.get(namespace: key.namespace, name: account)?
+                    .automountServiceAccountToken == false
+            outcome = try await s.pods.ensure(hostPod, adjusting: { pod in
+                if let choice { PodConvertPolicies.apply(choice, to: &pod) }
+                if noToken { PodConversion.disableTokenMount(&pod.spec) }
+            })
+        }
         if case .foreign(let other) = outcome {
             throw MirrorError(mirror: s.pods.name, object: other.key, step: "create copy",
                               underlying: PodConversionError(pod: hostPod.key, field: "metadata.name",
@@ -172,44 +198,18 @@ public final class PodSyncController: Sendable {
         }
     }
 
-    private static func copyDependencies(of pod: Pod, _ s: Shared) async throws {
-        let deps = PodDependencies(of: pod)
-        let ns = pod.metadata.namespace ?? "default"
-        for (name, optional) in deps.configMaps.sorted(by: { $0.key < $1.key }) {
-            guard let source = try await hostObject(ConfigMap.self, ns, name, optional: optional, pod, s) else {
-                continue
-            }
-            _ = try await s.configMaps.ensure(source)
-            try await recordOwner(source, s)
+    /// The convert policy for a pod about to be created in the member.
+    private static func convertPolicy(for pod: Pod, plan: LeafNodePlan, _ s: Shared) async throws
+        -> PodConvertPolicies.Choice? {
+        let (cluster, local) = try await s.policies.current(s.host, namespace: pod.metadata.namespace ?? "default")
+        guard !cluster.isEmpty || !local.isEmpty else { return nil }
+        var nodeLabels: [String: String] = [:]
+        if cluster.contains(where: { $0.spec.leafNodeSelector != nil })
+            || local.contains(where: { $0.spec.leafNodeSelector != nil }) {
+            nodeLabels = try await s.host.get(Node.self, name: plan.name).metadata.labels
         }
-        for (name, optional) in deps.secrets.sorted(by: { $0.key < $1.key }) {
-            guard let source = try await hostObject(Secret.self, ns, name, optional: optional, pod, s) else {
-                continue
-            }
-            _ = try await s.secrets.ensure(source)
-            try await recordOwner(source, s)
-        }
-    }
-
-    private static func hostObject<R: NamespacedResource>(_ type: R.Type, _ ns: String, _ name: String,
-                                                          optional: Bool, _ pod: Pod,
-                                                          _ s: Shared) async throws -> R? {
-        do { return try await s.host.get(R.self, namespace: ns, name: name) } catch let e as KubeError
-            where e.isNotFound {
-            if optional { return nil }
-            throw PodConversionError(pod: pod.key, field: "\(R.kind) \(ns)/\(name)",
-                                     message: "not found in the host cluster; the pod waits for it")
-        }
-    }
-
-    private static func recordOwner<R: NamespacedResource>(_ object: R, _ s: Shared) async throws {
-        let current = object.metadata.annotations[TreeKeys.clusterOwners]
-        guard !ClusterOwners.has(current, s.clusterName) else { return }
-        var annotations = JSONObject()
-        annotations.append(TreeKeys.clusterOwners, .string(ClusterOwners.add(current, s.clusterName)))
-        let patch: JSONValue = ["metadata": ["annotations": .object(annotations)]]
-        _ = try await s.host.patch(R.self, namespace: object.metadata.namespace, name: object.metadata.name ?? "",
-                                   patch: .merge(patch))
+        return PodConvertPolicies.choose(clusterPolicies: cluster, policies: local, for: pod,
+                                         leafNodeLabels: nodeLabels)
     }
 
     private static func syncStatus(host: Pod, member: Pod, _ s: Shared) async throws {
@@ -240,21 +240,10 @@ public final class PodSyncController: Sendable {
 
     // MARK: - Transforms
 
-    /// Metadata of a member copy: name, namespace, labels and annotations (without the owner list).
-    private static func copiedMeta(_ meta: ObjectMeta) -> ObjectMeta {
-        var out = ObjectMeta()
-        out.name = meta.name
-        out.namespace = meta.namespace
-        out.labels = meta.labels
-        var annotations = meta.annotations
-        annotations[TreeKeys.clusterOwners] = nil
-        annotations["volume.kubernetes.io/selected-node"] = nil
-        out.annotations = annotations
-        return out
-    }
-
-    /// Carries image, label, annotation and `activeDeadlineSeconds` changes down to an existing member pod.
-    private static func podUpdate(_ current: Pod, _ desired: Pod) -> Pod? {
+    /// Carries image, label, annotation, `activeDeadlineSeconds` and toleration changes down to an existing member
+    /// pod. Tolerations can only be added to a pod, so those the desired pod has (from the host pod's
+    /// `kosmos.io/cluster-selector`) and the member pod lacks are appended, unless a convert policy set them.
+    static func podUpdate(_ current: Pod, _ desired: Pod) -> Pod? {
         var next = current
         next.metadata.labels = desired.metadata.labels
         next.metadata.annotations = desired.metadata.annotations.merging(
@@ -269,6 +258,14 @@ public final class PodSyncController: Sendable {
         next.spec.containers = images(desired.spec.containers, onto: current.spec.containers)
         next.spec.initContainers = images(desired.spec.initContainers, onto: current.spec.initContainers)
         next.spec.activeDeadlineSeconds = desired.spec.activeDeadlineSeconds
+        if current.metadata.annotations[PodConvertPolicy.appliedAnnotation] == nil {
+            func same(_ a: Toleration, _ b: Toleration) -> Bool {
+                a.key == b.key && a.operator == b.operator && a.value == b.value && a.effect == b.effect
+                    && a.tolerationSeconds == b.tolerationSeconds
+            }
+            let missing = desired.spec.tolerations.filter { t in !current.spec.tolerations.contains { same($0, t) } }
+            if !missing.isEmpty { next.spec.tolerations = current.spec.tolerations + missing }
+        }
         return next == current ? nil : next
     }
 }

@@ -90,6 +90,8 @@ public struct Mirror<Source: Resource, Target: Resource>: Sendable {
     public var deletion: MirrorDeletion<Source>
     /// Whether a missing namespace is created in the target cluster before a namespaced copy.
     public var createsNamespace: Bool
+    /// The key of a source's copy, given the source's key (the name `transform` gives the copy).
+    public var copyKey: @Sendable (ObjectKey) -> ObjectKey
 
     /// Creates a mirror.
     /// - Parameters:
@@ -100,9 +102,11 @@ public struct Mirror<Source: Resource, Target: Resource>: Sendable {
     ///   - update: what to write over an existing owned copy; by default nothing (copies are created once).
     ///   - deletion: what happens to a copy when its source goes.
     ///   - createsNamespace: create the copy's namespace when missing.
+    ///   - copyKey: the copy's key for a source key, when `transform` renames; the same key by default.
     public init(name: String, target: KubeClient, transform: @escaping @Sendable (Source) throws -> Target,
                 marker: MirrorMarker, update: @escaping @Sendable (Target, Target) -> Target? = { _, _ in nil },
-                deletion: MirrorDeletion<Source>, createsNamespace: Bool = true) {
+                deletion: MirrorDeletion<Source>, createsNamespace: Bool = true,
+                copyKey: @escaping @Sendable (ObjectKey) -> ObjectKey = { $0 }) {
         self.name = name
         self.target = target
         self.transform = transform
@@ -110,18 +114,27 @@ public struct Mirror<Source: Resource, Target: Resource>: Sendable {
         self.update = update
         self.deletion = deletion
         self.createsNamespace = createsNamespace
+        self.copyKey = copyKey
     }
 
     /// Makes the copy of `source` exist and be up to date.
-    /// - Parameter source: the source object.
+    /// - Parameters:
+    ///   - source: the source object.
+    ///   - adjusting: a last change to the desired copy that depends on the caller (e.g. the node a claim is
+    ///     for), applied after `transform`.
+    ///   - cached: the copy as an informer cache of the target cluster has it; when it is owned and up to date
+    ///     the target cluster is not asked (a copy changed since then comes back through the informer).
     /// - Returns: what was done.
     /// - Throws: ``MirrorError`` naming the mirror, object and step, wrapping the transform's or client's error.
-    public func ensure(_ source: Source) async throws -> MirrorOutcome<Target> {
+    public func ensure(_ source: Source, adjusting: (@Sendable (inout Target) -> Void)? = nil,
+                       cached: Target? = nil) async throws -> MirrorOutcome<Target> {
         var desired: Target
         do { desired = try transform(source) } catch {
             throw MirrorError(mirror: name, object: source.key, step: "transform", underlying: error)
         }
+        adjusting?(&desired)
         marker.mark(&desired.metadata)
+        if let cached, marker.isMarked(cached.metadata), update(cached, desired) == nil { return .unchanged(cached) }
         let ns = Target.scope == .namespaced ? desired.metadata.namespace : nil
         let targetName = desired.metadata.name ?? ""
         let key = ObjectKey(namespace: ns, name: targetName)
@@ -147,13 +160,14 @@ public struct Mirror<Source: Resource, Target: Resource>: Sendable {
 
     /// Deletes the owned copy of a source that is gone (or going), as ``deletion`` says.
     /// - Parameters:
-    ///   - key: the copy's namespace and name.
+    ///   - key: the source's namespace and name (``copyKey`` gives the copy's).
     ///   - lastSource: the source's last known state, for the grace period.
     /// - Returns: whether an owned copy still existed (and was asked to go).
     /// - Throws: ``MirrorError`` wrapping the client's error.
     @discardableResult
     public func remove(_ key: ObjectKey, lastSource: Source?) async throws -> Bool {
         guard case .withSource(let grace) = deletion else { return false }
+        let key = copyKey(key)
         let ns = Target.scope == .namespaced ? key.namespace : nil
         do {
             guard let current = try await get(namespace: ns, name: key.name), marker.isMarked(current.metadata) else {
