@@ -173,7 +173,7 @@ import Testing
 
             // Scale to 1: web-2 goes first, web-1 only once web-2 is gone; the claims stay.
             _ = try await c.client.dynamic(ClusterResources.statefulSets).patch(
-                namespace: "default", name: "web", patch: .merge(["spec": ["replicas": 1]]))
+                namespace: "default", name: "web", patch: .merge(["spec": ["replicas": 1]]), subresource: "scale")
             #expect(await c.eventually("only web-0 is left", timeout: .seconds(30)) {
                 try await c.pods("default", selector: "app=web").map(\.name) == ["web-0"]
             })
@@ -349,6 +349,85 @@ import Testing
             let mirrored = try #require(try await c.get(ClusterResources.persistentVolumes, nil, "mirrored"))
             #expect(mirrored.string("status", "phase") == "Bound")
             #expect(mirrored.string("spec", "claimRef", "uid") == leafClaim.uid)
+        }
+    }
+
+    @Test func onDeleteGivesTheNewTemplateOnlyToPodsUsersDelete() async throws {
+        try await Cluster.run(nodes: 1) { c in
+            var set = Self.statefulSet("od", replicas: 2, policy: "Parallel")
+            set[path: ["spec", "updateStrategy"]] = ["type": "OnDelete"]
+            _ = try await c.create(ClusterResources.statefulSets, set)
+            #expect(await c.eventually("2 od pods run", timeout: .seconds(30)) {
+                try await c.pods("default", selector: "app=od").filter(\.isRunningAndReady).count == 2
+            })
+            let before = try #require(try await c.get(ClusterResources.statefulSets, "default", "od"))
+            let oldRevision = try #require(before.string("status", "currentRevision"))
+            _ = try await c.client.dynamic(ClusterResources.statefulSets).patch(
+                namespace: "default", name: "od", patch: .strategicMerge(["spec": ["template": ["spec": [
+                    "containers": [["name": "main", "image": "nginx:1.27"]]]]]]))
+            var newRevision = ""
+            #expect(await c.eventually("the set sees the new template") {
+                let s = try await c.get(ClusterResources.statefulSets, "default", "od")
+                newRevision = s?.string("status", "updateRevision") ?? ""
+                return s?.int("status", "observedGeneration") == s?.int("metadata", "generation")
+                    && newRevision != oldRevision
+            })
+            // The reconcile that recorded the new revision replaced nothing.
+            let untouched = try await c.pods("default", selector: "app=od")
+            #expect(untouched.count == 2 && untouched.allSatisfy {
+                !$0.isTerminating && $0.metadata.labels["controller-revision-hash"] == oldRevision
+            })
+            let old1 = try #require(untouched.first { $0.name == "od-1" })
+            try await c.client.dynamic(ClusterResources.pods).delete(namespace: "default", name: "od-1")
+            #expect(await c.eventually("od-1 comes back with the new template", timeout: .seconds(30)) {
+                let p = try await c.get(ClusterResources.pods, "default", "od-1")
+                return p.map {
+                    $0.uid != old1.uid && $0.isRunningAndReady
+                        && $0.metadata.labels["controller-revision-hash"] == newRevision
+                        && $0.array("spec", "containers").first?["image"] == "nginx:1.27"
+                } ?? false
+            })
+            let od0 = try #require(try await c.get(ClusterResources.pods, "default", "od-0"))
+            #expect(od0.metadata.labels["controller-revision-hash"] == oldRevision)
+        }
+    }
+
+    @Test func podsFollowTheNodeAffinityOfTheirBoundVolumes() async throws {
+        try await Cluster.run(nodes: 2) { c in
+            #expect(await readyNodes(c, 2))
+            for i in 1...3 {
+                _ = try await c.create(ClusterResources.persistentVolumes, [
+                    "apiVersion": "v1", "kind": "PersistentVolume", "metadata": ["name": .string("pinned-\(i)")],
+                    "spec": ["capacity": ["storage": "1Gi"], "accessModes": ["ReadWriteOnce"],
+                             "hostPath": ["path": .string("/tmp/pinned-\(i)")], "storageClassName": "",
+                             "claimRef": ["namespace": "default", "name": .string("pinned-\(i)")],
+                             "nodeAffinity": ["required": ["nodeSelectorTerms": [["matchExpressions": [
+                                 ["key": "kubernetes.io/hostname", "operator": "In", "values": ["node-2"]],
+                             ]]]]]],
+                ])
+                _ = try await c.create(ClusterResources.persistentVolumeClaims, [
+                    "apiVersion": "v1", "kind": "PersistentVolumeClaim",
+                    "metadata": ["name": .string("pinned-\(i)"), "namespace": "default"],
+                    "spec": ["accessModes": ["ReadWriteOnce"], "storageClassName": "",
+                             "resources": ["requests": ["storage": "1Gi"]]],
+                ])
+                var pod = Cluster.pod("pinned-\(i)", labels: ["app": "pinned"])
+                pod[path: ["spec", "volumes"]] = [
+                    ["name": "data", "persistentVolumeClaim": ["claimName": .string("pinned-\(i)")]],
+                ]
+                _ = try await c.create(ClusterResources.pods, pod)
+            }
+            #expect(await c.eventually("3 pinned pods run", timeout: .seconds(30)) {
+                try await c.pods("default", selector: "app=pinned").filter(\.isRunningAndReady).count == 3
+            })
+            let pods = try await c.pods("default", selector: "app=pinned")
+            #expect(pods.allSatisfy { $0.nodeName == "node-2" }, "\(pods.map { $0.nodeName ?? "-" })")
+            for i in 1...3 {
+                let pvc = try #require(try await claim(c, "pinned-\(i)"))
+                #expect(pvc.string("spec", "volumeName") == "pinned-\(i)")
+                #expect(pvc.string("status", "phase") == "Bound")
+                #expect(pvc.string("spec", "storageClassName") == "", "an explicit empty class stays empty")
+            }
         }
     }
 
