@@ -457,10 +457,22 @@ import Testing
             #expect(names.contains("persistentvolumeclaim/data-kv-0"))
             #expect(names.contains("persistentvolumeclaim/data-kv-1"))
             #expect(names.filter { $0.hasPrefix("persistentvolume/pvc-") }.count == 2, "\(get.output)")
-            let table = try LocalControllerManagerTests.run(
-                kubectl, ["--kubeconfig", kubeconfig, "get", "sts,pvc"])
-            #expect(table.status == 0 && table.output.contains("kv") && table.output.contains("data-kv-1"),
-                    "\(table.output)")
+            // The printed columns kube-apiserver gives claims, volumes and classes.
+            let claims = try LocalControllerManagerTests.run(kubectl, ["--kubeconfig", kubeconfig, "get", "pvc"])
+            let claimRows = claims.output.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+            #expect(claimRows.first == ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS", "MODES", "STORAGECLASS",
+                                        "VOLUMEATTRIBUTESCLASS", "AGE"], "\(claims.output)")
+            let row1 = claimRows.first { $0.first == "data-kv-1" } ?? []
+            #expect(row1.count == 8 && row1[1] == "Bound" && row1[2].hasPrefix("pvc-") && row1[3] == "1Gi"
+                        && row1[4] == "RWO" && row1[5] == "standard" && row1[6] == "<unset>", "\(claims.output)")
+            let volumes = try LocalControllerManagerTests.run(kubectl, ["--kubeconfig", kubeconfig, "get", "pv"])
+            #expect(volumes.output.contains("default/data-kv-0") && volumes.output.contains("Delete"),
+                    "\(volumes.output)")
+            let classes = try LocalControllerManagerTests.run(kubectl, ["--kubeconfig", kubeconfig, "get", "sc"])
+            let classRow = classes.output.split(separator: "\n").dropFirst().first?.split(separator: " ")
+                .map(String.init) ?? []
+            #expect(classRow.prefix(6) == ["standard", "(default)", "local.kosmos.io/hostpath", "Delete",
+                                           "WaitForFirstConsumer", "true"], "\(classes.output)")
 
             // A new image through kubectl, and rollout status follows it to the end.
             let set = try LocalControllerManagerTests.run(
