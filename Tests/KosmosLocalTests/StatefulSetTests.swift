@@ -431,6 +431,34 @@ import Testing
         }
     }
 
+    @Test func aSetWithABadClaimTemplateSaysWhyAndMakesNothingUntilFixed() async throws {
+        try await Cluster.run(nodes: 1) { c in
+            var set = Self.statefulSet("bad", replicas: 1)
+            set[path: ["spec", "volumeClaimTemplates"]] = [["metadata": ["name": "data"],
+                                                            "spec": ["accessModes": ["ReadWriteOnce"]]]]
+            _ = try await c.create(ClusterResources.statefulSets, set)
+            let why = "StatefulSet default/bad: spec.volumeClaimTemplates[0].spec.resources[storage]: Required value"
+            #expect(await c.eventually("a warning names the missing field") {
+                let events = try await c.client.dynamic(ClusterResources.events).list(namespace: "default").items
+                return events.contains {
+                    $0.string("reason") == "FailedCreate" && $0.string("type") == "Warning"
+                        && $0.string("message") == why && $0.string("involvedObject", "name") == "bad"
+                }
+            })
+            #expect(try await c.pods("default", selector: "app=bad").isEmpty)
+            #expect(try await c.client.dynamic(ClusterResources.persistentVolumeClaims).list(
+                namespace: "default").items.isEmpty)
+            _ = try await c.client.dynamic(ClusterResources.statefulSets).patch(
+                namespace: "default", name: "bad", patch: .json([
+                    ["op": "add", "path": "/spec/volumeClaimTemplates/0/spec/resources",
+                     "value": ["requests": ["storage": "1Gi"]]],
+                ]))
+            #expect(await c.eventually("the fixed set runs its pod", timeout: .seconds(30)) {
+                try await c.pods("default", selector: "app=bad").filter(\.isRunningAndReady).count == 1
+            })
+        }
+    }
+
     @Test func kubectlShowsSetsClaimsAndVolumesAndWaitsForTheRollout() async throws {
         guard let kubectl = LocalControllerManagerTests.which("kubectl") else {
             skipBecause("kubectl is not on the PATH")

@@ -55,6 +55,12 @@ struct StatefulSetController: Reconciler {
 
     func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
         guard let set = statefulSets.store.get(key), !set.isTerminating else { return .done }
+        if let problem = Self.problem(with: set) {
+            // What kube-apiserver's validation would refuse: nothing is made until the set is fixed.
+            await events.record(set, ClusterResources.statefulSets, type: "Warning", reason: "FailedCreate",
+                                message: "StatefulSet \(key): \(problem)")
+            return .done
+        }
         let (current, update) = try await syncRevisions(set)
         var byOrdinal: [Int: DynamicObject] = [:]
         for pod in pods.store.list(namespace: key.namespace) where pod.controllerRef?.uid == set.uid {
@@ -68,6 +74,30 @@ struct StatefulSetController: Reconciler {
         }
         try await deleteScaledClaims(state)
         return try await writeStatus(set, current: current, update: update)
+    }
+
+    /// Why pods cannot be made for a set, in kube-apiserver's validation words; `nil` when they can.
+    static func problem(with set: DynamicObject) -> String? {
+        if let replicas = set.int("spec", "replicas"), replicas < 0 {
+            return "spec.replicas: Invalid value: \(replicas): must be greater than or equal to 0"
+        }
+        let selector = ReplicaSetController.selector(of: set)
+        if selector.isEmpty { return "spec.selector: Invalid value: empty selector is invalid for statefulset" }
+        if !selector.matches(set.stringMap("spec", "template", "metadata", "labels")) {
+            return "spec.template.metadata.labels: Invalid value: `selector` does not match template `labels`"
+        }
+        var seen: Set<String> = []
+        for (i, template) in set.array("spec", "volumeClaimTemplates").enumerated() {
+            let field = "spec.volumeClaimTemplates[\(i)]"
+            guard let name = template["metadata"]?["name"]?.stringValue, !name.isEmpty else {
+                return "\(field).metadata.name: Required value: name or generateName is required"
+            }
+            if !seen.insert(name).inserted { return "\(field).metadata.name: Duplicate value: \"\(name)\"" }
+            if template["spec"]?["resources"]?["requests"]?["storage"] == nil {
+                return "\(field).spec.resources[storage]: Required value"
+            }
+        }
+        return nil
     }
 
     // MARK: - Scaling

@@ -20,7 +20,8 @@ import Logging
 /// Nodes labelled `kosmos.io/node=true` are ClusterTree leaf nodes: a pod bound to one runs in a member cluster,
 /// whose own provisioner makes the volume, and ClusterTree mirrors that volume up into this cluster. The
 /// provisioner therefore never provisions for a claim whose consumer sits on a leaf node; it only binds the
-/// mirrored volume once it appears.
+/// mirrored volume once it appears, and leaves reclaiming such volumes (annotated `kosmos-io/cluster-owners`) to
+/// ClusterTree.
 ///
 /// Keys: a claim is reconciled under `namespace/name`, a volume under its bare name (volumes are cluster-scoped,
 /// claims never are, so the two never collide).
@@ -52,6 +53,8 @@ struct VolumeProvisioner: Reconciler {
     static let betaStorageProvisionerAnnotation = "volume.beta.kubernetes.io/storage-provisioner"
     /// The label of ClusterTree leaf nodes.
     static let leafNodeLabel = "kosmos.io/node"
+    /// The annotation ClusterTree puts on the volumes it mirrors from member clusters.
+    static let clusterOwnersAnnotation = "kosmos-io/cluster-owners"
 
     var events: ControllerEvents { ControllerEvents(client: client, component: "persistentvolume-controller",
                                                     logger: logger) }
@@ -373,6 +376,8 @@ struct VolumeProvisioner: Reconciler {
 
     private func reconcileVolume(_ name: String) async throws -> ReconcileResult {
         guard let pv = volumes.store.get(namespace: nil, name: name), !pv.isTerminating else { return .done }
+        // A volume mirrored from a member cluster lives and goes with its original: ClusterTree manages it.
+        if pv.metadata.annotations[Self.clusterOwnersAnnotation] != nil { return .done }
         let volumes = client.dynamic(ClusterResources.persistentVolumes)
         guard let ref = Self.claimRef(pv) else {
             if pv.string("status", "phase") != "Available" {
