@@ -459,6 +459,29 @@ import Testing
         }
     }
 
+    @Test func aForeignPodHoldingAnOrdinalIsReportedAndReplacedOnceGone() async throws {
+        try await Cluster.run(nodes: 1) { c in
+            _ = try await c.create(ClusterResources.pods, Cluster.pod("clash-0", node: "node-1",
+                                                                     labels: ["app": "other"]))
+            _ = try await c.create(ClusterResources.statefulSets, Self.statefulSet("clash", replicas: 1))
+            #expect(await c.eventually("a warning says the pod is not the set's") {
+                let events = try await c.client.dynamic(ClusterResources.events).list(namespace: "default").items
+                return events.contains {
+                    $0.string("reason") == "FailedCreate" && $0.string("involvedObject", "name") == "clash"
+                        && $0.string("message")?.contains("clash-0 in StatefulSet clash failed error: a pod of that "
+                                                            + "name exists and is not owned by the StatefulSet") == true
+                }
+            })
+            let foreign = try #require(try await c.get(ClusterResources.pods, "default", "clash-0"))
+            #expect(foreign.controllerRef == nil, "the set does not take over a pod it did not make")
+            try await c.client.dynamic(ClusterResources.pods).delete(namespace: "default", name: "clash-0")
+            #expect(await c.eventually("the set's own clash-0 runs", timeout: .seconds(30)) {
+                let p = try await c.get(ClusterResources.pods, "default", "clash-0")
+                return p?.controllerRef?.name == "clash" && p?.isRunningAndReady == true
+            })
+        }
+    }
+
     @Test func kubectlShowsSetsClaimsAndVolumesAndWaitsForTheRollout() async throws {
         guard let kubectl = LocalControllerManagerTests.which("kubectl") else {
             skipBecause("kubectl is not on the PATH")

@@ -39,7 +39,17 @@ struct StatefulSetController: Reconciler {
 
     func register(with controller: Controller) {
         controller.watch(statefulSets)
-        controller.watchOwned(pods, ownerKind: "StatefulSet")
+        let sets = statefulSets
+        controller.watch(pods) { event in
+            let pod = event.object
+            if let ref = pod.controllerRef {
+                return ref.kind == "StatefulSet" ? [ObjectKey(namespace: pod.namespace, name: ref.name)] : []
+            }
+            // Not a set's pod, but it may hold a set's pod name: its going frees that ordinal.
+            guard let dash = pod.name.lastIndex(of: "-") else { return [] }
+            let key = ObjectKey(namespace: pod.namespace, name: String(pod.name[..<dash]))
+            return sets.store.get(key) != nil ? [key] : []
+        }
         controller.watchOwned(revisions, ownerKind: "StatefulSet")
     }
 
@@ -173,7 +183,15 @@ struct StatefulSetController: Reconciler {
                 store.get(namespace: ns, name: created.name) != nil
             }
         } catch let e as KubeError where e.isAlreadyExists {
-            // The previous pod of that name is still going away; its deletion brings us back.
+            // Usually the previous pod of that name is still going away and its deletion brings us back; a pod
+            // of that name that is not ours blocks the ordinal until someone removes it.
+            let name = "\(set.name)-\(ordinal)"
+            if let other = pods.store.get(namespace: set.namespace, name: name), !other.isTerminating,
+               other.controllerRef?.uid != set.uid {
+                await events.record(set, ClusterResources.statefulSets, type: "Warning", reason: "FailedCreate",
+                                    message: "create Pod \(name) in StatefulSet \(set.name) failed error: a pod "
+                                        + "of that name exists and is not owned by the StatefulSet")
+            }
         } catch {
             await events.record(set, ClusterResources.statefulSets, type: "Warning", reason: "FailedCreate",
                                 message: "create Pod \(set.name)-\(ordinal) in StatefulSet \(set.name) failed "
