@@ -497,6 +497,10 @@ extension APIHandler {
         case ("apps", let k) where k == "ReplicaSet" || k == "StatefulSet" || k == "DaemonSet":
             return Defaults.replicaSetLike(object, kind: k)
         case ("batch", "Job"): return Defaults.replicaSetLike(object, kind: "Job")
+        case ("", "PersistentVolumeClaim"):
+            let classes = store.list("storage.k8s.io/storageclasses", namespace: nil).items.map(\.value.object)
+            return Defaults.persistentVolumeClaim(object, defaultClass: VolumeProvisioner.defaultClass(classes))
+        case ("", "PersistentVolume"): return Defaults.persistentVolume(object)
         case ("apiextensions.k8s.io", "CustomResourceDefinition"):
             return Defaults.customResourceDefinition(object, now: now)
         case ("", "ServiceAccount"), ("", "ConfigMap"), ("", "Secret"):

@@ -194,6 +194,21 @@ enum Defaults {
                 spec["updateStrategy"] = ["type": "RollingUpdate", "rollingUpdate": ["partition": 0]]
             }
             if spec["revisionHistoryLimit"] == nil { spec["revisionHistoryLimit"] = 10 }
+            if spec["persistentVolumeClaimRetentionPolicy"] == nil {
+                spec["persistentVolumeClaimRetentionPolicy"] = ["whenDeleted": "Retain", "whenScaled": "Retain"]
+            }
+            if case .array(let claims)? = spec["volumeClaimTemplates"] {
+                spec["volumeClaimTemplates"] = .array(claims.map { c in
+                    var c = c
+                    if c["apiVersion"] == nil { c["apiVersion"] = "v1" }
+                    if c["kind"] == nil { c["kind"] = "PersistentVolumeClaim" }
+                    if c["spec"] != nil, c["spec"]?["volumeMode"] == nil {
+                        c[path: ["spec", "volumeMode"]] = "Filesystem"
+                    }
+                    if c["status"] == nil { c["status"] = ["phase": "Pending"] }
+                    return reorder(c, ["apiVersion", "kind", "metadata", "spec", "status"])
+                })
+            }
         case "DaemonSet":
             if spec["updateStrategy"] == nil {
                 spec["updateStrategy"] = ["type": "RollingUpdate",
@@ -231,6 +246,32 @@ enum Defaults {
                                          "desiredNumberScheduled": 0, "numberReady": 0] : .object(JSONObject())
         }
         return d
+    }
+
+    // MARK: - Volumes
+
+    /// A new claim: the default StorageClass when it names none (kube-apiserver's DefaultStorageClass admission;
+    /// an explicit `""` stays), `Filesystem` mode and the `Pending` phase.
+    static func persistentVolumeClaim(_ c: JSONValue, defaultClass: String?) -> JSONValue {
+        var c = c
+        var spec = c["spec"] ?? .object(JSONObject())
+        if spec["storageClassName"] == nil, let defaultClass { spec["storageClassName"] = .string(defaultClass) }
+        if spec["volumeMode"] == nil { spec["volumeMode"] = "Filesystem" }
+        c["spec"] = reorder(spec, ["accessModes", "selector", "resources", "volumeName", "storageClassName",
+                                   "volumeMode", "dataSource", "dataSourceRef", "volumeAttributesClassName"])
+        if c["status"] == nil { c["status"] = ["phase": "Pending"] }
+        return c
+    }
+
+    /// A new volume: `Retain`, `Filesystem` mode and the `Pending` phase unless given.
+    static func persistentVolume(_ v: JSONValue) -> JSONValue {
+        var v = v
+        if v["spec"]?["persistentVolumeReclaimPolicy"] == nil {
+            v[path: ["spec", "persistentVolumeReclaimPolicy"]] = "Retain"
+        }
+        if v["spec"]?["volumeMode"] == nil { v[path: ["spec", "volumeMode"]] = "Filesystem" }
+        if v["status"] == nil { v["status"] = ["phase": "Pending"] }
+        return v
     }
 
     // MARK: - Namespaces, nodes

@@ -96,7 +96,7 @@ enum Tables {
         case "apiextensions.k8s.io/customresourcedefinitions":
             return [name, column("Created At", "date")]
         default:
-            return [name, age]
+            return storageColumns(info.storageKey, name: name, age: age) ?? [name, age]
         }
     }
 
@@ -276,7 +276,7 @@ enum Tables {
         case "apiextensions.k8s.io/customresourcedefinitions":
             return [name, .string(created ?? "")]
         default:
-            return [name, age]
+            return storageCells(o, storageKey: info.storageKey, name: name, age: age) ?? [name, age]
         }
     }
 }

@@ -16,6 +16,17 @@ enum ClusterResources {
                                              scope: .namespaced)
     static let deployments = GroupVersionResource(apiVersion: "apps/v1", resource: "deployments", scope: .namespaced)
     static let replicaSets = GroupVersionResource(apiVersion: "apps/v1", resource: "replicasets", scope: .namespaced)
+    static let statefulSets = GroupVersionResource(apiVersion: "apps/v1", resource: "statefulsets",
+                                                   scope: .namespaced)
+    static let controllerRevisions = GroupVersionResource(apiVersion: "apps/v1", resource: "controllerrevisions",
+                                                          scope: .namespaced)
+    static let persistentVolumeClaims = GroupVersionResource(apiVersion: "v1", resource: "persistentvolumeclaims",
+                                                             scope: .namespaced)
+    static let persistentVolumes = GroupVersionResource(apiVersion: "v1", resource: "persistentvolumes",
+                                                        scope: .cluster)
+    static let storageClasses = GroupVersionResource(apiVersion: "storage.k8s.io/v1", resource: "storageclasses",
+                                                     scope: .cluster)
+    static let events = GroupVersionResource(apiVersion: "v1", resource: "events", scope: .namespaced)
 
     /// The kind served at a resource, for objects that come without `kind` (list items).
     static func kind(of gvr: GroupVersionResource) -> String {
@@ -30,6 +41,12 @@ enum ClusterResources {
         case "leases": "Lease"
         case "deployments": "Deployment"
         case "replicasets": "ReplicaSet"
+        case "statefulsets": "StatefulSet"
+        case "controllerrevisions": "ControllerRevision"
+        case "persistentvolumeclaims": "PersistentVolumeClaim"
+        case "persistentvolumes": "PersistentVolume"
+        case "storageclasses": "StorageClass"
+        case "events": "Event"
         default: gvr.resource
         }
     }
@@ -37,7 +54,7 @@ enum ClusterResources {
     /// The resource of an owner kind, for the owner kinds the garbage collector can look up.
     static func resource(apiVersion: String, kind: String) -> GroupVersionResource? {
         let all = [pods, nodes, namespaces, services, serviceAccounts, endpointSlices, leases, deployments,
-                   replicaSets]
+                   replicaSets, statefulSets, persistentVolumeClaims, persistentVolumes]
         let gv = GroupVersion(apiVersion: apiVersion)
         return all.first { $0.groupVersion.group == gv.group && Self.kind(of: $0) == kind }
     }

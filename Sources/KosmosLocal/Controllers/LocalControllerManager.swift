@@ -4,9 +4,10 @@ import Logging
 import Synchronization
 
 /// The controllers a small local cluster needs, run as an ordinary API client the way kube-controller-manager
-/// runs: ReplicaSets, Deployments (rolling update), EndpointSlices, a `default` ServiceAccount per namespace,
-/// node lifecycle (unreachable taints), a garbage collector for dependents created after their owner went, and,
-/// until a scheduler runs, a round-robin binder for unscheduled pods.
+/// runs: ReplicaSets, Deployments (rolling update), StatefulSets, volumes (the `standard` StorageClass, a hostPath
+/// provisioner and claim binding), EndpointSlices, a `default` ServiceAccount per namespace, node lifecycle
+/// (unreachable taints), a garbage collector for dependents created after their owner went, and KosmosSched as
+/// the default scheduler.
 ///
 /// Namespace content deletion and owner-reference propagation at delete time are done by `LocalAPIServer`
 /// itself, so no controller repeats them.
@@ -27,16 +28,21 @@ public final class LocalControllerManager: Sendable {
         public var nodeMonitorGracePeriod: Duration
         /// Concurrent reconciles per controller.
         public var workers: Int
+        /// Where provisioned volumes get their directories (`<directory>/<volume name>`); `nil` records each
+        /// volume's path without making it.
+        public var volumeDirectory: String?
 
         /// - Parameters:
         ///   - bindUnscheduledPods: run KosmosSched as the cluster's default scheduler (default `true`).
         ///   - nodeMonitorGracePeriod: node heartbeat grace (default 40 s).
         ///   - workers: concurrent reconciles per controller (default 4).
+        ///   - volumeDirectory: where provisioned volumes live (default `nil`: paths are recorded only).
         public init(bindUnscheduledPods: Bool = true, nodeMonitorGracePeriod: Duration = .seconds(40),
-                    workers: Int = 4) {
+                    workers: Int = 4, volumeDirectory: String? = nil) {
             self.bindUnscheduledPods = bindUnscheduledPods
             self.nodeMonitorGracePeriod = nodeMonitorGracePeriod
             self.workers = max(1, workers)
+            self.volumeDirectory = volumeDirectory
         }
     }
 
@@ -75,6 +81,11 @@ public final class LocalControllerManager: Sendable {
         let leases = informers.informer(ClusterResources.leases, namespace: ClusterResources.nodeLeaseNamespace)
         let deployments = informers.informer(ClusterResources.deployments)
         let replicaSets = informers.informer(ClusterResources.replicaSets)
+        let statefulSets = informers.informer(ClusterResources.statefulSets)
+        let revisions = informers.informer(ClusterResources.controllerRevisions)
+        let claims = informers.informer(ClusterResources.persistentVolumeClaims)
+        let volumes = informers.informer(ClusterResources.persistentVolumes)
+        let storageClasses = informers.informer(ClusterResources.storageClasses)
 
         func logger(_ name: String) -> Logger {
             var l = self.logger
@@ -98,6 +109,19 @@ public final class LocalControllerManager: Sendable {
         deploy.register(with: deployController)
         all.append(deployController)
 
+        let sts = StatefulSetController(client: client, statefulSets: statefulSets, pods: pods, claims: claims,
+                                        revisions: revisions, logger: logger("statefulset"))
+        let stsController = make("statefulset", sts)
+        sts.register(with: stsController)
+        all.append(stsController)
+
+        let provisioner = VolumeProvisioner(client: client, claims: claims, volumes: volumes, classes: storageClasses,
+                                            pods: pods, nodes: nodes, directory: options.volumeDirectory,
+                                            logger: logger("persistentvolume"))
+        let provisionerController = make("persistentvolume", provisioner)
+        provisioner.register(with: provisionerController)
+        all.append(provisionerController)
+
         let eps = EndpointSliceController(client: client, services: services, pods: pods, slices: slices,
                                           nodes: nodes, logger: logger("endpointslice"))
         let epsController = make("endpointslice", eps)
@@ -118,9 +142,12 @@ public final class LocalControllerManager: Sendable {
         all.append(lifecycleController)
 
         let owners = ["Pod": pods, "Node": nodes, "Namespace": namespaces, "Service": services,
-                      "Deployment": deployments, "ReplicaSet": replicaSets]
+                      "Deployment": deployments, "ReplicaSet": replicaSets, "StatefulSet": statefulSets,
+                      "PersistentVolumeClaim": claims]
         for (resource, informer) in [(ClusterResources.pods, pods), (ClusterResources.replicaSets, replicaSets),
-                                     (ClusterResources.endpointSlices, slices)] {
+                                     (ClusterResources.endpointSlices, slices),
+                                     (ClusterResources.persistentVolumeClaims, claims),
+                                     (ClusterResources.controllerRevisions, revisions)] {
             let gc = GarbageCollector(client: client, dependents: informer, resource: resource, ownerCaches: owners,
                                       logger: logger("garbagecollector"))
             let gcController = make("garbagecollector-\(resource.resource)", gc, workers: 1)
@@ -139,6 +166,7 @@ public final class LocalControllerManager: Sendable {
         self.logger.info("starting \(all.count) controllers")
         await withDiscardingTaskGroup { group in
             group.addTask { await informers.run() }
+            group.addTask { await VolumeProvisioner.ensureStandardClass(client: self.client, logger: self.logger) }
             group.addTask {
                 if await informers.waitForSync() { self.synced.withLock { $0 = true } }
             }

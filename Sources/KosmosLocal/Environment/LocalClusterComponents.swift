@@ -11,7 +11,9 @@ enum LocalClusterComponents {
         var tasks: [Task<Void, Never>] = []
         var log = logger
         log[metadataKey: "cluster"] = "\(plan.name)"
-        let manager = LocalControllerManager(client: client, logger: log)
+        let manager = LocalControllerManager(
+            client: client, options: .init(volumeDirectory: "\(options.stateDirectory)/\(plan.name)/volumes"),
+            logger: log)
         let managerLog = log
         tasks.append(Task {
             do { try await manager.run() } catch is CancellationError {} catch {

@@ -55,6 +55,11 @@ extension SimulatedKubelet {
     private func start(_ pod: DynamicObject, key: ObjectKey) async throws -> ReconcileResult {
         let hostNetwork = pod.json[path: ["spec", "hostNetwork"]]?.boolValue == true
         var record = state.withLock { $0.pods[key] }
+        if record?.started != true {
+            // Like a kubelet's volume manager: no container starts before every claim is bound.
+            let waiting = try await unboundClaims(of: pod)
+            if !waiting.isEmpty { return try await waitForVolumes(pod, key: key, claims: waiting) }
+        }
         if record == nil {
             let ips: [IPAddress]? = hostNetwork ? [] : state.withLock { s in
                 var got: [IPAddress] = []

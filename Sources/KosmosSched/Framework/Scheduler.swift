@@ -73,6 +73,7 @@ public final class Scheduler: Sendable {
         let nodes = factory.informer(for: Node.self)
         let claims = factory.informer(for: PersistentVolumeClaim.self)
         let volumes = factory.informer(for: PersistentVolume.self)
+        let storageClasses = factory.informer(for: StorageClass.self)
         let dps = factory.informer(for: DistributionPolicy.self)
         let cdps = factory.informer(for: ClusterDistributionPolicy.self)
         let wlps = factory.informer(for: WorkloadPolicy.self)
@@ -121,6 +122,13 @@ public final class Scheduler: Sendable {
             }
             queue.moveAllToActiveOrBackoff()
         }
+        let classesSync = storageClasses.addEventHandler { event in
+            let c = event.object
+            self.snapshot.withLock { s in
+                if case .deleted = event { s.storageClasses[c.name] = nil } else { s.storageClasses[c.name] = c }
+            }
+            queue.moveAllToActiveOrBackoff()
+        }
         let dpsSync = dps.addEventHandler { _ in
             let all = dps.store.list().sorted { $0.name < $1.name }
             self.snapshot.withLock { $0.distributionPolicies = all }
@@ -155,6 +163,7 @@ public final class Scheduler: Sendable {
                         { await dpsSync.waitForSync() }, { await cdpsSync.waitForSync() },
                         { await wlpsSync.waitForSync() },
                         { await claimsSync.waitForSync() }, { await volumesSync.waitForSync() },
+                        { await classesSync.waitForSync() },
                         { await namespacesSync.waitForSync() },
                     ],
                     timeout: self.optionalSyncTimeout)

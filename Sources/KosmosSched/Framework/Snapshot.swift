@@ -19,6 +19,8 @@ public final class Snapshot: @unchecked Sendable {
     public var claims: [String: PersistentVolumeClaim] = [:]
     /// PersistentVolumes by name.
     public var volumes: [String: PersistentVolume] = [:]
+    /// StorageClasses by name.
+    public var storageClasses: [String: StorageClass] = [:]
     /// Namespaced distribution policies.
     public var distributionPolicies: [DistributionPolicy] = []
     /// Cluster-scoped distribution policies.

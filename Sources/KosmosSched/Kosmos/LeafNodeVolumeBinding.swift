@@ -1,7 +1,8 @@
 /// `VolumeBinding` aware of leaf nodes. Claims and volumes annotated `kosmos-io/cluster-owners` live in those
 /// member clusters: they keep the pod off real nodes and on leaf nodes whose `kosmos-io/owned-by-cluster` is an
 /// owner. Unbound claims are allowed on leaf nodes (the member cluster binds them); on real nodes they must be
-/// bound. A bound volume without owners must admit the node through its node affinity.
+/// bound or wait for their first consumer (then their class's allowed topologies must admit the node). A bound
+/// volume without owners must admit the node through its node affinity.
 public struct LeafNodeVolumeBinding: PreFilterPlugin, FilterPlugin {
     /// `LeafNodeVolumeBinding`.
     public let name = "LeafNodeVolumeBinding"
@@ -25,21 +26,18 @@ public struct LeafNodeVolumeBinding: PreFilterPlugin, FilterPlugin {
             if node.isLeaf {
                 if !c.owners.isEmpty {
                     guard let cluster = node.annotations[ownedByClusterAnnotation], c.owners.contains(cluster) else {
-                        return c.volume == nil
-                            ? PluginStatus(
-                                .unschedulable, ["node(s) didn't find available persistent volumes to bind"])
-                            : conflict
+                        return c.volume == nil ? ResolvedClaims.noVolumeToBind : conflict
                     }
                 } else if let pv = c.volume, !ResolvedClaims.volumeFits(pv, node) {
                     return conflict
                 }
             } else {
                 if !c.owners.isEmpty { return conflict }
-                guard let pv = c.volume else {
+                if c.volume == nil && c.delayedClass == nil {
                     return PluginStatus(
                         .unschedulableAndUnresolvable, ["pod has unbound immediate PersistentVolumeClaims"])
                 }
-                if !ResolvedClaims.volumeFits(pv, node) { return conflict }
+                if !c.fits(node) { return c.volume == nil ? ResolvedClaims.noVolumeToBind : conflict }
             }
         }
         return .success

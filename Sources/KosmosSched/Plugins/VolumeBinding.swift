@@ -11,6 +11,16 @@ struct ResolvedClaims: Sendable {
         var claim: PersistentVolumeClaim
         var volume: PersistentVolume?
         var owners: Set<String>
+        /// The class of an unbound claim that is bound once its pod is scheduled (`WaitForFirstConsumer`): such
+        /// a claim holds no pod back; its volume is provisioned on the node the pod gets.
+        var delayedClass: StorageClass? = nil
+
+        /// Whether the claim can get a volume on `node`: bound claims through their volume's node affinity,
+        /// delayed ones through their class's allowed topologies; other unbound claims nowhere.
+        func fits(_ node: NodeInfo) -> Bool {
+            if let volume { return ResolvedClaims.volumeFits(volume, node) }
+            return delayedClass?.allowsTopology(node.labels) ?? false
+        }
     }
     var claims: [Claim]
 
@@ -42,7 +52,9 @@ struct ResolvedClaims: Sendable {
             }
             var owners = Self.owners(pvc.metadata.annotations)
             if volumeName.isEmpty {
-                out.append(Claim(claim: pvc, volume: nil, owners: owners))
+                let delayed = snapshot.storageClasses[pvc.spec.storageClassName ?? ""]
+                out.append(Claim(claim: pvc, volume: nil, owners: owners,
+                                 delayedClass: delayed?.waitsForFirstConsumer == true ? delayed : nil))
                 continue
             }
             guard let pv = snapshot.volumes[volumeName] else {
@@ -65,6 +77,10 @@ struct ResolvedClaims: Sendable {
             })
     }
 
+    /// kube-scheduler's answer for a node where a delayed claim cannot be provisioned.
+    static let noVolumeToBind = PluginStatus(
+        .unschedulable, ["node(s) didn't find available persistent volumes to bind"])
+
     /// Whether a PV's required node affinity admits the node (a PV without one admits every node).
     static func volumeFits(_ pv: PersistentVolume, _ node: NodeInfo) -> Bool {
         guard let req = pv.spec.nodeAffinity?.required else { return true }
@@ -72,9 +88,9 @@ struct ResolvedClaims: Sendable {
     }
 }
 
-/// Checks a pod's PersistentVolumeClaims: every claim must exist and be bound (claims waiting for a volume are
-/// not provisioned by this scheduler), and each bound PV's node affinity must admit the node
-/// (kube-scheduler `VolumeBinding`, bound claims only).
+/// Checks a pod's PersistentVolumeClaims: every claim must exist and be bound, or wait for its first consumer
+/// (`WaitForFirstConsumer` class: its provisioner makes the volume on the pod's node, which the class's allowed
+/// topologies must admit); each bound PV's node affinity must admit the node (kube-scheduler `VolumeBinding`).
 public struct VolumeBinding: PreFilterPlugin, FilterPlugin {
     /// `VolumeBinding`.
     public let name = "VolumeBinding"
@@ -86,7 +102,7 @@ public struct VolumeBinding: PreFilterPlugin, FilterPlugin {
         switch ResolvedClaims.resolve(pod, snapshot) {
         case .failed(let s): return s
         case .resolved(let r):
-            if r.claims.contains(where: { $0.volume == nil }) {
+            if r.claims.contains(where: { $0.volume == nil && $0.delayedClass == nil }) {
                 return PluginStatus(
                     .unschedulableAndUnresolvable, ["pod has unbound immediate PersistentVolumeClaims"])
             }
@@ -97,10 +113,9 @@ public struct VolumeBinding: PreFilterPlugin, FilterPlugin {
 
     public func filter(_ state: CycleState, pod: PodInfo, node: NodeInfo) -> PluginStatus {
         guard let r = state.read(name, as: ResolvedClaims.self) else { return .success }
-        for c in r.claims {
-            if let pv = c.volume, !ResolvedClaims.volumeFits(pv, node) {
-                return PluginStatus(.unschedulableAndUnresolvable, ["node(s) had volume node affinity conflict"])
-            }
+        for c in r.claims where !c.fits(node) {
+            return c.volume == nil ? ResolvedClaims.noVolumeToBind
+                : PluginStatus(.unschedulableAndUnresolvable, ["node(s) had volume node affinity conflict"])
         }
         return .success
     }

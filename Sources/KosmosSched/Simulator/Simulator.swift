@@ -70,6 +70,9 @@ public struct Simulator: Sendable {
             case "PersistentVolume":
                 let v = PersistentVolume(json: o)
                 snapshot.volumes[v.name] = v
+            case "StorageClass":
+                let c = StorageClass(json: o)
+                snapshot.storageClasses[c.name] = c
             case "DistributionPolicy":
                 var d = DistributionPolicy(json: o)
                 if d.metadata.namespace == nil { d.metadata.namespace = "default" }
