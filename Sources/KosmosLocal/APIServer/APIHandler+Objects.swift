@@ -490,7 +490,12 @@ extension APIHandler {
     }
 
     func applyDefaults(_ object: JSONValue, info: ResourceInfo, now: String) throws -> JSONValue {
-        guard !info.isCustom else { return object }
+        if let custom = info.custom {
+            guard let schema = custom.schema else { return object }
+            var o = object
+            FieldValidation.applySchemaDefaults(&o, schema: schema)
+            return o
+        }
         switch (info.group, info.kind) {
         case ("", "Pod"): return Defaults.pod(object)
         case ("", "Namespace"): return Defaults.namespace(object)

@@ -251,6 +251,7 @@ extension APIHandler {
         if meta["managedFields"] == nil { meta["managedFields"] = oldMeta["managedFields"] }
         new["metadata"] = .object(meta)
         // Defaults that need no allocation.
+        if let schema = info.custom?.schema { FieldValidation.applySchemaDefaults(&new, schema: schema) }
         if !info.isCustom {
             switch (info.group, info.kind) {
             case ("", "Pod"):

@@ -207,6 +207,36 @@ enum FieldValidation {
         }
     }
 
+    /// Fills the `default` values a custom resource's schema declares for properties an object leaves out, at
+    /// every level the object has (kube's structural defaulting; a default is not pruned or validated further).
+    static func applySchemaDefaults(_ value: inout JSONValue, schema: JSONValue) {
+        switch value {
+        case .object(var o):
+            for (key, sub) in schema["properties"]?.objectValue ?? JSONObject() {
+                if var child = o[key] {
+                    applySchemaDefaults(&child, schema: sub)
+                    o[key] = child
+                } else if let d = sub["default"] {
+                    o[key] = d
+                }
+            }
+            if case .object? = schema["additionalProperties"], let sub = schema["additionalProperties"] {
+                for key in o.fieldNames where schema["properties"]?[key] == nil {
+                    guard var child = o[key] else { continue }
+                    applySchemaDefaults(&child, schema: sub)
+                    o[key] = child
+                }
+            }
+            value = .object(o)
+        case .array(var items):
+            guard let sub = schema["items"] else { return }
+            for i in items.indices { applySchemaDefaults(&items[i], schema: sub) }
+            value = .array(items)
+        default:
+            return
+        }
+    }
+
     // MARK: - Duplicate keys
 
     /// The paths of keys that appear twice in one object of a JSON document, in document order (empty when the
