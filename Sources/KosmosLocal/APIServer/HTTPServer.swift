@@ -95,8 +95,8 @@ final class WatchSink: @unchecked Sendable {
     let context: ChannelHandlerContext
     /// False once the stream ended or the connection closed: later lines are dropped.
     var active = true
-    /// Lines were written since the last flush.
-    var needsFlush = false
+    /// Lines of the batch being drained, not yet written.
+    var batched: ByteBuffer?
 
     init(context: ChannelHandlerContext) {
         self.context = context
@@ -107,7 +107,9 @@ final class WatchSink: @unchecked Sendable {
 ///
 /// The store hands a change to every watcher under its lock; a task on the event loop per watcher and line (and
 /// another per flush) made that hand-off, and the loop's wake-ups, grow with the number of watchers. Here lines
-/// queue up under a short lock, one task per burst writes them all in order, then flushes each connection once.
+/// queue up under a short lock, and one task per burst writes them: the lines of one connection go out as one
+/// chunk and one flush (a burst that queued up while the loop was busy costs one write per connection, not one
+/// per line; clients frame events on newlines, not on chunks).
 final class WatchDispatcher: @unchecked Sendable {
     private let loop: any EventLoop
     private let lock = NSLock()
@@ -136,15 +138,19 @@ final class WatchDispatcher: @unchecked Sendable {
         lock.unlock()
         var touched: [WatchSink] = []
         for (sink, produce) in batch where sink.active {
-            sink.context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(produce()))), promise: nil)
-            if !sink.needsFlush {
-                sink.needsFlush = true
+            let line = produce()
+            if sink.batched == nil {
+                // Shared with the other watchers of the change; copied only if a second line is appended.
+                sink.batched = line
                 touched.append(sink)
+            } else {
+                sink.batched!.writeImmutableBuffer(line)
             }
         }
         for sink in touched {
-            sink.needsFlush = false
-            if sink.active { sink.context.flush() }
+            guard let lines = sink.batched else { continue }
+            sink.batched = nil
+            sink.context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(lines))), promise: nil)
         }
     }
 }
