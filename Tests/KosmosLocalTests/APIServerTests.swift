@@ -296,7 +296,8 @@ import Testing
                      "versions":[{"name":"v1","served":true,"storage":true,
                                   "subresources":{"status":{},"scale":{"specReplicasPath":".spec.replicas",
                                                    "statusReplicasPath":".status.replicas"}},
-                                  "schema":{"openAPIV3Schema":{"type":"object"}}}]}}
+                                  "schema":{"openAPIV3Schema":{"type":"object",
+                                             "x-kubernetes-preserve-unknown-fields":true}}}]}}
             """
         #expect(try h.request("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", body: crd).status == 201)
         let discovery = try h.request("GET", "/apis/demo.example.com/v1")

@@ -61,7 +61,12 @@ extension APIHandler {
     func respond(_ object: JSONValue, _ request: APIRequest, _ info: ResourceInfo,
                  status: HTTPResponseStatus = .ok, warnings: [String] = []) throws -> APIResponse {
         let accept = request.header("Accept") ?? ""
-        let extra = warnings.map { ("Warning", "299 - \"\($0)\"") }
+        // Warning header values quote the text, escaping its own quotes and backslashes (RFC 7234 quoted-string).
+        let extra = warnings.map { text in
+            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "\"", with: "\\\"")
+            return ("Warning", "299 - \"\(escaped)\"")
+        }
         if accept.contains("as=Table") && status == .ok {
             let table = try Tables.table(for: [object], info: info, request: request,
                                          resourceVersion: object["metadata"]?["resourceVersion"]?.stringValue ?? "")
@@ -335,11 +340,26 @@ extension APIHandler {
         if let ns = object["metadata"]?["namespace"]?.stringValue, !ns.isEmpty, t.info.namespaced, ns != t.namespace {
             throw APIError.badRequest("the namespace of the provided object does not match the namespace sent on the request")
         }
+        let warnings = try validateFields(&object, request: request, info: t.info)
         object["kind"] = .string(t.info.kind)
         object["apiVersion"] = .string(t.info.apiVersion)
         let (created, _) = try createObject(object, info: t.info, namespace: t.namespace, request: request,
                                             operation: "Update")
-        return try respond(created, request, t.info, status: .created)
+        return try respond(created, request, t.info, status: .created, warnings: warnings)
+    }
+
+    /// Prunes the fields of a request body its schema does not declare and reports them (and duplicate keys of a
+    /// JSON body) as the request's `fieldValidation` asks.
+    /// - Returns: The `Warning` texts for the answer.
+    /// - Throws: `APIError` 400 in `Strict` mode, or for a bad `fieldValidation` value.
+    func validateFields(_ object: inout JSONValue, request: APIRequest, info: ResourceInfo,
+                        checkDuplicates: Bool = true) throws -> [String] {
+        let mode = try FieldValidationMode(query: request.query["fieldValidation"])
+        let ct = (request.header("Content-Type") ?? "application/json").lowercased()
+        let isJSON = ct.hasPrefix("application/json") || ct.hasPrefix("application/merge-patch+json")
+            || ct.hasPrefix("application/strategic-merge-patch+json")
+        return try FieldValidation.check(&object, rawJSON: checkDuplicates && isJSON ? request.body : nil, info: info,
+                                         mode: mode)
     }
 
     func checkKind(_ object: JSONValue, _ info: ResourceInfo) throws {
@@ -470,7 +490,12 @@ extension APIHandler {
     }
 
     func applyDefaults(_ object: JSONValue, info: ResourceInfo, now: String) throws -> JSONValue {
-        guard !info.isCustom else { return object }
+        if let custom = info.custom {
+            guard let schema = custom.schema else { return object }
+            var o = object
+            FieldValidation.applySchemaDefaults(&o, schema: schema)
+            return o
+        }
         switch (info.group, info.kind) {
         case ("", "Pod"): return Defaults.pod(object)
         case ("", "Namespace"): return Defaults.namespace(object)

@@ -7,11 +7,12 @@ extension APIHandler {
 
     func update(_ request: APIRequest, _ t: ResourceTarget) throws -> APIResponse {
         let name = t.name ?? ""
-        let body = try decodeBody(request, info: t.info)
+        var body = try decodeBody(request, info: t.info)
         guard case .object = body else {
             throw APIError.badRequest("the object provided is unrecognized (must be of type \(t.info.kind))")
         }
         try checkKind(body, t.info)
+        let warnings = try validateFields(&body, request: request, info: t.info)
         if let bodyName = body["metadata"]?["name"]?.stringValue, bodyName != name {
             throw APIError.badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
         }
@@ -19,8 +20,8 @@ extension APIHandler {
             throw APIError.badRequest("the namespace of the provided object does not match the namespace sent on the request")
         }
         let (obj, status) = try updateObject(t, name: name, request: request, operation: "Update",
-                                             subresource: t.subresource) { _ in body }
-        return try respond(obj, request, t.info, status: status)
+                                             subresource: t.subresource) { [body] _ in body }
+        return try respond(obj, request, t.info, status: status, warnings: warnings)
     }
 
     // MARK: - PATCH
@@ -45,14 +46,20 @@ extension APIHandler {
             throw APIError.unsupportedPatch
         }
         let patchBody = try parseJSONBody(request.body, kind: t.info.kind)
+        // Unknown fields are looked for in the patched object; duplicate keys in the patch itself.
+        var warnings: [String] = []
         let (obj, status) = try updateObject(t, name: name, request: request, operation: "Update",
                                              subresource: t.subresource) { current in
             do {
+                var patched: JSONValue
                 switch type {
-                case "application/json-patch+json": return try Patch.jsonPatch(current, patchBody)
-                case "application/merge-patch+json": return Patch.merge(current, patchBody)
-                default: return try Patch.strategic(current, patchBody)
+                case "application/json-patch+json": patched = try Patch.jsonPatch(current, patchBody)
+                case "application/merge-patch+json": patched = Patch.merge(current, patchBody)
+                default: patched = try Patch.strategic(current, patchBody)
                 }
+                warnings = try self.validateFields(&patched, request: request, info: t.info,
+                                                   checkDuplicates: type != "application/json-patch+json")
+                return patched
             } catch let e as PatchError {
                 if e.isTestFailure {
                     throw APIError(code: 422, reason: "Invalid",
@@ -62,7 +69,7 @@ extension APIHandler {
                 throw APIError(code: 422, reason: "Invalid", message: e.message, details: JSONObject())
             }
         }
-        return try respond(obj, request, t.info, status: status)
+        return try respond(obj, request, t.info, status: status, warnings: warnings)
     }
 
     /// Server-side apply: the applied configuration is merged into the live object (strategic merge for
@@ -83,6 +90,7 @@ extension APIHandler {
         var applied = try decodeBody(request, info: t.info)
         guard case .object = applied else { throw APIError.badRequest("apply body must be an object") }
         try checkKind(applied, t.info)
+        let warnings = try validateFields(&applied, request: request, info: t.info)
         applied["kind"] = .string(t.info.kind)
         applied["apiVersion"] = .string(t.info.apiVersion)
         if t.subresource == nil,
@@ -90,7 +98,7 @@ extension APIHandler {
             applied[path: ["metadata", "name"]] = .string(name)
             let (created, _) = try createObject(applied, info: t.info, namespace: t.namespace, request: request,
                                                 operation: "Apply")
-            return try respond(created, request, t.info, status: .created)
+            return try respond(created, request, t.info, status: .created, warnings: warnings)
         }
         let isCustom = t.info.isCustom
         let force = request.query["force"] == "true"
@@ -131,8 +139,11 @@ extension APIHandler {
             let ownedByOthers = others.reduce(into: Set<ManagedFields.Path>()) {
                 $0.formUnion(ManagedFields.paths($1["fieldsV1"]))
             }
-            for p in before.subtracting(appliedPaths).subtracting(ownedByOthers).sorted(by: { $0.count > $1.count })
-            where ManagedFields.value(at: p, in: merged) != nil {
+            // Shortest paths first: a dropped list element goes whole (its fields with it), unless another
+            // manager owns something inside it.
+            for p in before.subtracting(appliedPaths).subtracting(ownedByOthers).sorted(by: { $0.count < $1.count })
+            where ManagedFields.value(at: p, in: merged) != nil
+                && !ownedByOthers.contains(where: { $0.count > p.count && Array($0.prefix(p.count)) == p }) {
                 ManagedFields.removeField(p, from: &merged)
             }
             let entry = ObjectFormat.managedFieldsEntry(
@@ -148,7 +159,7 @@ extension APIHandler {
             merged[path: ["metadata", "managedFields"]] = .array(others)
             return merged
         }
-        return try respond(obj, request, t.info, status: status)
+        return try respond(obj, request, t.info, status: status, warnings: warnings)
     }
 
     // MARK: - The shared update path
@@ -240,9 +251,12 @@ extension APIHandler {
         if meta["managedFields"] == nil { meta["managedFields"] = oldMeta["managedFields"] }
         new["metadata"] = .object(meta)
         // Defaults that need no allocation.
+        if let schema = info.custom?.schema { FieldValidation.applySchemaDefaults(&new, schema: schema) }
         if !info.isCustom {
             switch (info.group, info.kind) {
-            case ("", "Pod"): new = Defaults.pod(new)
+            case ("", "Pod"):
+                new = Defaults.pod(new)
+                if subresource == nil { try PodUpdateValidation.check(old: old, new: new, name: name) }
             case ("apps", "Deployment"): new = Defaults.deployment(new)
             case ("apps", let k) where k == "ReplicaSet" || k == "StatefulSet" || k == "DaemonSet":
                 new = Defaults.replicaSetLike(new, kind: k)

@@ -1,5 +1,6 @@
 import Foundation
 import KosmosAPI
+import NIOCore
 
 /// Mutable state of one Table watch (first event carries the column definitions); touched only on the
 /// connection's event loop, in order.
@@ -37,7 +38,7 @@ extension APIHandler {
         let pretty = false
 
         let cache = watchEvents
-        let encodeLine: @Sendable (StoreEventType, JSONValue) -> [UInt8] = { type, object in
+        let encodeLine: @Sendable (StoreEventType, JSONValue) -> ByteBuffer = { type, object in
             var obj = handler.converted(object, to: info)
             if asTable && type != .bookmark && type != .error {
                 if var table = try? Tables.table(for: [obj], info: info, request: request,
@@ -52,13 +53,16 @@ extension APIHandler {
             o.append("object", obj)
             var bytes = JSONValue.object(o).serialized(pretty ? .pretty : .compact)
             bytes.append(0x0A)
-            return bytes
+            return ByteBuffer(bytes: bytes)
         }
-        let encode: @Sendable (StoreEventType, JSONValue) -> [UInt8] = { type, object in
-            guard !asTable && type != .bookmark && type != .error,
-                  let rv = object["metadata"]?["resourceVersion"]?.stringValue else {
-                return encodeLine(type, object)
+        // Table lines differ per watcher (the first carries the columns); every other line of a change is the same
+        // bytes for all watchers of one apiVersion, encoded once.
+        let encode: @Sendable (StoreEventType, JSONValue, WatchLineMemo?) -> ByteBuffer = { type, object, memo in
+            guard !asTable && type != .bookmark && type != .error else { return encodeLine(type, object) }
+            if let memo {
+                return memo.line(variant: info.apiVersion, type: type) { encodeLine(type, object) }
             }
+            guard let rv = object["metadata"]?["resourceVersion"]?.stringValue else { return encodeLine(type, object) }
             let key: String = "\(info.storageKey)|\(info.apiVersion)|\(type.rawValue)|\(rv)"
             return cache.line(for: key) { encodeLine(type, object) }
         }
@@ -74,14 +78,14 @@ extension APIHandler {
         let from = fromRevision
         let endMarker = initialEnd
         let matches: @Sendable (JSONValue) -> Bool = { finalFilter.matches($0) }
-        let start: @Sendable (@escaping @Sendable (@escaping @Sendable () -> [UInt8]) -> Void) -> Result<Int, APIError> = {
+        let start: @Sendable (@escaping @Sendable (@escaping @Sendable () -> ByteBuffer) -> Void) -> Result<Int, APIError> = {
             emit in
             do {
-                let send: @Sendable (StoreEventType, JSONValue) -> Void = { type, object in
-                    emit { encode(type, object) }
+                let send: @Sendable (StoreEventType, JSONValue, WatchLineMemo?) -> Void = { type, object, memo in
+                    emit { encode(type, object, memo) }
                 }
                 let id = try store.watch(info.storageKey, namespace: namespace, fromRevision: from,
-                                         matches: matches, send: send)
+                                         matches: matches, sendShared: send)
                 if sendInitial && bookmarks { store.bookmark(watcher: id, template: endMarker) }
                 return .success(id)
             } catch StoreError.expired(let requested, let oldest) {

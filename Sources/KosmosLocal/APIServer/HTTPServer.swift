@@ -18,12 +18,17 @@ final class HTTPServer: Sendable {
     let pool: NIOThreadPool
     let handler: any APIRequestHandling
     let sslContext: NIOSSLContext?
+    /// One batcher of watch lines per event loop.
+    let dispatchers: [ObjectIdentifier: WatchDispatcher]
     private let channelBox = LockedBox<(any Channel)?>(nil)
 
     init(handler: any APIRequestHandling, sslContext: NIOSSLContext?, threads: Int) {
         self.handler = handler
         self.sslContext = sslContext
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
+        var dispatchers: [ObjectIdentifier: WatchDispatcher] = [:]
+        for loop in group.makeIterator() { dispatchers[ObjectIdentifier(loop)] = WatchDispatcher(loop: loop) }
+        self.dispatchers = dispatchers
         pool = NIOThreadPool(numberOfThreads: max(4, threads * 4))
         pool.start()
     }
@@ -33,6 +38,7 @@ final class HTTPServer: Sendable {
         let handler = self.handler
         let pool = self.pool
         let ssl = sslContext
+        let dispatchers = self.dispatchers
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 512)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -44,7 +50,8 @@ final class HTTPServer: Sendable {
                     }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(
-                        HTTPConnectionHandler(handler: handler, pool: pool))
+                        HTTPConnectionHandler(handler: handler, pool: pool,
+                                              dispatcher: dispatchers[ObjectIdentifier(channel.eventLoop)]))
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()
@@ -83,6 +90,71 @@ final class LockedBox<T>: @unchecked Sendable {
     }
 }
 
+/// One watch stream's connection as its event loop's `WatchDispatcher` sees it. Touched only on that loop.
+final class WatchSink: @unchecked Sendable {
+    let context: ChannelHandlerContext
+    /// False once the stream ended or the connection closed: later lines are dropped.
+    var active = true
+    /// Lines of the batch being drained, not yet written.
+    var batched: ByteBuffer?
+
+    init(context: ChannelHandlerContext) {
+        self.context = context
+    }
+}
+
+/// Batches the watch lines bound for the connections of one event loop.
+///
+/// The store hands a change to every watcher under its lock; a task on the event loop per watcher and line (and
+/// another per flush) made that hand-off, and the loop's wake-ups, grow with the number of watchers. Here lines
+/// queue up under a short lock, and one task per burst writes them: the lines of one connection go out as one
+/// chunk and one flush (a burst that queued up while the loop was busy costs one write per connection, not one
+/// per line; clients frame events on newlines, not on chunks).
+final class WatchDispatcher: @unchecked Sendable {
+    private let loop: any EventLoop
+    private let lock = NSLock()
+    private var pending: [(sink: WatchSink, produce: @Sendable () -> ByteBuffer)] = []
+    private var scheduled = false
+
+    init(loop: any EventLoop) {
+        self.loop = loop
+    }
+
+    /// Queues a line for `sink` (any thread); lines of one sink are written in the order they were queued.
+    func enqueue(_ sink: WatchSink, _ produce: @escaping @Sendable () -> ByteBuffer) {
+        lock.lock()
+        pending.append((sink, produce))
+        let schedule = !scheduled
+        scheduled = true
+        lock.unlock()
+        if schedule { loop.execute { self.drain() } }
+    }
+
+    private func drain() {
+        var batch: [(sink: WatchSink, produce: @Sendable () -> ByteBuffer)] = []
+        lock.lock()
+        swap(&batch, &pending)
+        scheduled = false
+        lock.unlock()
+        var touched: [WatchSink] = []
+        for (sink, produce) in batch where sink.active {
+            let line = produce()
+            if sink.batched == nil {
+                // Shared with the other watchers of the change; copied only if a second line is appended.
+                sink.batched = line
+                touched.append(sink)
+            } else {
+                sink.batched!.writeImmutableBuffer(line)
+            }
+        }
+        for sink in touched {
+            guard let lines = sink.batched else { continue }
+            sink.batched = nil
+            sink.context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(lines))), promise: nil)
+        }
+    }
+}
+
 /// Per-connection state machine: collect head + body, dispatch, write the answer; for watches keep the stream
 /// open until timeout, client close, or server shutdown.
 final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
@@ -97,14 +169,15 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private var watchStop: (@Sendable (Int) -> Void)?
     private var timers: [Scheduled<Void>] = []
     private var streaming = false
-    /// A flush of the watch stream is queued on the event loop; lines written until it runs share it.
-    private var flushQueued = false
+    private let dispatcher: WatchDispatcher?
+    private var sink: WatchSink?
     /// Limit on request bodies (kube-apiserver's is 3 MiB for most; we allow a bit more).
     private let maxBody = 8 * 1024 * 1024
 
-    init(handler: any APIRequestHandling, pool: NIOThreadPool) {
+    init(handler: any APIRequestHandling, pool: NIOThreadPool, dispatcher: WatchDispatcher?) {
         self.handler = handler
         self.pool = pool
+        self.dispatcher = dispatcher
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -181,30 +254,17 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         streaming = true
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
-        let emit: @Sendable (@escaping @Sendable () -> [UInt8]) -> Void = { produce in
-            loop.execute {
-                let (me, ctx) = bound.value
-                guard me.streaming else { return }
-                let line = produce()
-                var buf = ctx.channel.allocator.buffer(capacity: line.count)
-                buf.writeBytes(line)
-                ctx.write(me.wrapOutboundOut(.body(.byteBuffer(buf))), promise: nil)
-                // One flush (one write syscall) for every line queued before it runs: when a burst of changes
-                // reaches many watchers, each connection is flushed once per burst rather than once per line.
-                guard !me.flushQueued else { return }
-                me.flushQueued = true
-                loop.execute {
-                    let (me, ctx) = bound.value
-                    me.flushQueued = false
-                    ctx.flush()
-                }
-            }
+        let sink = WatchSink(context: context)
+        self.sink = sink
+        let dispatcher = self.dispatcher ?? WatchDispatcher(loop: loop)
+        let emit: @Sendable (@escaping @Sendable () -> ByteBuffer) -> Void = { produce in
+            dispatcher.enqueue(sink, produce)
         }
         switch plan.start(emit) {
         case .failure(let e):
             var errorLine = JSONValue.object(["type": "ERROR", "object": e.status]).serialized()
             errorLine.append(0x0A)
-            let line = errorLine
+            let line = ByteBuffer(bytes: errorLine)
             emit { line }
             loop.execute { bound.value.0.endStream(context: bound.value.1) }
             return
@@ -233,6 +293,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         guard streaming else { return }
         stopWatch()
         streaming = false
+        sink?.active = false
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 
@@ -247,6 +308,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     func channelInactive(context: ChannelHandlerContext) {
         stopWatch()
         streaming = false
+        sink?.active = false
         context.fireChannelInactive()
     }
 

@@ -1,4 +1,5 @@
 import KosmosAPI
+import NIOCore
 import NIOHTTP1
 
 /// One HTTP request as the API handler sees it: method, decoded path, query parameters and the whole body.
@@ -74,7 +75,7 @@ struct WatchPlan: Sendable {
     /// Returns the watcher id, or the in-stream error to write instead.
     /// `emit` takes a closure producing the line; it is run later on the connection's event loop, so encoding
     /// happens outside the store lock.
-    var start: @Sendable (_ emit: @escaping @Sendable (@escaping @Sendable () -> [UInt8]) -> Void) -> Result<Int, APIError>
+    var start: @Sendable (_ emit: @escaping @Sendable (@escaping @Sendable () -> ByteBuffer) -> Void) -> Result<Int, APIError>
     var stop: @Sendable (Int) -> Void
     var bookmark: (@Sendable (Int) -> Void)?
     var timeoutSeconds: Int64

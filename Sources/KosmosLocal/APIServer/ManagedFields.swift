@@ -82,24 +82,66 @@ enum ManagedFields {
             if k.hasPrefix("f:") {
                 guard let next = v[String(k.dropFirst(2))] else { return nil }
                 v = next
-            } else if k.hasPrefix("k:") {
-                guard let keys = try? JSONValue.parse(String(k.dropFirst(2))), case .object(let ko) = keys,
-                      let item = v.arrayValue?.first(where: { e in ko.allSatisfy { e[$0.0] == $0.1 } }) else {
-                    return nil
-                }
-                v = item
-            } else if k.hasPrefix("v:") {
-                guard let want = try? JSONValue.parse(String(k.dropFirst(2))),
-                      let item = v.arrayValue?.first(where: { $0 == want }) else { return nil }
-                v = item
             } else if k.hasPrefix("i:") {
                 guard let i = Int(k.dropFirst(2)), let a = v.arrayValue, a.indices.contains(i) else { return nil }
                 v = a[i]
             } else {
-                return nil
+                guard let item = v.arrayValue?.first(where: { element($0, matches: k) }) else { return nil }
+                v = item
             }
         }
         return v
+    }
+
+    // MARK: - Keyed lists
+
+    /// The keys of a list field whose elements are merged one by one (`x-kubernetes-list-map-keys` of the built-in
+    /// kinds), given the field and its parent field's name; `nil` for other lists.
+    static func listKeys(field: String, parent: String?) -> [String]? {
+        switch field {
+        case "ports":
+            if parent == "containers" || parent == "initContainers" || parent == "ephemeralContainers" {
+                return ["containerPort", "protocol"]
+            }
+            return ["port", "protocol"]
+        case "topologySpreadConstraints": return ["topologyKey", "whenUnsatisfiable"]
+        default: return Patch.mergeKey(field: field, parent: parent).map { [$0] }
+        }
+    }
+
+    /// The value kube defaults a list key to when an element leaves it out.
+    private static func defaultKeyValue(_ key: String) -> JSONValue? {
+        key == "protocol" ? "TCP" : nil
+    }
+
+    /// The `k:{...}` path segment of one element of a keyed list, or `nil` when the list is not keyed or the
+    /// element lacks a key. Lists the model does not know are keyed by `name` when their elements have one.
+    static func elementKey(_ element: JSONValue, field: String, parent: String?) -> String? {
+        guard case .object = element else { return nil }
+        guard let keys = listKeys(field: field, parent: parent) else {
+            guard let name = element["name"]?.stringValue else { return nil }
+            return "k:{\"name\":\(JSONValue.string(name).serializedString())}"
+        }
+        var o = JSONObject()
+        for k in keys {
+            guard let v = element[k] ?? defaultKeyValue(k) else { return nil }
+            o.append(k, v)
+        }
+        return "k:" + JSONValue.object(o).serializedString()
+    }
+
+    /// Whether a list element is the one a `k:{...}` or `v:...` path segment names.
+    static func element(_ e: JSONValue, matches segment: String) -> Bool {
+        if segment.hasPrefix("k:") {
+            guard let keys = try? JSONValue.parse(String(segment.dropFirst(2))), case .object(let ko) = keys else {
+                return false
+            }
+            return ko.allSatisfy { (e[$0.0] ?? defaultKeyValue($0.0)) == $0.1 }
+        }
+        if segment.hasPrefix("v:") {
+            return (try? JSONValue.parse(String(segment.dropFirst(2)))) == e
+        }
+        return false
     }
 
     /// The paths of `new` whose value differs from `old` (scalars changed or added; maps and list elements
@@ -199,9 +241,36 @@ enum ManagedFields {
         }
     }
 
-    /// Deletes the field a path of `f:` keys names (no-op for other paths).
+    /// Deletes the field or list element a path names (no-op when it is absent). A list or map left empty goes
+    /// too, as Go's `omitempty` would drop it.
     static func removeField(_ path: Path, from object: inout JSONValue) {
-        guard !path.isEmpty, path.allSatisfy({ $0.hasPrefix("f:") }) else { return }
-        object[path: path.map { String($0.dropFirst(2)) }] = nil
+        guard let first = path.first else { return }
+        let rest = Array(path.dropFirst())
+        switch object {
+        case .object(var o) where first.hasPrefix("f:"):
+            let key = String(first.dropFirst(2))
+            guard var child = o[key] else { return }
+            if rest.isEmpty {
+                o[key] = nil
+            } else {
+                removeField(rest, from: &child)
+                o[key] = isEmptyContainer(child) ? nil : child
+            }
+            object = .object(o)
+        case .array(var a) where first.hasPrefix("k:") || first.hasPrefix("v:"):
+            guard let i = a.firstIndex(where: { element($0, matches: first) }) else { return }
+            if rest.isEmpty { a.remove(at: i) } else { removeField(rest, from: &a[i]) }
+            object = .array(a)
+        default:
+            return
+        }
+    }
+
+    private static func isEmptyContainer(_ v: JSONValue) -> Bool {
+        switch v {
+        case .object(let o): return o.isEmpty
+        case .array(let a): return a.isEmpty
+        default: return false
+        }
     }
 }

@@ -112,8 +112,8 @@ enum ObjectFormat {
 
     // MARK: - managedFields
 
-    /// A simplified `FieldsV1` set of the fields an object sets (maps as `f:` keys with `"."`, lists of named
-    /// objects as `k:{"name":...}`), enough for clients that display or diff managed fields.
+    /// A `FieldsV1` set of the fields an object sets: maps as `f:` keys with `"."`, elements of keyed lists as
+    /// `k:{...}` with the list's keys (`ManagedFields.listKeys`), strings of sets as `v:"..."`.
     static func fieldsV1(of object: JSONValue, excludingStatus: Bool) -> JSONValue {
         guard case .object(let o) = object else { return .object(JSONObject()) }
         var out: [String: JSONValue] = [:]
@@ -124,27 +124,29 @@ enum ObjectFormat {
             case "metadata":
                 var meta: [String: JSONValue] = [:]
                 for mk in ["labels", "annotations", "finalizers", "ownerReferences"] {
-                    if let mv = v[mk] { meta["f:" + mk] = fields(mv, nested: true) }
+                    if let mv = v[mk] { meta["f:" + mk] = fields(mv, field: mk, parent: "metadata") }
                 }
                 if !meta.isEmpty { out["f:metadata"] = sortedMap(meta) }
             default:
-                out["f:" + k] = fields(v, nested: true)
+                out["f:" + k] = fields(v, field: k, parent: nil)
             }
         }
         return sortedMap(out)
     }
 
-    private static func fields(_ v: JSONValue, nested: Bool) -> JSONValue {
+    /// The fields of the value of `field` (whose parent field is `parent`).
+    private static func fields(_ v: JSONValue, field: String, parent: String?) -> JSONValue {
         switch v {
         case .object(let o):
             var m: [String: JSONValue] = [".": .object(JSONObject())]
-            for (k, cv) in o { m["f:" + k] = fields(cv, nested: true) }
+            for (k, cv) in o { m["f:" + k] = fields(cv, field: k, parent: field) }
             return sortedMap(m)
         case .array(let a):
             var m: [String: JSONValue] = [:]
             for e in a {
-                if let name = e["name"]?.stringValue {
-                    m["k:{\"name\":\(JSONValue.string(name).serializedString())}"] = fields(e, nested: true)
+                if let key = ManagedFields.elementKey(e, field: field, parent: parent) {
+                    // An element's own fields sit under the list's field name, as in strategic merge.
+                    m[key] = fields(e, field: field, parent: parent)
                 } else if case .string(let s) = e {
                     m["v:" + JSONValue.string(s).serializedString()] = .object(JSONObject())
                 }

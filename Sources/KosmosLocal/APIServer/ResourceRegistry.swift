@@ -20,6 +20,8 @@ struct CustomResourceInfo: Sendable {
     var labelSelectorPath: String?
     var printerColumns: [JSONValue]
     var served: Bool
+    /// The version's `openAPIV3Schema` (unknown fields are pruned by it), or `nil` when the CRD gives none.
+    var schema: JSONValue? = nil
 }
 
 /// One served resource in one group/version.
@@ -198,7 +200,8 @@ final class ResourceRegistry: @unchecked Sendable {
                 specReplicasPath: scale?["specReplicasPath"]?.stringValue,
                 statusReplicasPath: scale?["statusReplicasPath"]?.stringValue,
                 labelSelectorPath: scale?["labelSelectorPath"]?.stringValue,
-                printerColumns: v["additionalPrinterColumns"]?.arrayValue ?? [], served: true)
+                printerColumns: v["additionalPrinterColumns"]?.arrayValue ?? [], served: true,
+                schema: v["schema"]?["openAPIV3Schema"])
             infos.append(ResourceInfo(
                 group: group, version: version, kind: kind, resource: plural,
                 singular: names["singular"]?.stringValue ?? kind.lowercased(), namespaced: namespaced,

@@ -48,18 +48,19 @@ enum StoreError: Error, Sendable {
     case io(String)
 }
 
-/// A watcher registered with the store. `send` is called under the store lock, in revision order.
+/// A watcher registered with the store. `send` is called under the store lock, in revision order, with the memo
+/// shared by every watcher of a live change (`nil` for initial, replayed and bookmark events).
 final class StoreWatcher: @unchecked Sendable {
     let id: Int
     let resource: String
     let namespace: String?
     let matches: @Sendable (JSONValue) -> Bool
-    let send: @Sendable (StoreEventType, JSONValue) -> Void
+    let send: @Sendable (StoreEventType, JSONValue, WatchLineMemo?) -> Void
     // Only touched under the store lock.
     var lastSentRV: Int64 = 0
 
     init(id: Int, resource: String, namespace: String?, matches: @escaping @Sendable (JSONValue) -> Bool,
-         send: @escaping @Sendable (StoreEventType, JSONValue) -> Void) {
+         send: @escaping @Sendable (StoreEventType, JSONValue, WatchLineMemo?) -> Void) {
         self.id = id
         self.resource = resource
         self.namespace = namespace
@@ -321,12 +322,14 @@ final class ClusterObjectStore: @unchecked Sendable {
                 historyStart = 0
             }
         }
+        var memo: WatchLineMemo?
         for w in watchers.values where w.resource == event.resource {
-            deliver(event, to: w)
+            if memo == nil { memo = WatchLineMemo() }
+            deliver(event, to: w, memo: memo)
         }
     }
 
-    private func deliver(_ event: StoreEvent, to w: StoreWatcher) {
+    private func deliver(_ event: StoreEvent, to w: StoreWatcher, memo: WatchLineMemo? = nil) {
         if let ns = w.namespace, !ns.isEmpty, ns != event.namespace { return }
         guard event.resourceVersion > w.lastSentRV else { return }
         let now = event.type == .deleted ? false : w.matches(event.object)
@@ -339,7 +342,7 @@ final class ClusterObjectStore: @unchecked Sendable {
         }
         if let type {
             w.lastSentRV = event.resourceVersion
-            w.send(type, event.object)
+            w.send(type, event.object, memo)
         }
     }
 
@@ -374,6 +377,16 @@ final class ClusterObjectStore: @unchecked Sendable {
     func watch(_ resource: String, namespace: String?, fromRevision: Int64?,
                matches: @escaping @Sendable (JSONValue) -> Bool,
                send: @escaping @Sendable (StoreEventType, JSONValue) -> Void) throws -> Int {
+        try watch(resource, namespace: namespace, fromRevision: fromRevision, matches: matches,
+                  sendShared: { type, object, _ in send(type, object) })
+    }
+
+    /// Registers a watcher like `watch(_:namespace:fromRevision:matches:send:)`, whose `sendShared` also gets the
+    /// memo of each live change, so watchers can share one encoding of it.
+    func watch(_ resource: String, namespace: String?, fromRevision: Int64?,
+               matches: @escaping @Sendable (JSONValue) -> Bool,
+               sendShared send: @escaping @Sendable (StoreEventType, JSONValue, WatchLineMemo?) -> Void) throws
+        -> Int {
         lock.lock()
         defer { lock.unlock() }
         let w = StoreWatcher(id: nextWatcherID, resource: resource, namespace: namespace, matches: matches, send: send)
@@ -395,7 +408,7 @@ final class ClusterObjectStore: @unchecked Sendable {
                     guard let v = bucket[k] else { continue }
                     if let ns = namespace, !ns.isEmpty,
                        v.object[path: ["metadata", "namespace"]]?.stringValue != ns { continue }
-                    if matches(v.object) { send(.added, v.object) }
+                    if matches(v.object) { send(.added, v.object, nil) }
                 }
             }
             w.lastSentRV = revision
@@ -411,7 +424,7 @@ final class ClusterObjectStore: @unchecked Sendable {
         guard let w = watchers[id] else { return }
         var object = template
         object[path: ["metadata", "resourceVersion"]] = .string(String(revision))
-        w.send(.bookmark, object)
+        w.send(.bookmark, object, nil)
     }
 
     /// Removes a watcher.
