@@ -3,8 +3,9 @@ import KosmosAPI
 
 /// `kosmos-bench api`: the typed client and informer cache against a local API server in another process.
 /// - list+decode of 10,000 ~3 KB pods through the typed client vs `kubectl get pods -A -o json` (time, peak memory);
-/// - watch throughput into an informer store vs `curl` reading the same stream as bytes;
-/// - informer cache memory for 10,000 pods vs their JSON size.
+/// - watch throughput into an informer (reflector, cache, one handler) vs `curl` reading the same stream as bytes;
+/// - informer cache memory for 10,000 pods (resident growth, free heap trimmed) vs their JSON size;
+/// - reading every pod from the informer cache vs listing and decoding them from the server.
 enum APIBench {
     static func run() async throws {
         let count = Int(ProcessInfo.processInfo.environment["KOSMOS_BENCH_PODS"] ?? "") ?? 10_000
@@ -39,36 +40,69 @@ enum APIBench {
                          baseline: Double(kubectl.maxRSSBytes))
         items = []
 
-        // Watch throughput: replay the creates from the event history into a store.
-        let store = ObjectStore<Pod>()
-        var o = ListOptions()
-        o.resourceVersion = rvBefore
-        o.timeoutSeconds = 120
+        // Watch throughput into an informer: the informer starts from the version before the creates and replays
+        // them from the server's event history through its reflector into its cache and one event handler.
+        let memoryBefore = BenchMemory.residentAfterTrim()
+        let informer = SharedInformer(listerWatcher: ReplayListerWatcher(
+            base: KubeListerWatcher<Pod>(client: client), resourceVersion: rvBefore))
+        let (delivered, deliveredSignal) = AsyncStream.makeStream(of: Void.self)
+        let handled = ManagedCounter()
+        informer.addEventHandler { _ in if handled.increment() == count { deliveredSignal.yield() } }
         let t1 = DispatchTime.now().uptimeNanoseconds
-        var seen = 0
-        for try await event in try await client.watch(Pod.self, namespace: nil, options: o) {
-            if event.type == .added || event.type == .modified {
-                _ = store.put(event.object)
-                seen += 1
-                if seen == count { break }
-            }
-        }
+        let run = Task { await informer.run() }
+        for await _ in delivered { break }
         let watchSeconds = Double(DispatchTime.now().uptimeNanoseconds - t1) / 1e9
+        guard informer.store.count == count else {
+            throw BenchError("informer cache holds \(informer.store.count) pods, expected \(count)")
+        }
+        let memoryHeld = max(0, BenchMemory.residentAfterTrim() - memoryBefore)
         let url = "\(server.url)/api/v1/pods?watch=1&resourceVersion=\(rvBefore)&timeoutSeconds=120"
         let curlSeconds = try BenchProcess.timeLines(
             ["curl", "-sSN", "--cacert", server.caPath, "-H", "Authorization: Bearer \(server.token)", url],
             lines: count)
-        BenchData.report("api", "watch-into-store-events-per-s", unit: "events/s", ours: Double(seen) / watchSeconds,
-                         baseline: Double(count) / curlSeconds)
+        BenchData.report("api", "watch-into-informer-events-per-s", unit: "events/s",
+                         ours: Double(count) / watchSeconds, baseline: Double(count) / curlSeconds)
 
-        // Cache memory: resident growth while holding the store, vs the JSON bytes it holds.
-        let before = BenchMemory.residentBytes()
-        let store2 = ObjectStore<Pod>()
-        for p in try await client.listAll(Pod.self, namespace: nil).items { _ = store2.put(p) }
-        let grown = max(0, BenchMemory.residentBytes() - before)
-        BenchData.report("api", "informer-cache-\(count)-pods-memory", unit: "bytes", ours: Double(grown),
+        // Cache memory: memory held by the informer (its cache with indices and decoded recent objects) vs the
+        // JSON size of the pods it holds.
+        BenchData.report("api", "informer-cache-\(count)-pods-memory", unit: "bytes", ours: Double(memoryHeld),
                          baseline: Double(jsonBytes))
-        withExtendedLifetime(store2) {}
+
+        // Reading the cache: every pod decoded from the cache vs the same pods listed and decoded from the server.
+        let listCache = BenchData.time(repeat: 3) { precondition(informer.store.list().count == count) }
+        BenchData.report("api", "informer-cache-read-all-\(count)-pods", unit: "s", ours: listCache, baseline: ours)
+        run.cancel()
+        await run.value
+    }
+}
+
+/// Lists nothing, as of `resourceVersion`, and watches through `base`: an informer over it replays every change
+/// after that version from the server's event history.
+struct ReplayListerWatcher: ListerWatcher {
+    let base: KubeListerWatcher<Pod>
+    let resourceVersion: String
+
+    func list() async throws -> ListSnapshot<Pod> { ListSnapshot(items: [], resourceVersion: resourceVersion) }
+
+    func watch(resourceVersion: String, timeout: Duration) async throws -> KubeWatchEvents<Pod> {
+        try await base.watch(resourceVersion: resourceVersion, timeout: timeout)
+    }
+
+    func isResourceExpired(_ error: any Error) -> Bool { base.isResourceExpired(error) }
+}
+
+/// A counter shared with an event handler.
+final class ManagedCounter: @unchecked Sendable {
+    // @unchecked: `value` is only touched while holding `lock`.
+    private let lock = NSLock()
+    private var value = 0
+
+    /// Adds one and returns the new value.
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value
     }
 }
 
@@ -93,7 +127,8 @@ struct BenchServer {
         }
         let p = Process()
         p.executableURL = exe
-        p.arguments = ["--data-dir", dir, "--port", "0"]
+        // Enough event history for the informer to replay every create.
+        p.arguments = ["--data-dir", dir, "--port", "0", "--event-history", "1000000"]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle(forWritingAtPath: "/dev/stderr")
         try p.run()
@@ -206,6 +241,17 @@ enum BenchMemory {
     static func residentBytes() -> Int { field("VmRSS") }
     /// Peak resident set size since the last reset.
     static func peakBytes() -> Int { field("VmHWM") }
+    /// Resident set size after handing the allocator's free pages back to the kernel (glibc's `malloc_trim(0)`,
+    /// looked up at run time because Swift's Glibc module does not export `malloc.h`), so memory freed but kept by
+    /// the allocator does not count.
+    static func residentAfterTrim() -> Int {
+        typealias Trim = @convention(c) (Int) -> Int32
+        if let handle = dlopen(nil, RTLD_NOW), let sym = dlsym(handle, "malloc_trim") {
+            _ = unsafeBitCast(sym, to: Trim.self)(0)
+        }
+        return residentBytes()
+    }
+
     /// Resets the peak (Linux: writing 5 to clear_refs).
     static func resetPeak() { try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8) }
 }

@@ -3,7 +3,9 @@ public struct ServerVersion: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The major version, e.g. `1`.
     public var major: String { self[field: "major"] ?? "" }
+    /// The minor version, e.g. `32` (may carry a `+`).
     public var minor: String { self[field: "minor"] ?? "" }
     /// e.g. `v1.32.13`.
     public var gitVersion: String { self[field: "gitVersion"] ?? "" }
@@ -16,6 +18,7 @@ public struct APIGroupList: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The API groups the server serves.
     public var groups: [APIGroup] { self[list: "groups"] }
 }
 
@@ -52,11 +55,17 @@ public struct APIResource: JSONBacked {
 
     /// The plural name, or `resource/subresource`.
     public var name: String { self[field: "name"] ?? "" }
+    /// The singular name, e.g. `pod`.
     public var singularName: String { self[field: "singularName"] ?? "" }
+    /// Whether objects of the resource live in namespaces.
     public var namespaced: Bool { self[field: "namespaced"] ?? false }
+    /// The kind, e.g. `Pod`.
     public var kind: String { self[field: "kind"] ?? "" }
+    /// The verbs the resource supports (`get`, `list`, `watch`, ...).
     public var verbs: [String] { self[list: "verbs"] }
+    /// Short names kubectl accepts, e.g. `po`.
     public var shortNames: [String] { self[list: "shortNames"] }
+    /// Categories the resource belongs to, e.g. `all`.
     public var categories: [String] { self[list: "categories"] }
     /// Whether this is a subresource (`pods/status`).
     public var isSubresource: Bool { name.contains("/") }
@@ -67,10 +76,15 @@ public struct APIResource: JSONBacked {
 public struct RESTMapper: Sendable {
     /// One resource a server serves.
     public struct Mapping: Sendable, Hashable {
+        /// The kind with its group and version.
         public var groupVersionKind: GroupVersionKind
+        /// The resource with its group and version.
         public var resource: GroupVersionResource
+        /// The singular name, e.g. `pod`.
         public var singular: String
+        /// Short names, e.g. `po`.
         public var shortNames: [String]
+        /// The verbs the resource supports.
         public var verbs: [String]
         /// Whether this group version is the group's preferred one.
         public var preferred: Bool
@@ -79,6 +93,7 @@ public struct RESTMapper: Sendable {
     /// Every mapping, preferred versions first within a group.
     public private(set) var mappings: [Mapping]
 
+    /// Creates a mapper from mappings, preferred versions first within a group.
     public init(mappings: [Mapping]) {
         self.mappings = mappings
     }

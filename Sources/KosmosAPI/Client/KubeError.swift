@@ -12,6 +12,7 @@ public struct KubeError: Error, Sendable, CustomStringConvertible, Hashable {
     /// What the client was doing, e.g. `get configmaps demo/app-config`.
     public var operation: String
 
+    /// Creates an error from the server's Status and the operation that got it.
     public init(status: Status, operation: String) {
         self.status = status
         self.operation = operation

@@ -19,6 +19,7 @@ public struct ListOptions: Sendable, Hashable {
     /// For watches: send the current objects first (WatchList), ended by a bookmark.
     public var sendInitialEvents: Bool?
 
+    /// Creates list options; every parameter left `nil` is not sent.
     public init(labelSelector: String? = nil, fieldSelector: String? = nil, limit: Int? = nil,
                 continue: String? = nil, resourceVersion: String? = nil, resourceVersionMatch: String? = nil,
                 timeoutSeconds: Int? = nil, allowWatchBookmarks: Bool = false, sendInitialEvents: Bool? = nil) {
@@ -57,6 +58,7 @@ public struct WriteOptions: Sendable, Hashable {
     /// `Ignore`, `Warn` (the server's default) or `Strict` (unknown fields are errors).
     public var fieldValidation: String?
 
+    /// Creates write options; the defaults are the server's.
     public init(dryRun: Bool = false, fieldManager: String? = nil, fieldValidation: String? = nil) {
         self.dryRun = dryRun
         self.fieldManager = fieldManager
@@ -95,6 +97,7 @@ public struct DeleteOptions: Sendable, Hashable {
     /// Validate without deleting.
     public var dryRun: Bool
 
+    /// Creates delete options; the defaults are the server's.
     public init(propagationPolicy: PropagationPolicy? = nil, gracePeriodSeconds: Int? = nil,
                 preconditionUID: String? = nil, preconditionResourceVersion: String? = nil, dryRun: Bool = false) {
         self.propagationPolicy = propagationPolicy

@@ -33,6 +33,7 @@ public struct TransportError: Error, Sendable, CustomStringConvertible, Hashable
     /// libcurl's `CURLcode` (0 when the failure did not come from libcurl).
     public var curlCode: Int
 
+    /// Creates an error for the request `METHOD URL`.
     public init(kind: Kind, request: String, message: String, curlCode: Int = 0) {
         self.kind = kind
         self.request = request
@@ -58,6 +59,7 @@ public struct KubeDecodingError: Error, Sendable, CustomStringConvertible, Hasha
     /// What was wrong.
     public var message: String
 
+    /// Creates an error naming the kind and the JSON path.
     public init(kind: String, path: String, message: String) {
         self.kind = kind
         self.path = path

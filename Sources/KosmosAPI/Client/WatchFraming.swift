@@ -6,6 +6,7 @@
 public struct WatchLineSplitter: Sendable {
     private var partial: [UInt8] = []
 
+    /// Creates a splitter with nothing pending.
     public init() {}
 
     /// Bytes held back waiting for their line's end.
@@ -52,6 +53,7 @@ public struct WatchLineSplitter: Sendable {
 public struct HTTPChunkedDecoder: Sendable {
     /// A body that is not valid chunked encoding.
     public struct FormatError: Error, Sendable, CustomStringConvertible {
+        /// What was wrong.
         public var message: String
         public var description: String { "invalid chunked encoding: \(message)" }
     }
@@ -70,6 +72,7 @@ public struct HTTPChunkedDecoder: Sendable {
 
     private var state: State = .size(digits: [])
 
+    /// Creates a decoder at the start of a body.
     public init() {}
 
     /// Whether the terminating zero-length chunk (and its trailer) has been read.

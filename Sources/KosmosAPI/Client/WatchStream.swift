@@ -9,10 +9,12 @@ public enum WatchEventType: String, Sendable, Hashable {
 
 /// One change of a watched collection.
 public struct WatchEvent<Object: JSONBacked>: Sendable, Hashable {
+    /// What happened: added, modified, deleted or bookmark.
     public var type: WatchEventType
     /// The object after the change (for DELETED: its last state).
     public var object: Object
 
+    /// Creates an event.
     public init(type: WatchEventType, object: Object) {
         self.type = type
         self.object = object
@@ -86,6 +88,7 @@ public struct WatchStream<Object: JSONBacked>: AsyncSequence, Sendable {
     /// Closes the watch; iterators then end (or throw a cancelled `TransportError`).
     public func stop() { handle.stop() }
 
+    /// Reads the watch's events in order; `next()` waits for the next event and returns `nil` when the stream ends.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let handle: WatchHandle
 

@@ -20,6 +20,7 @@ public struct KubeConfig: Sendable, Hashable {
         /// The file this entry was read from (not written).
         public var source: String?
 
+        /// Creates a cluster entry for `server`, verifying TLS unless told otherwise.
         public init(server: String, certificateAuthority: String? = nil, certificateAuthorityData: String? = nil,
                     insecureSkipTLSVerify: Bool = false, tlsServerName: String? = nil, proxyURL: String? = nil) {
             self.server = server
@@ -33,8 +34,11 @@ public struct KubeConfig: Sendable, Hashable {
 
     /// An environment variable for an exec plugin.
     public struct ExecEnvVar: Sendable, Hashable {
+        /// The variable's name.
         public var name: String
+        /// The variable's value.
         public var value: String
+        /// Creates a variable.
         public init(name: String, value: String) {
             self.name = name
             self.value = value
@@ -48,7 +52,9 @@ public struct KubeConfig: Sendable, Hashable {
         public var apiVersion: String
         /// The program; a relative path with a `/` is resolved against the kubeconfig's folder.
         public var command: String
+        /// Arguments passed to the command.
         public var args: [String]
+        /// Environment variables added to the plugin's environment.
         public var env: [ExecEnvVar]
         /// Shown when the command cannot be found.
         public var installHint: String?
@@ -57,6 +63,7 @@ public struct KubeConfig: Sendable, Hashable {
         /// `Never`, `IfAvailable` or `Always` (we never run plugins interactively).
         public var interactiveMode: String?
 
+        /// Creates an exec plugin entry running `command`.
         public init(apiVersion: String = "client.authentication.k8s.io/v1", command: String, args: [String] = [],
                     env: [ExecEnvVar] = [], installHint: String? = nil, provideClusterInfo: Bool = false,
                     interactiveMode: String? = nil) {
@@ -72,6 +79,7 @@ public struct KubeConfig: Sendable, Hashable {
 
     /// A user entry (`AuthInfo`): who we are.
     public struct User: Sendable, Hashable {
+        /// `token`: a bearer token.
         public var token: String?
         /// `tokenFile`.
         public var tokenFile: String?
@@ -83,12 +91,16 @@ public struct KubeConfig: Sendable, Hashable {
         public var clientKey: String?
         /// `client-key-data`: base64 of PEM.
         public var clientKeyData: String?
+        /// `username` for HTTP basic authentication.
         public var username: String?
+        /// `password` for HTTP basic authentication.
         public var password: String?
+        /// `exec`: a credential plugin that supplies a token or client certificate.
         public var exec: ExecConfig?
         /// The file this entry was read from (not written).
         public var source: String?
 
+        /// Creates a user entry; set one way of authenticating.
         public init(token: String? = nil, tokenFile: String? = nil, clientCertificate: String? = nil,
                     clientCertificateData: String? = nil, clientKey: String? = nil, clientKeyData: String? = nil,
                     username: String? = nil, password: String? = nil, exec: ExecConfig? = nil) {
@@ -106,12 +118,16 @@ public struct KubeConfig: Sendable, Hashable {
 
     /// A context: a cluster, a user and a default namespace.
     public struct Context: Sendable, Hashable {
+        /// The name of the cluster entry.
         public var cluster: String
+        /// The name of the user entry.
         public var user: String
+        /// The default namespace; `nil` means `default`.
         public var namespace: String?
         /// The file this entry was read from (not written).
         public var source: String?
 
+        /// Creates a context.
         public init(cluster: String, user: String, namespace: String? = nil) {
             self.cluster = cluster
             self.user = user
@@ -121,8 +137,11 @@ public struct KubeConfig: Sendable, Hashable {
 
     /// `current-context`.
     public var currentContext: String?
+    /// Cluster entries by name.
     public var clusters: [String: Cluster]
+    /// User entries by name.
     public var users: [String: User]
+    /// Context entries by name.
     public var contexts: [String: Context]
     /// The file(s) this configuration was read from, in precedence order.
     public var sources: [String]

@@ -13,6 +13,7 @@ public struct KubeConfigError: Error, Sendable, CustomStringConvertible, Hashabl
     /// What is wrong.
     public var message: String
 
+    /// Creates an error; set the fields that locate the problem.
     public init(file: String? = nil, context: String? = nil, cluster: String? = nil, user: String? = nil,
                 field: String? = nil, message: String) {
         self.file = file

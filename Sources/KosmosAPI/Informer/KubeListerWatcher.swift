@@ -58,6 +58,7 @@ public struct KubeWatchEvents<R: Resource>: AsyncSequence, Sendable {
 
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(stream: stream, base: stream.makeAsyncIterator()) }
 
+    /// Reads the watch's events as reflector events; `next()` returns `nil` when the server closes the watch.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let stream: WatchStream<R>
         var base: WatchStream<R>.AsyncIterator
@@ -90,6 +91,7 @@ public struct KubeWatchEvents<R: Resource>: AsyncSequence, Sendable {
 }
 
 extension KubeClient: ListerWatcherProvider {
+    /// A `KubeListerWatcher` for `type` in `namespace` (`nil` for all namespaces).
     public func listerWatcher<R: Resource>(for type: R.Type, namespace: String?) -> any ListerWatcher<R> {
         KubeListerWatcher<R>(client: self, namespace: namespace)
     }

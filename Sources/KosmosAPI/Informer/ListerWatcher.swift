@@ -17,6 +17,7 @@ public struct ListSnapshot<Object: JSONBacked>: Sendable {
     /// The list's `metadata.resourceVersion`.
     public var resourceVersion: String
 
+    /// Creates a snapshot.
     public init(items: [Object], resourceVersion: String) {
         self.items = items
         self.resourceVersion = resourceVersion
@@ -62,6 +63,7 @@ public struct ResourceExpiredError: Error, Sendable, CustomStringConvertible {
     /// What was being done, e.g. `watch pods`.
     public var operation: String
 
+    /// Creates an error for `operation` from `resourceVersion`.
     public init(resourceVersion: String, operation: String) {
         self.resourceVersion = resourceVersion
         self.operation = operation

@@ -222,13 +222,15 @@ public final class SharedInformer<Object: JSONBacked>: Sendable {
             informer.state.withLock { s in
                 switch event {
                 case .added(let o), .modified(let o):
-                    if let old = informer.store.put(o) {
-                        s.notify(.updated(old: old, new: o))
-                    } else {
+                    let (old, cached) = informer.store.store(o)
+                    // With no handler registered the replaced object is not needed: skip decoding it.
+                    if let old, !s.listeners.isEmpty {
+                        s.notify(.updated(old: cached ?? Object(json: old.json.decode()), new: o))
+                    } else if old == nil {
                         s.notify(.added(o))
                     }
                 case .deleted(let o):
-                    informer.store.remove(ObjectKey(of: o))
+                    _ = informer.store.discard(ObjectKey(of: o))
                     s.notify(.deleted(o))
                 case .bookmark:
                     break

@@ -110,6 +110,7 @@ public struct JSONObject: Sendable {
 }
 
 extension JSONObject: Sequence {
+    /// Iterates fields in order as `(key, value)` pairs.
     public struct Iterator: IteratorProtocol {
         var i = 0
         let object: JSONObject

@@ -7,6 +7,7 @@ public struct JSONWriteOptions: Sendable {
     /// Sort object keys (Go's map order) instead of keeping insertion order.
     public var sortKeys: Bool
 
+    /// Creates options; the defaults write what kube-apiserver writes.
     public init(indent: Int? = nil, escapeHTML: Bool = true, sortKeys: Bool = false) {
         self.indent = indent
         self.escapeHTML = escapeHTML

@@ -20,8 +20,12 @@ public struct KubeLeaseStore: LeaseStore {
         self.name = name
     }
 
+    /// `namespace/name` of the Lease, for log messages.
     public var leaseDescription: String { "\(namespace)/\(name)" }
 
+    /// Reads the Lease.
+    /// - Returns: the Lease as read, or `nil` when it does not exist.
+    /// - Throws: `KubeError` or `TransportError`.
     public func get() async throws -> LeaseSnapshot? {
         do {
             return LeaseSnapshot(lease: try await client.get(Lease.self, namespace: namespace, name: name).dynamic)
@@ -30,12 +34,18 @@ public struct KubeLeaseStore: LeaseStore {
         }
     }
 
+    /// Creates the Lease holding `record`.
+    /// - Returns: the created Lease.
+    /// - Throws: `KubeError` (`isAlreadyExists` when another candidate created it first) or `TransportError`.
     public func create(_ record: LeaderElectionRecord) async throws -> LeaseSnapshot {
         var lease = Lease(name: name, namespace: namespace).dynamic
         record.apply(to: &lease)
         return LeaseSnapshot(lease: try await client.create(Lease(lease)).dynamic)
     }
 
+    /// Writes `record` into the Lease read as `snapshot`, on the condition that nobody wrote it since.
+    /// - Returns: the updated Lease.
+    /// - Throws: `KubeError` (`isConflict` when the Lease changed since `snapshot`) or `TransportError`.
     public func update(_ snapshot: LeaseSnapshot, to record: LeaderElectionRecord) async throws -> LeaseSnapshot {
         var lease = snapshot.lease
         lease.metadata.resourceVersion = snapshot.resourceVersion

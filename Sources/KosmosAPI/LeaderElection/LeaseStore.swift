@@ -12,6 +12,7 @@ public struct LeaderElectionRecord: Sendable, Hashable {
     /// How many times the lease changed hands.
     public var leaseTransitions: Int
 
+    /// Creates a record; times are RFC 3339 with microseconds, as `MicroTime` prints them.
     public init(holderIdentity: String, leaseDurationSeconds: Int, acquireTime: String? = nil,
                 renewTime: String? = nil, leaseTransitions: Int = 0) {
         self.holderIdentity = holderIdentity
@@ -53,6 +54,7 @@ public struct LeaseSnapshot: Sendable, Hashable {
     /// The whole Lease object.
     public var lease: DynamicObject
 
+    /// Takes a Lease as read from the server.
     public init(lease: DynamicObject) {
         self.lease = lease
         record = LeaderElectionRecord(lease: lease)

@@ -53,10 +53,14 @@ public struct Condition: JSONBacked {
 /// The status of a condition: `True`, `False`, `Unknown` (open set).
 public struct ConditionStatus: OpenStringEnum {
     public var rawValue: String
+    /// Wraps a status string; values this model does not list are kept.
     public init(rawValue: String) { self.rawValue = rawValue }
 
+    /// The condition holds.
     public static let `true`: ConditionStatus = "True"
+    /// The condition does not hold.
     public static let `false`: ConditionStatus = "False"
+    /// It is not known whether the condition holds.
     public static let unknown: ConditionStatus = "Unknown"
 }
 

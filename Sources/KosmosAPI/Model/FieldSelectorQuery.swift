@@ -27,6 +27,7 @@ public struct FieldSelectorQuery: Hashable, Sendable, CustomStringConvertible {
         /// The value (unescaped).
         public var value: String
 
+        /// Creates a requirement `field=value`, or `field!=value` when negated.
         public init(field: String, negated: Bool = false, value: String) {
             self.field = field
             self.negated = negated
@@ -161,6 +162,7 @@ public struct FieldSelectorParseError: Error, Sendable, Hashable, CustomStringCo
     /// kube-apiserver's message for this failure.
     public var message: String
 
+    /// Creates an error at a character position of the selector.
     public init(selector: String, position: Int, message: String) {
         self.selector = selector
         self.position = position

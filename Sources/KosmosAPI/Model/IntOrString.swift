@@ -73,6 +73,7 @@ public enum IntOrString: Hashable, Sendable, JSONConvertible, CustomStringConver
 
 /// An IntOrString that should have been a percentage.
 public struct IntOrStringError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The value that could not be read.
     public var value: String
     public var description: String { "invalid value for IntOrString: invalid type: string is not a percentage: \(goQuote(value))" }
 }

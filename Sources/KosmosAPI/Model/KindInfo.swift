@@ -3,12 +3,15 @@
 public struct KindInfo: Hashable, Sendable, CustomStringConvertible {
     /// The API group; empty for core.
     public var group: String
+    /// The version.
     public var version: String
+    /// The kind.
     public var kind: String
     /// The lower-case plural resource name, e.g. `pods`.
     public var plural: String
     /// The lower-case singular name, e.g. `pod`.
     public var singular: String
+    /// Whether objects are namespaced or cluster-scoped.
     public var scope: ResourceScope
     /// kubectl short names, e.g. `po`.
     public var shortNames: [String]
@@ -25,10 +28,12 @@ public struct KindInfo: Hashable, Sendable, CustomStringConvertible {
         public var name: String
         /// The kind the subresource reads and writes, e.g. `Scale`, `Binding`.
         public var kind: String
+        /// The verbs allowed, e.g. `get`, `list`, `watch`.
         public var verbs: [String]
         /// The group/version of `kind` when it differs from the parent's (e.g. `autoscaling/v1` Scale).
         public var apiVersion: String?
 
+        /// Describes a subresource such as `status` or `scale`.
         public init(_ name: String, kind: String, verbs: [String], apiVersion: String? = nil) {
             self.name = name
             self.kind = kind
@@ -37,6 +42,7 @@ public struct KindInfo: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Describes a kind: its group, version, names and scope.
     public init(group: String, version: String, kind: String, plural: String, singular: String? = nil,
                 scope: ResourceScope, shortNames: [String] = [], verbs: [String] = KindInfo.allVerbs,
                 categories: [String] = [], subresources: [Subresource] = []) {
@@ -65,12 +71,17 @@ public struct KindInfo: Hashable, Sendable, CustomStringConvertible {
     /// `get, patch, update` (status and scale subresources).
     public static let subresourceVerbs = ["get", "patch", "update"]
 
+    /// The `group/version`.
     public var groupVersion: GroupVersion { GroupVersion(group: group, version: version) }
+    /// The `group/version`.
     public var apiVersion: String { groupVersion.apiVersion }
+    /// The kind with its group and version.
     public var groupVersionKind: GroupVersionKind { GroupVersionKind(group: group, version: version, kind: kind) }
+    /// The resource with its group and version.
     public var groupVersionResource: GroupVersionResource {
         GroupVersionResource(groupVersion: groupVersion, resource: plural, scope: scope)
     }
+    /// Whether objects are namespaced.
     public var namespaced: Bool { scope == .namespaced }
     /// `<plural>.<group>` (`pods` for core), the name a CRD would have.
     public var qualifiedResource: String { group.isEmpty ? plural : "\(plural).\(group)" }

@@ -109,6 +109,7 @@ public struct LabelSelectorOperator: RawRepresentable, Hashable, Sendable, JSONC
     ExpressibleByStringLiteral, CustomStringConvertible
 {
     public var rawValue: String
+    /// Wraps an operator string; values this model does not list are kept.
     public init(rawValue: String) { self.rawValue = rawValue }
     public init(stringLiteral value: String) { rawValue = value }
     public init?(jsonValue: JSONValue) {
@@ -118,9 +119,13 @@ public struct LabelSelectorOperator: RawRepresentable, Hashable, Sendable, JSONC
     public var jsonValue: JSONValue { .string(rawValue) }
     public var description: String { rawValue }
 
+    /// The value is one of the listed values.
     public static let `in`: LabelSelectorOperator = "In"
+    /// The value is none of the listed values (or the key is absent).
     public static let notIn: LabelSelectorOperator = "NotIn"
+    /// The key is present, whatever its value.
     public static let exists: LabelSelectorOperator = "Exists"
+    /// The key is absent.
     public static let doesNotExist: LabelSelectorOperator = "DoesNotExist"
 }
 

@@ -194,6 +194,7 @@ public struct LabelSelectorParseError: Error, Sendable, Hashable, CustomStringCo
     /// kube-apiserver's message for this failure.
     public var message: String
 
+    /// Creates an error at a character position of the selector.
     public init(selector: String, position: Int, message: String) {
         self.selector = selector
         self.position = position

@@ -3,11 +3,13 @@ public struct NodeSelector: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Creates a selector from terms, of which one must match.
     public init(terms: [NodeSelectorTerm]) {
         self.init(json: .object(JSONObject()))
         nodeSelectorTerms = terms
     }
 
+    /// Terms of which at least one must match (they are ORed).
     public var nodeSelectorTerms: [NodeSelectorTerm] {
         get { self[list: "nodeSelectorTerms"] }
         set { self[list: "nodeSelectorTerms"] = newValue }
@@ -25,16 +27,19 @@ public struct NodeSelectorTerm: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Creates a term from requirements, all of which must hold.
     public init(matchExpressions: [NodeSelectorRequirement] = [], matchFields: [NodeSelectorRequirement] = []) {
         self.init(json: .object(JSONObject()))
         self.matchExpressions = matchExpressions
         self.matchFields = matchFields
     }
 
+    /// Requirements on node labels, all of which must hold.
     public var matchExpressions: [NodeSelectorRequirement] {
         get { self[list: "matchExpressions"] }
         set { self[list: "matchExpressions"] = newValue }
     }
+    /// Requirements on node fields (`metadata.name`), all of which must hold.
     public var matchFields: [NodeSelectorRequirement] {
         get { self[list: "matchFields"] }
         set { self[list: "matchFields"] = newValue }
@@ -61,6 +66,7 @@ public struct NodeSelectorRequirement: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Creates a requirement on a label (or field) key.
     public init(key: String, operator op: NodeSelectorOperator, values: [String] = []) {
         self.init(json: .object(JSONObject()))
         self.key = key
@@ -68,11 +74,14 @@ public struct NodeSelectorRequirement: JSONBacked {
         self.values = values
     }
 
+    /// The label (or field) key.
     public var key: String { get { self[field: "key"] ?? "" } set { self[field: "key"] = newValue } }
+    /// How the key relates to the values.
     public var `operator`: NodeSelectorOperator {
         get { self[field: "operator"] ?? "" }
         set { self[field: "operator"] = newValue }
     }
+    /// The values the operator compares against.
     public var values: [String] { get { self[list: "values"] } set { self[list: "values"] = newValue } }
 
     /// Whether the labels satisfy the requirement; `nil` when the requirement is invalid (In/NotIn without
@@ -100,12 +109,19 @@ public struct NodeSelectorRequirement: JSONBacked {
 /// A node selector operator (open set).
 public struct NodeSelectorOperator: OpenStringEnum {
     public var rawValue: String
+    /// Wraps an operator string; values this model does not list are kept.
     public init(rawValue: String) { self.rawValue = rawValue }
 
+    /// The value is one of the listed values.
     public static let `in`: NodeSelectorOperator = "In"
+    /// The value is none of the listed values (or the key is absent).
     public static let notIn: NodeSelectorOperator = "NotIn"
+    /// The key is present, whatever its value.
     public static let exists: NodeSelectorOperator = "Exists"
+    /// The key is absent.
     public static let doesNotExist: NodeSelectorOperator = "DoesNotExist"
+    /// The value, as an integer, is greater than the single listed value.
     public static let gt: NodeSelectorOperator = "Gt"
+    /// The value, as an integer, is less than the single listed value.
     public static let lt: NodeSelectorOperator = "Lt"
 }

@@ -74,14 +74,20 @@ public struct OwnerReference: JSONBacked {
         self.blockOwnerDeletion = blockOwnerDeletion
     }
 
+    /// The `group/version`.
     public var apiVersion: String {
         get { self[field: "apiVersion"] ?? "" }
         set { self[field: "apiVersion"] = newValue }
     }
+    /// The kind.
     public var kind: String { get { self[field: "kind"] ?? "" } set { self[field: "kind"] = newValue } }
+    /// The name.
     public var name: String { get { self[field: "name"] ?? "" } set { self[field: "name"] = newValue } }
+    /// The UID of the object.
     public var uid: String { get { self[field: "uid"] ?? "" } set { self[field: "uid"] = newValue } }
+    /// Whether this owner is the managing controller.
     public var controller: Bool? { get { self[field: "controller"] } set { self[field: "controller"] = newValue } }
+    /// Whether foreground deletion of the owner waits for this object.
     public var blockOwnerDeletion: Bool? {
         get { self[field: "blockOwnerDeletion"] }
         set { self[field: "blockOwnerDeletion"] = newValue }

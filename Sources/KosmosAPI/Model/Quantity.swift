@@ -176,8 +176,11 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible,
                  exponent: lhs.exponent, format: lhs.format)
     }
 
+    /// Adds `rhs` to `lhs`.
     public static func += (lhs: inout Quantity, rhs: Quantity) { lhs = lhs + rhs }
+    /// Subtracts `rhs` from `lhs`.
     public static func -= (lhs: inout Quantity, rhs: Quantity) { lhs = lhs - rhs }
+    /// Multiplies `lhs` by `rhs`.
     public static func *= (lhs: inout Quantity, rhs: Int) { lhs = lhs * rhs }
 
     // MARK: - Comparison
@@ -308,6 +311,7 @@ public struct QuantityParseError: Error, Sendable, Hashable, CustomStringConvert
     /// Why: apimachinery's `ErrFormatWrong`, `ErrNumeric` or `ErrSuffix` text.
     public var message: String
 
+    /// Creates an error for the text that could not be read.
     public init(input: String, message: String) {
         self.input = input
         self.message = message

@@ -6,9 +6,12 @@ public enum ResourceScope: String, Sendable, Hashable {
 
 /// A Kubernetes API group and version, e.g. `apps/v1` (`group` empty for core).
 public struct GroupVersion: Hashable, Sendable, CustomStringConvertible {
+    /// The API group (empty for the core group).
     public var group: String
+    /// The version.
     public var version: String
 
+    /// Creates a group version; the core group is `""`.
     public init(group: String, version: String) {
         self.group = group
         self.version = version
@@ -34,43 +37,56 @@ public struct GroupVersion: Hashable, Sendable, CustomStringConvertible {
 
 /// A kind's identity: group, version and kind.
 public struct GroupVersionKind: Hashable, Sendable, CustomStringConvertible {
+    /// The `group/version`.
     public var groupVersion: GroupVersion
+    /// The kind.
     public var kind: String
 
+    /// Creates a kind from an `apiVersion` string (`apps/v1`, `v1`).
     public init(apiVersion: String, kind: String) {
         groupVersion = GroupVersion(apiVersion: apiVersion)
         self.kind = kind
     }
 
+    /// Creates a kind from its group and version.
     public init(group: String, version: String, kind: String) {
         groupVersion = GroupVersion(group: group, version: version)
         self.kind = kind
     }
 
+    /// The API group (empty for the core group).
     public var group: String { groupVersion.group }
+    /// The version.
     public var version: String { groupVersion.version }
+    /// The `group/version`.
     public var apiVersion: String { groupVersion.apiVersion }
     public var description: String { "\(apiVersion), Kind=\(kind)" }
 }
 
 /// A REST resource: where a kind is served (`plural`) and its scope.
 public struct GroupVersionResource: Hashable, Sendable, CustomStringConvertible {
+    /// The `group/version`.
     public var groupVersion: GroupVersion
     /// The lower-case plural resource name, e.g. `deployments`.
     public var resource: String
+    /// Whether objects are namespaced or cluster-scoped.
     public var scope: ResourceScope
 
+    /// Creates a resource of a group version.
     public init(groupVersion: GroupVersion, resource: String, scope: ResourceScope) {
         self.groupVersion = groupVersion
         self.resource = resource
         self.scope = scope
     }
 
+    /// Creates a resource from an `apiVersion` string (`apps/v1`, `v1`).
     public init(apiVersion: String, resource: String, scope: ResourceScope) {
         self.init(groupVersion: GroupVersion(apiVersion: apiVersion), resource: resource, scope: scope)
     }
 
+    /// The API group (empty for the core group).
     public var group: String { groupVersion.group }
+    /// The version.
     public var version: String { groupVersion.version }
 
     /// The URL path of the collection (`namespace` ignored for cluster-scoped resources; `nil` lists across all

@@ -3,6 +3,7 @@ public struct ResourceRequirements: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Creates requirements from requests and limits by resource name.
     public init(requests: [String: Quantity] = [:], limits: [String: Quantity] = [:]) {
         self.init(json: .object(JSONObject()))
         self.requests = requests
@@ -25,10 +26,15 @@ public struct ResourceRequirements: JSONBacked {
 
 /// Well-known resource names.
 public enum ResourceName {
+    /// CPU, in cores.
     public static let cpu = "cpu"
+    /// Memory, in bytes.
     public static let memory = "memory"
+    /// Local ephemeral storage, in bytes.
     public static let ephemeralStorage = "ephemeral-storage"
+    /// Persistent storage, in bytes.
     public static let storage = "storage"
+    /// Number of pods.
     public static let pods = "pods"
 }
 

@@ -36,6 +36,7 @@ public struct StatusReason: RawRepresentable, Hashable, Sendable, JSONConvertibl
     CustomStringConvertible
 {
     public var rawValue: String
+    /// Wraps a reason string; values this model does not list are kept.
     public init(rawValue: String) { self.rawValue = rawValue }
     public init(stringLiteral value: String) { rawValue = value }
     public init?(jsonValue: JSONValue) {
@@ -45,24 +46,43 @@ public struct StatusReason: RawRepresentable, Hashable, Sendable, JSONConvertibl
     public var jsonValue: JSONValue { .string(rawValue) }
     public var description: String { rawValue }
 
+    /// No reason given.
     public static let unknown: StatusReason = ""
+    /// 401: the request lacked valid credentials.
     public static let unauthorized: StatusReason = "Unauthorized"
+    /// 403: the credentials may not do this.
     public static let forbidden: StatusReason = "Forbidden"
+    /// 404: the object does not exist.
     public static let notFound: StatusReason = "NotFound"
+    /// 409: an object with this name exists.
     public static let alreadyExists: StatusReason = "AlreadyExists"
+    /// 409: the object changed since it was read (stale resourceVersion).
     public static let conflict: StatusReason = "Conflict"
+    /// 410: the resource is gone.
     public static let gone: StatusReason = "Gone"
+    /// 410: the resourceVersion is older than the server keeps.
     public static let expired: StatusReason = "Expired"
+    /// 422: the object failed validation.
     public static let invalid: StatusReason = "Invalid"
+    /// 500: the server could not finish in time; retry.
     public static let serverTimeout: StatusReason = "ServerTimeout"
+    /// 504: the request timed out.
     public static let timeout: StatusReason = "Timeout"
+    /// 429: too many requests; retry later.
     public static let tooManyRequests: StatusReason = "TooManyRequests"
+    /// 400: the request is malformed.
     public static let badRequest: StatusReason = "BadRequest"
+    /// 405: the verb is not supported by the resource.
     public static let methodNotAllowed: StatusReason = "MethodNotAllowed"
+    /// 406: no accepted media type can be produced.
     public static let notAcceptable: StatusReason = "NotAcceptable"
+    /// 413: the body is too large.
     public static let requestEntityTooLarge: StatusReason = "RequestEntityTooLarge"
+    /// 415: the body's content type is not supported.
     public static let unsupportedMediaType: StatusReason = "UnsupportedMediaType"
+    /// 500: an internal error.
     public static let internalError: StatusReason = "InternalError"
+    /// 503: the server is unavailable.
     public static let serviceUnavailable: StatusReason = "ServiceUnavailable"
 }
 
@@ -84,11 +104,17 @@ public struct StatusDetails: JSONBacked {
         self.retryAfterSeconds = retryAfterSeconds
     }
 
+    /// The name of the object concerned.
     public var name: String? { get { self[field: "name"] } set { self[field: "name"] = newValue } }
+    /// The group of the object concerned.
     public var group: String? { get { self[field: "group"] } set { self[field: "group"] = newValue } }
+    /// The kind of the object concerned.
     public var kind: String? { get { self[field: "kind"] } set { self[field: "kind"] = newValue } }
+    /// The UID of the object concerned.
     public var uid: String? { get { self[field: "uid"] } set { self[field: "uid"] = newValue } }
+    /// The individual problems (e.g. one per invalid field).
     public var causes: [StatusCause] { get { self[list: "causes"] } set { self[list: "causes"] = newValue } }
+    /// How long to wait before retrying.
     public var retryAfterSeconds: Int? {
         get { self[field: "retryAfterSeconds"] }
         set { self[field: "retryAfterSeconds"] = newValue }
@@ -100,6 +126,7 @@ public struct StatusCause: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Creates a cause, naming the field when there is one.
     public init(reason: String, message: String, field: String? = nil) {
         self.init()
         self.reason = reason
@@ -109,6 +136,7 @@ public struct StatusCause: JSONBacked {
 
     /// `FieldValueInvalid`, `FieldValueRequired`, ...
     public var reason: String? { get { self[field: "reason"] } set { self[field: "reason"] = newValue } }
+    /// What is wrong with the field.
     public var message: String? { get { self[field: "message"] } set { self[field: "message"] = newValue } }
     /// The JSON path of the field, e.g. `metadata.name`.
     public var field: String? { get { self[field: "field"] } set { self[field: "field"] = newValue } }

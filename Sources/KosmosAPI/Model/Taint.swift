@@ -11,8 +11,11 @@ public struct Taint: JSONBacked {
         self.effect = effect
     }
 
+    /// The taint's key.
     public var key: String { get { self[field: "key"] ?? "" } set { self[field: "key"] = newValue } }
+    /// The taint's value.
     public var value: String? { get { self[field: "value"] } set { self[field: "value"] = newValue } }
+    /// What happens to pods that do not tolerate the taint.
     public var effect: TaintEffect { get { self[field: "effect"] ?? "" } set { self[field: "effect"] = newValue } }
     /// When a NoExecute taint was added.
     public var timeAdded: Time? { get { self[field: "timeAdded"] } set { self[field: "timeAdded"] = newValue } }
@@ -26,10 +29,14 @@ public struct Taint: JSONBacked {
 /// A taint's effect: `NoSchedule`, `PreferNoSchedule`, `NoExecute` (open set).
 public struct TaintEffect: OpenStringEnum {
     public var rawValue: String
+    /// Wraps an effect string; values this model does not list are kept.
     public init(rawValue: String) { self.rawValue = rawValue }
 
+    /// New pods that do not tolerate the taint are not scheduled.
     public static let noSchedule: TaintEffect = "NoSchedule"
+    /// The scheduler avoids placing intolerant pods.
     public static let preferNoSchedule: TaintEffect = "PreferNoSchedule"
+    /// Intolerant pods are not scheduled and running ones are evicted.
     public static let noExecute: TaintEffect = "NoExecute"
 }
 
@@ -56,6 +63,7 @@ public struct Toleration: JSONBacked {
         get { self[field: "operator"] ?? .equal }
         set { self[field: "operator"] = newValue }
     }
+    /// The value the toleration matches.
     public var value: String? { get { self[field: "value"] } set { self[field: "value"] = newValue } }
     /// The effect to tolerate; absent tolerates every effect.
     public var effect: TaintEffect? { get { self[field: "effect"] } set { self[field: "effect"] = newValue } }
@@ -81,9 +89,12 @@ public struct Toleration: JSONBacked {
 /// A toleration's operator: `Equal` or `Exists` (open set).
 public struct TolerationOperator: OpenStringEnum {
     public var rawValue: String
+    /// Wraps an operator string; values this model does not list are kept.
     public init(rawValue: String) { self.rawValue = rawValue }
 
+    /// The toleration matches taints whose value equals its value.
     public static let equal: TolerationOperator = "Equal"
+    /// The key is present, whatever its value.
     public static let exists: TolerationOperator = "Exists"
 }
 

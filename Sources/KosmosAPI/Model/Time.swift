@@ -81,6 +81,7 @@ public struct MicroTime: Hashable, Comparable, Sendable, JSONConvertible, Custom
     /// The instant (nanoseconds kept in memory, written to microseconds).
     public var time: Time
 
+    /// Wraps a time; it prints with microseconds.
     public init(_ time: Time) { self.time = time }
 
     /// The current time of the system clock.

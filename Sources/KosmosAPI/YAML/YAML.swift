@@ -10,6 +10,7 @@ public struct YAMLWriteOptions: Sendable {
     /// responses show) instead of keeping the JSON's key order.
     public var sortKeys: Bool
 
+    /// Creates options; by default keys keep the JSON's order.
     public init(sortKeys: Bool = false) {
         self.sortKeys = sortKeys
     }

@@ -9,6 +9,7 @@ public struct YAMLError: Error, Sendable, CustomStringConvertible, Equatable {
     /// What was wrong.
     public var message: String
 
+    /// Creates an error at a 1-based line and column.
     public init(file: String? = nil, line: Int, column: Int, message: String) {
         self.file = file
         self.line = line

@@ -7,6 +7,7 @@ public struct Role: NamespacedResource {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// What the role allows.
     public var rules: [PolicyRule] { get { self[list: "rules"] } set { self[list: "rules"] = newValue } }
 }
 
@@ -22,6 +23,7 @@ public struct ClusterRole: ClusterScopedResource {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// What the role allows.
     public var rules: [PolicyRule] { get { self[list: "rules"] } set { self[list: "rules"] = newValue } }
     /// `{clusterRoleSelectors: [LabelSelector]}`.
     public var aggregationRule: JSONValue? {
@@ -38,6 +40,7 @@ public struct PolicyRule: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Creates a rule allowing `verbs` on `resources` in `apiGroups`.
     public init(apiGroups: [String], resources: [String], verbs: [String], resourceNames: [String] = []) {
         self.init(json: .object(JSONObject()))
         self.verbs = verbs
@@ -46,13 +49,18 @@ public struct PolicyRule: JSONBacked {
         self.resourceNames = resourceNames
     }
 
+    /// The verbs allowed, e.g. `get`, `list`, `watch`.
     public var verbs: [String] { get { self[list: "verbs"] } set { self[list: "verbs"] = newValue } }
+    /// The API groups the rule covers (`""` is the core group).
     public var apiGroups: [String] { get { self[list: "apiGroups"] } set { self[list: "apiGroups"] = newValue } }
+    /// The resources the rule covers.
     public var resources: [String] { get { self[list: "resources"] } set { self[list: "resources"] = newValue } }
+    /// The object names the rule covers; empty covers all.
     public var resourceNames: [String] {
         get { self[list: "resourceNames"] }
         set { self[list: "resourceNames"] = newValue }
     }
+    /// Non-resource URLs the rule covers (`/healthz`).
     public var nonResourceURLs: [String] {
         get { self[list: "nonResourceURLs"] }
         set { self[list: "nonResourceURLs"] = newValue }
@@ -68,7 +76,9 @@ public struct RoleBinding: NamespacedResource {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Who gets the role.
     public var subjects: [Subject] { get { self[list: "subjects"] } set { self[list: "subjects"] = newValue } }
+    /// The role granted.
     public var roleRef: RoleRef { get { self[object: "roleRef"] } set { self[object: "roleRef"] = newValue } }
 }
 
@@ -84,7 +94,9 @@ public struct ClusterRoleBinding: ClusterScopedResource {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Who gets the role.
     public var subjects: [Subject] { get { self[list: "subjects"] } set { self[list: "subjects"] = newValue } }
+    /// The role granted.
     public var roleRef: RoleRef { get { self[object: "roleRef"] } set { self[object: "roleRef"] = newValue } }
 }
 
@@ -96,6 +108,7 @@ public struct Subject: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Creates a subject of a kind (`User`, `Group`, `ServiceAccount`).
     public init(kind: String, name: String, namespace: String? = nil, apiGroup: String? = nil) {
         self.init(json: .object(JSONObject()))
         self.kind = kind
@@ -106,8 +119,11 @@ public struct Subject: JSONBacked {
 
     /// `User`, `Group` or `ServiceAccount`.
     public var kind: String { get { self[field: "kind"] ?? "" } set { self[field: "kind"] = newValue } }
+    /// The API group of the referenced kind.
     public var apiGroup: String? { get { self[field: "apiGroup"] } set { self[field: "apiGroup"] = newValue } }
+    /// The name.
     public var name: String { get { self[field: "name"] ?? "" } set { self[field: "name"] = newValue } }
+    /// The namespace of a ServiceAccount subject.
     public var namespace: String? { get { self[field: "namespace"] } set { self[field: "namespace"] = newValue } }
 }
 
@@ -116,6 +132,7 @@ public struct RoleRef: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// References a Role or ClusterRole.
     public init(kind: String, name: String, apiGroup: String = "rbac.authorization.k8s.io") {
         self.init(json: .object(JSONObject()))
         self.apiGroup = apiGroup
@@ -123,8 +140,10 @@ public struct RoleRef: JSONBacked {
         self.name = name
     }
 
+    /// The API group of the referenced kind.
     public var apiGroup: String { get { self[field: "apiGroup"] ?? "" } set { self[field: "apiGroup"] = newValue } }
     /// `Role` or `ClusterRole`.
     public var kind: String { get { self[field: "kind"] ?? "" } set { self[field: "kind"] = newValue } }
+    /// The name.
     public var name: String { get { self[field: "name"] ?? "" } set { self[field: "name"] = newValue } }
 }

@@ -7,7 +7,9 @@ public struct Namespace: ClusterScopedResource {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The desired state.
     public var spec: NamespaceSpec { get { self[object: "spec"] } set { self[object: "spec"] = newValue } }
+    /// The observed state.
     public var status: NamespaceStatus { get { self[object: "status"] } set { self[object: "status"] = newValue } }
 }
 
@@ -30,6 +32,7 @@ public struct NamespaceStatus: JSONBacked {
 
     /// `Active` or `Terminating`; `Active` when absent.
     public var phase: String { get { self[field: "phase"] ?? "Active" } set { self[field: "phase"] = newValue } }
+    /// The conditions.
     public var conditions: [Condition] { get { self[list: "conditions"] } set { self[list: "conditions"] = newValue } }
 }
 
@@ -42,12 +45,14 @@ public struct ConfigMap: NamespacedResource {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The key/value data.
     public var data: [String: String] { get { self[map: "data"] } set { self[map: "data"] = newValue } }
     /// Values are base64 on the wire.
     public var binaryData: [String: String] {
         get { self[map: "binaryData"] }
         set { self[map: "binaryData"] = newValue }
     }
+    /// Whether the data can no longer change.
     public var immutable: Bool? { get { self[field: "immutable"] } set { self[field: "immutable"] = newValue } }
 }
 
@@ -72,6 +77,7 @@ public struct Secret: NamespacedResource {
     }
     /// `Opaque` when absent.
     public var type: String { get { self[field: "type"] ?? "Opaque" } set { self[field: "type"] = newValue } }
+    /// Whether the data can no longer change.
     public var immutable: Bool? { get { self[field: "immutable"] } set { self[field: "immutable"] = newValue } }
 
     /// The decoded value of a key; `nil` when absent or not valid base64.
@@ -149,11 +155,14 @@ public struct ServiceAccount: NamespacedResource {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Secrets the service account may use.
     public var secrets: [ObjectReference] { get { self[list: "secrets"] } set { self[list: "secrets"] = newValue } }
+    /// Secrets used to pull images.
     public var imagePullSecrets: [LocalObjectReference] {
         get { self[list: "imagePullSecrets"] }
         set { self[list: "imagePullSecrets"] = newValue }
     }
+    /// Whether a service account token is mounted into pods.
     public var automountServiceAccountToken: Bool? {
         get { self[field: "automountServiceAccountToken"] }
         set { self[field: "automountServiceAccountToken"] = newValue }
@@ -194,35 +203,46 @@ public struct Event: NamespacedResource {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The object the event is about.
     public var involvedObject: ObjectReference {
         get { self[object: "involvedObject"] }
         set { self[object: "involvedObject"] = newValue }
     }
+    /// Why the event happened, in one word.
     public var reason: String? { get { self[field: "reason"] } set { self[field: "reason"] = newValue } }
+    /// A human-readable message.
     public var message: String? { get { self[field: "message"] } set { self[field: "message"] = newValue } }
     /// `{component, host}`.
     public var source: JSONValue? { get { self[field: "source"] } set { self[field: "source"] = newValue } }
+    /// When the event was first seen.
     public var firstTimestamp: Time? {
         get { self[field: "firstTimestamp"] }
         set { self[field: "firstTimestamp"] = newValue }
     }
+    /// When the event was last seen.
     public var lastTimestamp: Time? {
         get { self[field: "lastTimestamp"] }
         set { self[field: "lastTimestamp"] = newValue }
     }
+    /// How many times the event happened.
     public var count: Int32? { get { self[field: "count"] } set { self[field: "count"] = newValue } }
     /// `Normal` or `Warning`.
     public var type: String? { get { self[field: "type"] } set { self[field: "type"] = newValue } }
+    /// When the event happened (microsecond precision).
     public var eventTime: MicroTime? { get { self[field: "eventTime"] } set { self[field: "eventTime"] = newValue } }
+    /// What was done or failed.
     public var action: String? { get { self[field: "action"] } set { self[field: "action"] = newValue } }
+    /// The controller that reported the event.
     public var reportingComponent: String? {
         get { self[field: "reportingComponent"] }
         set { self[field: "reportingComponent"] = newValue }
     }
+    /// The instance of that controller.
     public var reportingInstance: String? {
         get { self[field: "reportingInstance"] }
         set { self[field: "reportingInstance"] = newValue }
     }
+    /// A second object involved.
     public var related: ObjectReference? { get { self[field: "related"] } set { self[field: "related"] = newValue } }
 }
 

@@ -14,15 +14,22 @@ public struct ObjectReference: JSONBacked {
         self.apiVersion = apiVersion
     }
 
+    /// The kind.
     public var kind: String? { get { self[field: "kind"] } set { self[field: "kind"] = newValue } }
+    /// The namespace.
     public var namespace: String? { get { self[field: "namespace"] } set { self[field: "namespace"] = newValue } }
+    /// The name.
     public var name: String? { get { self[field: "name"] } set { self[field: "name"] = newValue } }
+    /// The UID of the object.
     public var uid: String? { get { self[field: "uid"] } set { self[field: "uid"] = newValue } }
+    /// The `group/version`.
     public var apiVersion: String? { get { self[field: "apiVersion"] } set { self[field: "apiVersion"] = newValue } }
+    /// The referenced resourceVersion.
     public var resourceVersion: String? {
         get { self[field: "resourceVersion"] }
         set { self[field: "resourceVersion"] = newValue }
     }
+    /// The part of the object referred to, e.g. `spec.containers{web}`.
     public var fieldPath: String? { get { self[field: "fieldPath"] } set { self[field: "fieldPath"] = newValue } }
 }
 
@@ -31,11 +38,13 @@ public struct LocalObjectReference: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// References an object of the same namespace by name.
     public init(name: String) {
         self.init(json: .object(JSONObject()))
         self.name = name
     }
 
+    /// The name.
     public var name: String { get { self[field: "name"] ?? "" } set { self[field: "name"] = newValue } }
 }
 

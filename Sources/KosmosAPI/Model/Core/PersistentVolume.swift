@@ -7,7 +7,9 @@ public struct PersistentVolume: ClusterScopedResource {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The desired state.
     public var spec: PersistentVolumeSpec { get { self[object: "spec"] } set { self[object: "spec"] = newValue } }
+    /// The observed state.
     public var status: PersistentVolumeStatus {
         get { self[object: "status"] }
         set { self[object: "status"] = newValue }
@@ -22,16 +24,19 @@ public struct PersistentVolumeSpec: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The volume's size.
     public var capacity: [String: Quantity] {
         get { self[quantities: "capacity"] }
         set { self[quantities: "capacity"] = newValue }
     }
+    /// How the volume can be mounted (`ReadWriteOnce`, ...).
     public var accessModes: [String] { get { self[list: "accessModes"] } set { self[list: "accessModes"] = newValue } }
     /// `Retain` (default for manual volumes), `Delete`, `Recycle`.
     public var persistentVolumeReclaimPolicy: String? {
         get { self[field: "persistentVolumeReclaimPolicy"] }
         set { self[field: "persistentVolumeReclaimPolicy"] = newValue }
     }
+    /// The storage class.
     public var storageClassName: String? {
         get { self[field: "storageClassName"] }
         set { self[field: "storageClassName"] = newValue }
@@ -45,6 +50,7 @@ public struct PersistentVolumeSpec: JSONBacked {
     }
     /// `Filesystem` (default) or `Block`.
     public var volumeMode: String? { get { self[field: "volumeMode"] } set { self[field: "volumeMode"] = newValue } }
+    /// Mount options.
     public var mountOptions: [String] {
         get { self[list: "mountOptions"] }
         set { self[list: "mountOptions"] = newValue }
@@ -56,6 +62,7 @@ public struct VolumeNodeAffinity: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The nodes the volume can be reached from.
     public var required: NodeSelector? { get { self[field: "required"] } set { self[field: "required"] = newValue } }
 }
 
@@ -66,7 +73,9 @@ public struct PersistentVolumeStatus: JSONBacked {
 
     /// `Pending`, `Available`, `Bound`, `Released`, `Failed`.
     public var phase: String? { get { self[field: "phase"] } set { self[field: "phase"] = newValue } }
+    /// A human-readable message.
     public var message: String? { get { self[field: "message"] } set { self[field: "message"] = newValue } }
+    /// A machine-readable reason.
     public var reason: String? { get { self[field: "reason"] } set { self[field: "reason"] = newValue } }
 }
 
@@ -79,7 +88,9 @@ public struct PersistentVolumeClaim: NamespacedResource {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The desired state.
     public var spec: PersistentVolumeClaimSpec { get { self[object: "spec"] } set { self[object: "spec"] = newValue } }
+    /// The observed state.
     public var status: PersistentVolumeClaimStatus {
         get { self[object: "status"] }
         set { self[object: "status"] = newValue }
@@ -94,6 +105,7 @@ public struct PersistentVolumeClaimSpec: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// How the volume can be mounted (`ReadWriteOnce`, ...).
     public var accessModes: [String] { get { self[list: "accessModes"] } set { self[list: "accessModes"] = newValue } }
     /// Requested storage (`requests.storage`) and limits.
     public var resources: ResourceRequirements {
@@ -102,13 +114,18 @@ public struct PersistentVolumeClaimSpec: JSONBacked {
     }
     /// The bound volume's name.
     public var volumeName: String? { get { self[field: "volumeName"] } set { self[field: "volumeName"] = newValue } }
+    /// The storage class.
     public var storageClassName: String? {
         get { self[field: "storageClassName"] }
         set { self[field: "storageClassName"] = newValue }
     }
+    /// `Filesystem` or `Block`.
     public var volumeMode: String? { get { self[field: "volumeMode"] } set { self[field: "volumeMode"] = newValue } }
+    /// Selects the pods (or volumes) this object manages.
     public var selector: LabelSelector? { get { self[field: "selector"] } set { self[field: "selector"] = newValue } }
+    /// An object to populate the volume from.
     public var dataSource: JSONValue? { get { self[field: "dataSource"] } set { self[field: "dataSource"] = newValue } }
+    /// An object, possibly of another group, to populate the volume from.
     public var dataSourceRef: JSONValue? {
         get { self[field: "dataSourceRef"] }
         set { self[field: "dataSourceRef"] = newValue }
@@ -122,10 +139,13 @@ public struct PersistentVolumeClaimStatus: JSONBacked {
 
     /// `Pending`, `Bound`, `Lost`.
     public var phase: String? { get { self[field: "phase"] } set { self[field: "phase"] = newValue } }
+    /// How the volume can be mounted (`ReadWriteOnce`, ...).
     public var accessModes: [String] { get { self[list: "accessModes"] } set { self[list: "accessModes"] = newValue } }
+    /// The size of the bound volume.
     public var capacity: [String: Quantity] {
         get { self[quantities: "capacity"] }
         set { self[quantities: "capacity"] = newValue }
     }
+    /// The conditions.
     public var conditions: [Condition] { get { self[list: "conditions"] } set { self[list: "conditions"] = newValue } }
 }

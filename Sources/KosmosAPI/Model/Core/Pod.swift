@@ -7,7 +7,9 @@ public struct Pod: NamespacedResource {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The desired state.
     public var spec: PodSpec { get { self[object: "spec"] } set { self[object: "spec"] = newValue } }
+    /// The observed state.
     public var status: PodStatus { get { self[object: "status"] } set { self[object: "status"] = newValue } }
 }
 
@@ -22,23 +24,30 @@ public struct PodSpec: JSONBacked {
     /// The scheduler name kube-apiserver defaults an absent `schedulerName` to.
     public static let defaultSchedulerName = "default-scheduler"
 
+    /// The containers.
     public var containers: [Container] { get { self[list: "containers"] } set { self[list: "containers"] = newValue } }
+    /// Containers run to completion, in order, before the others.
     public var initContainers: [Container] {
         get { self[list: "initContainers"] }
         set { self[list: "initContainers"] = newValue }
     }
+    /// Containers added to a running pod for debugging.
     public var ephemeralContainers: [JSONValue] {
         get { self[list: "ephemeralContainers"] }
         set { self[list: "ephemeralContainers"] = newValue }
     }
+    /// The volumes containers may mount.
     public var volumes: [Volume] { get { self[list: "volumes"] } set { self[list: "volumes"] = newValue } }
     /// The node the pod is bound to; empty until scheduled.
     public var nodeName: String? { get { self[field: "nodeName"] } set { self[field: "nodeName"] = newValue } }
+    /// Node labels the pod requires.
     public var nodeSelector: [String: String] {
         get { self[map: "nodeSelector"] }
         set { self[map: "nodeSelector"] = newValue }
     }
+    /// Affinity rules.
     public var affinity: Affinity? { get { self[field: "affinity"] } set { self[field: "affinity"] = newValue } }
+    /// Tolerations.
     public var tolerations: [Toleration] {
         get { self[list: "tolerations"] }
         set { self[list: "tolerations"] = newValue }
@@ -48,7 +57,9 @@ public struct PodSpec: JSONBacked {
         get { self[field: "schedulerName"] ?? Self.defaultSchedulerName }
         set { self[field: "schedulerName"] = newValue }
     }
+    /// The pod's priority (from its priority class).
     public var priority: Int32? { get { self[field: "priority"] } set { self[field: "priority"] = newValue } }
+    /// The priority class.
     public var priorityClassName: String? {
         get { self[field: "priorityClassName"] }
         set { self[field: "priorityClassName"] = newValue }
@@ -63,10 +74,12 @@ public struct PodSpec: JSONBacked {
         get { self[quantities: "overhead"] }
         set { self[quantities: "overhead"] = newValue }
     }
+    /// How pods spread over topology domains.
     public var topologySpreadConstraints: [TopologySpreadConstraint] {
         get { self[list: "topologySpreadConstraints"] }
         set { self[list: "topologySpreadConstraints"] = newValue }
     }
+    /// The service account the pod runs as.
     public var serviceAccountName: String? {
         get { self[field: "serviceAccountName"] }
         set { self[field: "serviceAccountName"] = newValue }
@@ -76,10 +89,12 @@ public struct PodSpec: JSONBacked {
         get { self[field: "serviceAccount"] }
         set { self[field: "serviceAccount"] = newValue }
     }
+    /// Whether a service account token is mounted into pods.
     public var automountServiceAccountToken: Bool? {
         get { self[field: "automountServiceAccountToken"] }
         set { self[field: "automountServiceAccountToken"] = newValue }
     }
+    /// Secrets used to pull images.
     public var imagePullSecrets: [LocalObjectReference] {
         get { self[list: "imagePullSecrets"] }
         set { self[list: "imagePullSecrets"] = newValue }
@@ -94,6 +109,7 @@ public struct PodSpec: JSONBacked {
         get { self[field: "terminationGracePeriodSeconds"] ?? 30 }
         set { self[field: "terminationGracePeriodSeconds"] = newValue }
     }
+    /// How long the pod may run before it is failed.
     public var activeDeadlineSeconds: Int64? {
         get { self[field: "activeDeadlineSeconds"] }
         set { self[field: "activeDeadlineSeconds"] = newValue }
@@ -103,7 +119,9 @@ public struct PodSpec: JSONBacked {
         get { self[field: "dnsPolicy"] ?? "ClusterFirst" }
         set { self[field: "dnsPolicy"] = newValue }
     }
+    /// Extra DNS settings.
     public var dnsConfig: JSONValue? { get { self[field: "dnsConfig"] } set { self[field: "dnsConfig"] = newValue } }
+    /// Whether the pod uses the node's network namespace.
     public var hostNetwork: Bool {
         get { self[field: "hostNetwork"] ?? false }
         set { self[field: "hostNetwork"] = newValue ? true : nil }
@@ -113,12 +131,16 @@ public struct PodSpec: JSONBacked {
         get { self[list: "hostAliases"] }
         set { self[list: "hostAliases"] = newValue }
     }
+    /// The host name.
     public var hostname: String? { get { self[field: "hostname"] } set { self[field: "hostname"] = newValue } }
+    /// The subdomain for the pod's DNS name.
     public var subdomain: String? { get { self[field: "subdomain"] } set { self[field: "subdomain"] = newValue } }
+    /// The runtime class.
     public var runtimeClassName: String? {
         get { self[field: "runtimeClassName"] }
         set { self[field: "runtimeClassName"] = newValue }
     }
+    /// Security settings.
     public var securityContext: JSONValue? {
         get { self[field: "securityContext"] }
         set { self[field: "securityContext"] = newValue }
@@ -152,13 +174,16 @@ public struct HostAlias: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Creates an `/etc/hosts` entry.
     public init(ip: String, hostnames: [String]) {
         self.init(json: .object(JSONObject()))
         self.ip = ip
         self.hostnames = hostnames
     }
 
+    /// The IP address.
     public var ip: String { get { self[field: "ip"] ?? "" } set { self[field: "ip"] = newValue } }
+    /// The host names for the IP.
     public var hostnames: [String] { get { self[list: "hostnames"] } set { self[list: "hostnames"] = newValue } }
 }
 
@@ -167,7 +192,9 @@ public struct PodTemplateSpec: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The pods' metadata (labels, annotations).
     public var metadata: ObjectMeta { get { self[object: "metadata"] } set { self[object: "metadata"] = newValue } }
+    /// The desired state.
     public var spec: PodSpec { get { self[object: "spec"] } set { self[object: "spec"] = newValue } }
 }
 
@@ -178,24 +205,35 @@ public struct Container: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Creates a container running `image`.
     public init(name: String, image: String) {
         self.init(json: .object(JSONObject()))
         self.name = name
         self.image = image
     }
 
+    /// The name.
     public var name: String { get { self[field: "name"] ?? "" } set { self[field: "name"] = newValue } }
+    /// The container image.
     public var image: String? { get { self[field: "image"] } set { self[field: "image"] = newValue } }
+    /// The entrypoint (overrides the image's).
     public var command: [String] { get { self[list: "command"] } set { self[list: "command"] = newValue } }
+    /// Arguments to the entrypoint.
     public var args: [String] { get { self[list: "args"] } set { self[list: "args"] = newValue } }
+    /// The working directory.
     public var workingDir: String? { get { self[field: "workingDir"] } set { self[field: "workingDir"] = newValue } }
+    /// Ports the container listens on.
     public var ports: [ContainerPort] { get { self[list: "ports"] } set { self[list: "ports"] = newValue } }
+    /// Environment variables.
     public var env: [EnvVar] { get { self[list: "env"] } set { self[list: "env"] = newValue } }
+    /// Sources of environment variables.
     public var envFrom: [EnvFromSource] { get { self[list: "envFrom"] } set { self[list: "envFrom"] = newValue } }
+    /// The container's resource requests and limits.
     public var resources: ResourceRequirements {
         get { self[object: "resources"] }
         set { self[object: "resources"] = newValue }
     }
+    /// Volumes mounted into the container.
     public var volumeMounts: [VolumeMount] {
         get { self[list: "volumeMounts"] }
         set { self[list: "volumeMounts"] = newValue }
@@ -210,18 +248,22 @@ public struct Container: JSONBacked {
         get { self[field: "restartPolicy"] }
         set { self[field: "restartPolicy"] = newValue }
     }
+    /// Security settings.
     public var securityContext: JSONValue? {
         get { self[field: "securityContext"] }
         set { self[field: "securityContext"] = newValue }
     }
+    /// Restarts the container when it fails.
     public var livenessProbe: JSONValue? {
         get { self[field: "livenessProbe"] }
         set { self[field: "livenessProbe"] = newValue }
     }
+    /// Takes the pod out of service endpoints when it fails.
     public var readinessProbe: JSONValue? {
         get { self[field: "readinessProbe"] }
         set { self[field: "readinessProbe"] = newValue }
     }
+    /// Must pass before the other probes run.
     public var startupProbe: JSONValue? {
         get { self[field: "startupProbe"] }
         set { self[field: "startupProbe"] = newValue }
@@ -233,6 +275,7 @@ public struct ContainerPort: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Creates a container port.
     public init(name: String? = nil, containerPort: Int32, protocol proto: String? = nil) {
         self.init(json: .object(JSONObject()))
         self.name = name
@@ -240,12 +283,16 @@ public struct ContainerPort: JSONBacked {
         self[field: "protocol"] = proto
     }
 
+    /// The name.
     public var name: String? { get { self[field: "name"] } set { self[field: "name"] = newValue } }
+    /// The port the container listens on.
     public var containerPort: Int32 {
         get { self[field: "containerPort"] ?? 0 }
         set { self[field: "containerPort"] = newValue }
     }
+    /// The node port the container port is exposed on.
     public var hostPort: Int32? { get { self[field: "hostPort"] } set { self[field: "hostPort"] = newValue } }
+    /// The node IP the host port binds to.
     public var hostIP: String? { get { self[field: "hostIP"] } set { self[field: "hostIP"] = newValue } }
     /// `TCP` when absent.
     public var `protocol`: String {
@@ -259,14 +306,18 @@ public struct EnvVar: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Creates a variable with a literal value.
     public init(name: String, value: String) {
         self.init(json: .object(JSONObject()))
         self.name = name
         self.value = value
     }
 
+    /// The name.
     public var name: String { get { self[field: "name"] ?? "" } set { self[field: "name"] = newValue } }
+    /// The value.
     public var value: String? { get { self[field: "value"] } set { self[field: "value"] = newValue } }
+    /// Where the value comes from.
     public var valueFrom: EnvVarSource? { get { self[field: "valueFrom"] } set { self[field: "valueFrom"] = newValue } }
 }
 
@@ -275,16 +326,19 @@ public struct EnvVarSource: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// A key of a ConfigMap.
     public var configMapKeyRef: KeySelector? {
         get { self[field: "configMapKeyRef"] }
         set { self[field: "configMapKeyRef"] = newValue }
     }
+    /// A key of a Secret.
     public var secretKeyRef: KeySelector? {
         get { self[field: "secretKeyRef"] }
         set { self[field: "secretKeyRef"] = newValue }
     }
     /// `{fieldPath, apiVersion}`.
     public var fieldRef: JSONValue? { get { self[field: "fieldRef"] } set { self[field: "fieldRef"] = newValue } }
+    /// A resource limit or request of a container.
     public var resourceFieldRef: JSONValue? {
         get { self[field: "resourceFieldRef"] }
         set { self[field: "resourceFieldRef"] = newValue }
@@ -296,8 +350,11 @@ public struct KeySelector: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The name.
     public var name: String { get { self[field: "name"] ?? "" } set { self[field: "name"] = newValue } }
+    /// The key in the ConfigMap or Secret.
     public var key: String { get { self[field: "key"] ?? "" } set { self[field: "key"] = newValue } }
+    /// Whether the source may be missing.
     public var optional: Bool? { get { self[field: "optional"] } set { self[field: "optional"] = newValue } }
 }
 
@@ -306,6 +363,7 @@ public struct EnvFromSource: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// A prefix added to every variable name.
     public var prefix: String? { get { self[field: "prefix"] } set { self[field: "prefix"] = newValue } }
     /// `{name, optional}`.
     public var configMapRef: KeySelector? {
@@ -321,6 +379,7 @@ public struct VolumeMount: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Mounts the volume `name` at `mountPath`.
     public init(name: String, mountPath: String, readOnly: Bool? = nil) {
         self.init(json: .object(JSONObject()))
         self.name = name
@@ -328,9 +387,13 @@ public struct VolumeMount: JSONBacked {
         self.readOnly = readOnly
     }
 
+    /// The name.
     public var name: String { get { self[field: "name"] ?? "" } set { self[field: "name"] = newValue } }
+    /// Where the volume appears in the container.
     public var mountPath: String { get { self[field: "mountPath"] ?? "" } set { self[field: "mountPath"] = newValue } }
+    /// Whether the mount is read-only.
     public var readOnly: Bool? { get { self[field: "readOnly"] } set { self[field: "readOnly"] = newValue } }
+    /// A path inside the volume to mount instead of its root.
     public var subPath: String? { get { self[field: "subPath"] } set { self[field: "subPath"] = newValue } }
 }
 
@@ -341,28 +404,36 @@ public struct Volume: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Creates a volume; set its source.
     public init(name: String) {
         self.init(json: .object(JSONObject()))
         self.name = name
     }
 
+    /// The name.
     public var name: String { get { self[field: "name"] ?? "" } set { self[field: "name"] = newValue } }
+    /// A ConfigMap.
     public var configMap: ConfigMapVolumeSource? {
         get { self[field: "configMap"] }
         set { self[field: "configMap"] = newValue }
     }
+    /// A Secret.
     public var secret: SecretVolumeSource? { get { self[field: "secret"] } set { self[field: "secret"] = newValue } }
+    /// A PersistentVolumeClaim.
     public var persistentVolumeClaim: PersistentVolumeClaimVolumeSource? {
         get { self[field: "persistentVolumeClaim"] }
         set { self[field: "persistentVolumeClaim"] = newValue }
     }
+    /// Several sources in one directory.
     public var projected: ProjectedVolumeSource? {
         get { self[field: "projected"] }
         set { self[field: "projected"] = newValue }
     }
+    /// An empty directory that lives as long as the pod.
     public var emptyDir: JSONValue? { get { self[field: "emptyDir"] } set { self[field: "emptyDir"] = newValue } }
     /// `{path, type}`.
     public var hostPath: JSONValue? { get { self[field: "hostPath"] } set { self[field: "hostPath"] = newValue } }
+    /// Fields of the pod.
     public var downwardAPI: JSONValue? {
         get { self[field: "downwardAPI"] }
         set { self[field: "downwardAPI"] = newValue }
@@ -374,10 +445,13 @@ public struct ConfigMapVolumeSource: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The name.
     public var name: String { get { self[field: "name"] ?? "" } set { self[field: "name"] = newValue } }
     /// `[{key, path, mode}]`.
     public var items: [JSONValue] { get { self[list: "items"] } set { self[list: "items"] = newValue } }
+    /// The default file mode.
     public var defaultMode: Int32? { get { self[field: "defaultMode"] } set { self[field: "defaultMode"] = newValue } }
+    /// Whether the source may be missing.
     public var optional: Bool? { get { self[field: "optional"] } set { self[field: "optional"] = newValue } }
 }
 
@@ -386,9 +460,13 @@ public struct SecretVolumeSource: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The Secret.
     public var secretName: String? { get { self[field: "secretName"] } set { self[field: "secretName"] = newValue } }
+    /// The keys to project, with their paths; empty projects all.
     public var items: [JSONValue] { get { self[list: "items"] } set { self[list: "items"] = newValue } }
+    /// The default file mode.
     public var defaultMode: Int32? { get { self[field: "defaultMode"] } set { self[field: "defaultMode"] = newValue } }
+    /// Whether the source may be missing.
     public var optional: Bool? { get { self[field: "optional"] } set { self[field: "optional"] = newValue } }
 }
 
@@ -397,7 +475,9 @@ public struct PersistentVolumeClaimVolumeSource: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The claim.
     public var claimName: String { get { self[field: "claimName"] ?? "" } set { self[field: "claimName"] = newValue } }
+    /// Whether the mount is read-only.
     public var readOnly: Bool? { get { self[field: "readOnly"] } set { self[field: "readOnly"] = newValue } }
 }
 
@@ -406,7 +486,9 @@ public struct ProjectedVolumeSource: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The sources.
     public var sources: [VolumeProjection] { get { self[list: "sources"] } set { self[list: "sources"] = newValue } }
+    /// The default file mode.
     public var defaultMode: Int32? { get { self[field: "defaultMode"] } set { self[field: "defaultMode"] = newValue } }
 }
 
@@ -415,6 +497,7 @@ public struct VolumeProjection: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// A ConfigMap.
     public var configMap: ConfigMapVolumeSource? {
         get { self[field: "configMap"] }
         set { self[field: "configMap"] = newValue }
@@ -426,6 +509,7 @@ public struct VolumeProjection: JSONBacked {
         get { self[field: "serviceAccountToken"] }
         set { self[field: "serviceAccountToken"] = newValue }
     }
+    /// Fields of the pod.
     public var downwardAPI: JSONValue? {
         get { self[field: "downwardAPI"] }
         set { self[field: "downwardAPI"] = newValue }
@@ -441,24 +525,35 @@ public struct PodStatus: JSONBacked {
 
     /// `Pending` when absent.
     public var phase: PodPhase { get { self[field: "phase"] ?? .pending } set { self[field: "phase"] = newValue } }
+    /// The conditions.
     public var conditions: [Condition] { get { self[list: "conditions"] } set { self[list: "conditions"] = newValue } }
+    /// A human-readable message.
     public var message: String? { get { self[field: "message"] } set { self[field: "message"] = newValue } }
+    /// A machine-readable reason.
     public var reason: String? { get { self[field: "reason"] } set { self[field: "reason"] = newValue } }
+    /// The IP of the pod's node.
     public var hostIP: String? { get { self[field: "hostIP"] } set { self[field: "hostIP"] = newValue } }
     /// `[{ip}]`.
     public var hostIPs: [PodIP] { get { self[list: "hostIPs"] } set { self[list: "hostIPs"] = newValue } }
+    /// The pod's primary IP.
     public var podIP: String? { get { self[field: "podIP"] } set { self[field: "podIP"] = newValue } }
+    /// The pod's IPs (one per family).
     public var podIPs: [PodIP] { get { self[list: "podIPs"] } set { self[list: "podIPs"] = newValue } }
+    /// When the kubelet accepted the pod.
     public var startTime: Time? { get { self[field: "startTime"] } set { self[field: "startTime"] = newValue } }
+    /// The node preemption made room on.
     public var nominatedNodeName: String? {
         get { self[field: "nominatedNodeName"] }
         set { self[field: "nominatedNodeName"] = newValue }
     }
+    /// The QoS class (`Guaranteed`, `Burstable`, `BestEffort`).
     public var qosClass: String? { get { self[field: "qosClass"] } set { self[field: "qosClass"] = newValue } }
+    /// The containers' states.
     public var containerStatuses: [ContainerStatus] {
         get { self[list: "containerStatuses"] }
         set { self[list: "containerStatuses"] = newValue }
     }
+    /// The init containers' states.
     public var initContainerStatuses: [ContainerStatus] {
         get { self[list: "initContainerStatuses"] }
         set { self[list: "initContainerStatuses"] = newValue }
@@ -470,23 +565,31 @@ public struct PodIP: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Wraps one pod IP.
     public init(ip: String) {
         self.init(json: .object(JSONObject()))
         self.ip = ip
     }
 
+    /// The IP address.
     public var ip: String { get { self[field: "ip"] ?? "" } set { self[field: "ip"] = newValue } }
 }
 
 /// The lifecycle phase of a pod (open set).
 public struct PodPhase: OpenStringEnum {
     public var rawValue: String
+    /// Wraps a phase string; values this model does not list are kept.
     public init(rawValue: String) { self.rawValue = rawValue }
 
+    /// Accepted, not all containers running yet.
     public static let pending: PodPhase = "Pending"
+    /// Bound to a node, containers created, at least one running.
     public static let running: PodPhase = "Running"
+    /// All containers ended successfully and will not restart.
     public static let succeeded: PodPhase = "Succeeded"
+    /// All containers ended, at least one in failure.
     public static let failed: PodPhase = "Failed"
+    /// The pod's state could not be obtained.
     public static let unknown: PodPhase = "Unknown"
 }
 
@@ -495,17 +598,25 @@ public struct ContainerStatus: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The name.
     public var name: String { get { self[field: "name"] ?? "" } set { self[field: "name"] = newValue } }
+    /// Whether the container passes its readiness probe.
     public var ready: Bool { get { self[field: "ready"] ?? false } set { self[field: "ready"] = newValue } }
+    /// Whether the startup probe passed.
     public var started: Bool? { get { self[field: "started"] } set { self[field: "started"] = newValue } }
+    /// How many times the container restarted.
     public var restartCount: Int32 {
         get { self[field: "restartCount"] ?? 0 }
         set { self[field: "restartCount"] = newValue }
     }
+    /// The image the container runs.
     public var image: String? { get { self[field: "image"] } set { self[field: "image"] = newValue } }
+    /// The image's digest.
     public var imageID: String? { get { self[field: "imageID"] } set { self[field: "imageID"] = newValue } }
+    /// The container's ID as `<runtime>://<id>`.
     public var containerID: String? { get { self[field: "containerID"] } set { self[field: "containerID"] = newValue } }
     /// One of `waiting {reason, message}`, `running {startedAt}`, `terminated {exitCode, reason, ...}`.
     public var state: JSONValue? { get { self[field: "state"] } set { self[field: "state"] = newValue } }
+    /// The state of the previous run.
     public var lastState: JSONValue? { get { self[field: "lastState"] } set { self[field: "lastState"] = newValue } }
 }

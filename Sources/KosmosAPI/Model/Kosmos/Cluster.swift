@@ -15,7 +15,9 @@ public struct Cluster: ClusterScopedResource {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The desired state.
     public var spec: ClusterSpec { get { self[object: "spec"] } set { self[object: "spec"] = newValue } }
+    /// The observed state.
     public var status: ClusterStatus { get { self[object: "status"] } set { self[object: "status"] = newValue } }
 
     /// Whether the cluster is the host (annotated `kosmos.io/cluster-role: root`).
@@ -75,6 +77,7 @@ public struct ClusterSpec: JSONBacked {
         get { self[field: "namespace"] ?? Self.defaultNamespace }
         set { self[field: "namespace"] = newValue }
     }
+    /// The registry ClusterLink and ClusterTree images are pulled from.
     public var imageRepository: String? {
         get { self[field: "imageRepository"] }
         set { self[field: "imageRepository"] = newValue }
@@ -108,11 +111,17 @@ public struct ClusterLinkOptions: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The default CNI name (`calico`).
     public static let defaultCNI = "calico"
+    /// The default network type (`gateway`).
     public static let defaultNetworkType: NetworkType = .p2p
+    /// The default IP family (`all`).
     public static let defaultIPFamily: IPFamilyType = .all
+    /// The default bridge CIDRs ClusterLink allocates from.
     public static let defaultLocalCIDRs = VxlanCIDRs(ip: "210.0.0.0/8", ip6: "9480::/16")
+    /// The default bridge CIDRs for the vxlan devices.
     public static let defaultBridgeCIDRs = VxlanCIDRs(ip: "220.0.0.0/8", ip6: "9470::/16")
+    /// The default NIC name (`*`: detect).
     public static let defaultNICName = "*"
 
     /// `true` when absent.
@@ -185,19 +194,26 @@ public struct ClusterLinkOptions: JSONBacked {
 /// The ClusterLink network type: `p2p` or `gateway` (open set).
 public struct NetworkType: OpenStringEnum {
     public var rawValue: String
+    /// Wraps a network type string; values this model does not list are kept.
     public init(rawValue: String) { self.rawValue = rawValue }
 
+    /// Every node tunnels directly to every node of the other clusters.
     public static let p2p: NetworkType = "p2p"
+    /// Cross-cluster traffic goes through one gateway node per cluster.
     public static let gateway: NetworkType = "gateway"
 }
 
 /// The ClusterLink IP family: `all`, `ipv4` or `ipv6` (open set).
 public struct IPFamilyType: OpenStringEnum {
     public var rawValue: String
+    /// Wraps an IP family string; values this model does not list are kept.
     public init(rawValue: String) { self.rawValue = rawValue }
 
+    /// IPv4 and IPv6.
     public static let all: IPFamilyType = "all"
+    /// IPv4 only.
     public static let ipv4: IPFamilyType = "ipv4"
+    /// IPv6 only.
     public static let ipv6: IPFamilyType = "ipv6"
 }
 
@@ -206,13 +222,16 @@ public struct VxlanCIDRs: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Creates the IPv4 and IPv6 CIDRs of the vxlan devices.
     public init(ip: String, ip6: String) {
         self.init(json: .object(JSONObject()))
         self.ip = ip
         self.ip6 = ip6
     }
 
+    /// The IPv4 CIDR.
     public var ip: String { get { self[field: "ip"] ?? "" } set { self[field: "ip"] = newValue } }
+    /// The IPv6 CIDR.
     public var ip6: String { get { self[field: "ip6"] ?? "" } set { self[field: "ip6"] = newValue } }
 
     static func openAPISchema(default value: VxlanCIDRs) -> JSONValue {
@@ -227,12 +246,14 @@ public struct NICNodeNames: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Names the interface to use on some nodes.
     public init(interfaceName: String, nodeName: [String]) {
         self.init(json: .object(JSONObject()))
         self.interfaceName = interfaceName
         self.nodeName = nodeName
     }
 
+    /// The network interface to use on the named nodes.
     public var interfaceName: String {
         get { self[field: "interfaceName"] ?? "" }
         set { self[field: "interfaceName"] = newValue }
@@ -253,6 +274,7 @@ public struct ClusterTreeOptions: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// How leaf nodes map member nodes (`ALL`: one leaf for the whole cluster, `Node`: one per node).
     public static let defaultLeafType = "k8s"
 
     /// `true` when absent.
@@ -264,7 +286,9 @@ public struct ClusterTreeOptions: JSONBacked {
         get { self[field: "leafType"] ?? Self.defaultLeafType }
         set { self[field: "leafType"] = newValue }
     }
+    /// Access key for clusters reached through a cloud provider.
     public var accessKey: String? { get { self[field: "accessKey"] } set { self[field: "accessKey"] = newValue } }
+    /// Secret key for clusters reached through a cloud provider.
     public var secretKey: String? { get { self[field: "secretKey"] } set { self[field: "secretKey"] = newValue } }
 
     static var openAPISchema: JSONValue {
@@ -287,6 +311,7 @@ public struct LeafModel: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The name of the leaf node.
     public var leafNodeName: String? {
         get { self[field: "leafNodeName"] }
         set { self[field: "leafNodeName"] = newValue }
@@ -338,6 +363,7 @@ public struct ClusterStatus: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// What ClusterLink found in the member cluster (pod and service CIDRs).
     public var clusterLinkStatus: ClusterLinkStatus {
         get { self[object: "clusterLinkStatus"] }
         set { self[object: "clusterLinkStatus"] = newValue }
@@ -354,6 +380,7 @@ public struct ClusterTreeStatus: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The leaf nodes that represent the cluster.
     public var leafNodeItems: [LeafNodeItem] {
         get { self[list: "leafNodeItems"] }
         set { self[list: "leafNodeItems"] = newValue }
@@ -365,11 +392,13 @@ public struct LeafNodeItem: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Names one leaf node.
     public init(leafNodeName: String) {
         self.init(json: .object(JSONObject()))
         self.leafNodeName = leafNodeName
     }
 
+    /// The name of the leaf node.
     public var leafNodeName: String {
         get { self[field: "leafNodeName"] ?? "" }
         set { self[field: "leafNodeName"] = newValue }
@@ -381,7 +410,9 @@ public struct ClusterLinkStatus: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Pod CIDRs found in the cluster.
     public var podCIDRs: [String] { get { self[list: "podCIDRs"] } set { self[list: "podCIDRs"] = newValue } }
+    /// Service CIDRs found in the cluster.
     public var serviceCIDRs: [String] {
         get { self[list: "serviceCIDRs"] }
         set { self[list: "serviceCIDRs"] = newValue }

@@ -7,6 +7,7 @@ public struct DistributionPolicy: NamespacedResource {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The desired state.
     public var spec: DistributionSpec { get { self[object: "spec"] } set { self[object: "spec"] = newValue } }
 
     /// The CRD schema.
@@ -29,6 +30,7 @@ public struct ClusterDistributionPolicy: ClusterScopedResource {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The desired state.
     public var spec: DistributionSpec { get { self[object: "spec"] } set { self[object: "spec"] = newValue } }
 
     /// The CRD schema.
@@ -82,7 +84,9 @@ public struct ResourceSelector: JSONBacked {
         get { self[field: "policyName"] ?? "" }
         set { self[field: "policyName"] = newValue }
     }
+    /// The name.
     public var name: String? { get { self[field: "name"] } set { self[field: "name"] = newValue } }
+    /// Selects objects whose name starts with this prefix.
     public var namePrefix: String? { get { self[field: "namePrefix"] } set { self[field: "namePrefix"] = newValue } }
     /// Ignored when `name` is set.
     public var labelSelector: LabelSelector? {
@@ -107,8 +111,10 @@ public struct PolicyTerm: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Where pods matched by the term go: `host`, `leaf`, `mix` or `adv`.
     public static let defaultNodeType: DistributionNodeType = .mix
 
+    /// The name.
     public var name: String { get { self[field: "name"] ?? "" } set { self[field: "name"] = newValue } }
     /// `mix` when absent.
     public var nodeType: DistributionNodeType {
@@ -138,11 +144,16 @@ public struct PolicyTerm: JSONBacked {
 /// (the advanced term). Open set.
 public struct DistributionNodeType: OpenStringEnum {
     public var rawValue: String
+    /// Wraps a node type string; values this model does not list are kept.
     public init(rawValue: String) { self.rawValue = rawValue }
 
+    /// Only nodes of the host cluster.
     public static let host: DistributionNodeType = "host"
+    /// Only leaf nodes.
     public static let leaf: DistributionNodeType = "leaf"
+    /// Host and leaf nodes.
     public static let mix: DistributionNodeType = "mix"
+    /// Nodes chosen by the term's advanced rules.
     public static let adv: DistributionNodeType = "adv"
 }
 
@@ -151,11 +162,14 @@ public struct AdvancedTerm: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The node the pods go to.
     public var nodeName: String? { get { self[field: "nodeName"] } set { self[field: "nodeName"] = newValue } }
+    /// Node labels the pod requires.
     public var nodeSelector: [String: String] {
         get { self[map: "nodeSelector"] }
         set { self[map: "nodeSelector"] = newValue }
     }
+    /// Tolerations.
     public var tolerations: [Toleration] {
         get { self[list: "tolerations"] }
         set { self[list: "tolerations"] = newValue }
@@ -185,6 +199,7 @@ public struct WorkloadPolicy: NamespacedResource {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The desired state.
     public var spec: WorkloadPolicySpec { get { self[object: "spec"] } set { self[object: "spec"] = newValue } }
 
     /// The CRD schema.
@@ -201,13 +216,17 @@ public struct WorkloadPolicySpec: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Whether the allocation is `Required` or `Preferred`.
     public static let defaultAllocationType: AllocationType = .preferred
+    /// `Balance` or `Fill`.
     public static let defaultAllocationMethod: AllocationMethod = .balance
 
+    /// The node label whose values define topology domains.
     public var topologyKey: String {
         get { self[field: "topologyKey"] ?? "" }
         set { self[field: "topologyKey"] = newValue }
     }
+    /// Selects the pods that count.
     public var labelSelector: LabelSelector? {
         get { self[field: "labelSelector"] }
         set { self[field: "labelSelector"] = newValue }
@@ -252,6 +271,7 @@ public struct AllocationPolicy: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Places `replicas` replicas in the domain `name`.
     public init(name: String, replicas: Int32) {
         self.init(json: .object(JSONObject()))
         self.name = name
@@ -260,23 +280,30 @@ public struct AllocationPolicy: JSONBacked {
 
     /// The topology value.
     public var name: String { get { self[field: "name"] ?? "" } set { self[field: "name"] = newValue } }
+    /// The replicas to place in this domain.
     public var replicas: Int32 { get { self[field: "replicas"] ?? 0 } set { self[field: "replicas"] = newValue } }
 }
 
 /// `Preferred` or `Required` (open set).
 public struct AllocationType: OpenStringEnum {
     public var rawValue: String
+    /// Wraps an allocation type string; values this model does not list are kept.
     public init(rawValue: String) { self.rawValue = rawValue }
 
+    /// The allocation is a preference.
     public static let preferred: AllocationType = "Preferred"
+    /// The allocation must be met.
     public static let required: AllocationType = "Required"
 }
 
 /// `Balance` or `Fill` (open set).
 public struct AllocationMethod: OpenStringEnum {
     public var rawValue: String
+    /// Wraps an allocation method string; values this model does not list are kept.
     public init(rawValue: String) { self.rawValue = rawValue }
 
+    /// Spread replicas evenly.
     public static let balance: AllocationMethod = "Balance"
+    /// Fill one domain before the next.
     public static let fill: AllocationMethod = "Fill"
 }

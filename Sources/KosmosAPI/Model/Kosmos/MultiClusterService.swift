@@ -8,6 +8,7 @@ public struct ServiceExport: NamespacedResource {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The observed state.
     public var status: ServiceExportStatus { get { self[object: "status"] } set { self[object: "status"] = newValue } }
 
     /// The CRD schema.
@@ -34,7 +35,9 @@ public struct ServiceImport: NamespacedResource {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The desired state.
     public var spec: ServiceImportSpec { get { self[object: "spec"] } set { self[object: "spec"] = newValue } }
+    /// The observed state.
     public var status: ServiceImportStatus { get { self[object: "status"] } set { self[object: "status"] = newValue } }
 
     /// The CRD schema.
@@ -66,10 +69,12 @@ public struct ServiceImportSpec: JSONBacked {
     public var ips: [String] { get { self[list: "ips"] } set { self[list: "ips"] = newValue } }
     /// `ClusterSetIP` or `Headless`.
     public var type: String { get { self[field: "type"] ?? "" } set { self[field: "type"] = newValue } }
+    /// `ClientIP` or `None`.
     public var sessionAffinity: String? {
         get { self[field: "sessionAffinity"] }
         set { self[field: "sessionAffinity"] = newValue }
     }
+    /// Settings of client-IP session affinity.
     public var sessionAffinityConfig: JSONValue? {
         get { self[field: "sessionAffinityConfig"] }
         set { self[field: "sessionAffinityConfig"] = newValue }
@@ -123,11 +128,13 @@ public struct ServiceImportStatus: JSONBacked {
         public var json: JSONValue
         public init(json: JSONValue) { self.json = json }
 
+        /// Creates the status of one exporting cluster.
         public init(cluster: String) {
             self.init(json: .object(JSONObject()))
             self.cluster = cluster
         }
 
+        /// The cluster that exported the service.
         public var cluster: String { get { self[field: "cluster"] ?? "" } set { self[field: "cluster"] = newValue } }
     }
 }

@@ -11,6 +11,7 @@ public struct PodConvertPolicy: NamespacedResource {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The desired state.
     public var spec: PodConvertPolicySpec { get { self[object: "spec"] } set { self[object: "spec"] = newValue } }
 
     /// The CRD schema.
@@ -31,6 +32,7 @@ public struct ClusterPodConvertPolicy: ClusterScopedResource {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// The desired state.
     public var spec: PodConvertPolicySpec { get { self[object: "spec"] } set { self[object: "spec"] = newValue } }
 
     /// The CRD schema.
@@ -57,6 +59,7 @@ public struct PodConvertPolicySpec: JSONBacked {
         get { self[field: "leafNodeSelector"] }
         set { self[field: "leafNodeSelector"] = newValue }
     }
+    /// The changes made to pods on their way to member clusters.
     public var converters: Converters? {
         get { self[field: "converters"] }
         set { self[field: "converters"] = newValue }
@@ -78,30 +81,37 @@ public struct Converters: JSONBacked {
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }
 
+    /// Changes the pod's scheduler name.
     public var schedulerNameConverter: PodFieldConverter? {
         get { self[field: "schedulerNameConverter"] }
         set { self[field: "schedulerNameConverter"] = newValue }
     }
+    /// Changes the pod's node name.
     public var nodeNameConverter: PodFieldConverter? {
         get { self[field: "nodeNameConverter"] }
         set { self[field: "nodeNameConverter"] = newValue }
     }
+    /// Changes the pod's node selector.
     public var nodeSelectorConverter: PodFieldConverter? {
         get { self[field: "nodeSelectorConverter"] }
         set { self[field: "nodeSelectorConverter"] = newValue }
     }
+    /// Changes the pod's tolerations.
     public var tolerationConverter: PodFieldConverter? {
         get { self[field: "tolerationConverter"] }
         set { self[field: "tolerationConverter"] = newValue }
     }
+    /// Changes the pod's affinity.
     public var affinityConverter: PodFieldConverter? {
         get { self[field: "affinityConverter"] }
         set { self[field: "affinityConverter"] = newValue }
     }
+    /// Changes the pod's topology spread constraints.
     public var topologySpreadConstraintsConverter: PodFieldConverter? {
         get { self[field: "topologySpreadConstraintsConverter"] }
         set { self[field: "topologySpreadConstraintsConverter"] = newValue }
     }
+    /// Changes the pod's host aliases.
     public var hostAliasesConverter: PodFieldConverter? {
         get { self[field: "hostAliasesConverter"] }
         set { self[field: "hostAliasesConverter"] = newValue }
@@ -143,24 +153,31 @@ public struct PodFieldConverter: JSONBacked {
         get { self[field: "convertType"] ?? "" }
         set { self[field: "convertType"] = newValue }
     }
+    /// The scheduler name to set.
     public var schedulerName: String? {
         get { self[field: "schedulerName"] }
         set { self[field: "schedulerName"] = newValue }
     }
+    /// The node name to set.
     public var nodeName: String? { get { self[field: "nodeName"] } set { self[field: "nodeName"] = newValue } }
+    /// The node selector to set.
     public var nodeSelector: [String: String] {
         get { self[map: "nodeSelector"] }
         set { self[map: "nodeSelector"] = newValue }
     }
+    /// The tolerations to set.
     public var tolerations: [Toleration] {
         get { self[list: "tolerations"] }
         set { self[list: "tolerations"] = newValue }
     }
+    /// The affinity to set.
     public var affinity: Affinity? { get { self[field: "affinity"] } set { self[field: "affinity"] = newValue } }
+    /// The topology spread constraints to set.
     public var topologySpreadConstraints: [TopologySpreadConstraint] {
         get { self[list: "topologySpreadConstraints"] }
         set { self[list: "topologySpreadConstraints"] = newValue }
     }
+    /// The host aliases to set.
     public var hostAliases: [HostAlias] {
         get { self[list: "hostAliases"] }
         set { self[list: "hostAliases"] = newValue }
@@ -170,9 +187,13 @@ public struct PodFieldConverter: JSONBacked {
 /// A converter operation: `add`, `remove`, `replace` (open set).
 public struct ConvertType: OpenStringEnum {
     public var rawValue: String
+    /// Wraps a conversion type string; values this model does not list are kept.
     public init(rawValue: String) { self.rawValue = rawValue }
 
+    /// Add the converter's values.
     public static let add: ConvertType = "add"
+    /// Remove the field.
     public static let remove: ConvertType = "remove"
+    /// Replace the field with the converter's values.
     public static let replace: ConvertType = "replace"
 }
