@@ -41,6 +41,12 @@ struct ClusterTreeManagerCommand: AsyncParsableCommand {
     @Option(help: "Seconds between leaf-node refreshes and Lease renewals.")
     var syncInterval: Int = 10
 
+    @Option(help: "Requests per second to each member apiserver (0: unlimited; Go Kosmos uses 40).")
+    var memberQps: Double = 40
+
+    @Option(help: "Requests to each member apiserver allowed in a burst above --member-qps.")
+    var memberBurst: Int = 60
+
     @Option(help: "Port of /healthz, /readyz (ready while leading with synced caches) and /metrics; omit for none.")
     var healthPort: Int?
 
@@ -49,6 +55,8 @@ struct ClusterTreeManagerCommand: AsyncParsableCommand {
 
     func validate() throws {
         if syncInterval <= 0 { throw ValidationError("--sync-interval must be positive") }
+        if memberQps < 0 { throw ValidationError("--member-qps must not be negative") }
+        if memberBurst < 1 { throw ValidationError("--member-burst must be at least 1") }
         if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level \(logLevel) is not a level") }
     }
 
@@ -58,7 +66,8 @@ struct ClusterTreeManagerCommand: AsyncParsableCommand {
         let host = try KubeClient(config: try ClientConfig.fromKubeconfig(path: kubeconfig, context: context))
         let manager = ClusterTreeManager(
             host: host,
-            configuration: .init(leafNodes: .init(syncInterval: .seconds(syncInterval))),
+            configuration: .init(leafNodes: .init(syncInterval: .seconds(syncInterval)), memberQPS: memberQps,
+                                 memberBurst: memberBurst),
             logger: logger)
         if !leaderElect {
             // A single replica: the manager runs directly (a termination signal ends the process).

@@ -10,9 +10,22 @@ public final class ClusterTreeManager: Sendable {
     public struct Configuration: Sendable {
         /// Leaf-node timing.
         public var leafNodes: LeafNodeController.Configuration
+        /// Requests per second the manager may send to each member apiserver (Go Kosmos: 40).
+        public var memberQPS: Double
+        /// Requests the manager may send to each member apiserver in a burst above `memberQPS` (Go Kosmos: 60).
+        public var memberBurst: Int
 
         /// Creates a configuration.
-        public init(leafNodes: LeafNodeController.Configuration = .init()) { self.leafNodes = leafNodes }
+        /// - Parameters:
+        ///   - leafNodes: leaf-node timing.
+        ///   - memberQPS: the steady request rate to each member (0: unlimited).
+        ///   - memberBurst: the burst above it.
+        public init(leafNodes: LeafNodeController.Configuration = .init(), memberQPS: Double = 40,
+                    memberBurst: Int = 60) {
+            self.leafNodes = leafNodes
+            self.memberQPS = memberQPS
+            self.memberBurst = memberBurst
+        }
     }
 
     private let host: KubeClient
@@ -93,7 +106,8 @@ public final class ClusterTreeManager: Sendable {
         let fingerprint = cluster.spec.description
         guard await members.fingerprint(of: name) != fingerprint else { return .done }
         _ = await members.stop(name)
-        let client = try MemberClusterControllers.client(for: cluster)
+        let client = try MemberClusterControllers.client(for: cluster, qps: configuration.memberQPS,
+                                                         burst: configuration.memberBurst)
         let set = MemberClusterControllers(cluster: cluster, host: host, member: client, hostPods: hostPods,
                                            configuration: configuration.leafNodes, logger: logger)
         await members.start(name, fingerprint: fingerprint, set)

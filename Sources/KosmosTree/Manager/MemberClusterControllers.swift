@@ -10,6 +10,7 @@ public final class MemberClusterControllers: Sendable {
     /// Its pods.
     public let pods: PodSyncController
     private let memberInformers: SharedInformerFactory
+    private let hostPods: SharedInformer<Pod>
 
     /// Creates the controllers of one member.
     /// - Parameters:
@@ -26,35 +27,50 @@ public final class MemberClusterControllers: Sendable {
         clusterName = name
         let factory = SharedInformerFactory(provider: member, logger: logger)
         memberInformers = factory
+        self.hostPods = hostPods
+        let memberPods = factory.informer(for: Pod.self)
         leafNodes = LeafNodeController(clusterName: name, plans: plans, host: host, member: member,
-                                       configuration: configuration, logger: logger)
+                                       memberPods: memberPods, configuration: configuration, logger: logger)
         pods = PodSyncController(clusterName: name, plans: plans, host: host, member: member, hostPods: hostPods,
-                                 memberPods: factory.informer(for: Pod.self), logger: logger)
+                                 memberPods: memberPods, logger: logger)
     }
 
     /// Runs everything until the task is cancelled.
     public func run() async {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.memberInformers.run() }
-            group.addTask { await self.leafNodes.run() }
+            group.addTask { await self.leafNodes.run(onReturn: { self.requeuePods() }) }
             group.addTask { await self.pods.run() }
         }
     }
 
+    /// Queues every host pod on this member's leaf nodes at once, forgetting their backoff: after an outage,
+    /// pods whose reconciles failed meanwhile would otherwise wait out per-key delays of up to minutes.
+    private func requeuePods() {
+        let leaves = Set(leafNodes.plans.map(\.name))
+        for pod in hostPods.store.list() where leaves.contains(pod.spec.nodeName ?? "") {
+            let key = ObjectKey(of: pod)
+            pods.controller.queue.forget(key)
+            pods.controller.enqueue(key)
+        }
+    }
+
     /// Builds a client of a member cluster from its Cluster's `spec.kubeconfig`.
-    /// - Parameter cluster: the member Cluster.
+    /// - Parameters:
+    ///   - cluster: the member Cluster.
+    ///   - qps: steady request rate (Go Kosmos' leaf clients: 40; 0: unlimited).
+    ///   - burst: requests allowed above it in a burst (Go Kosmos: 60).
     /// - Returns: the client.
     /// - Throws: ``ClusterTreeError`` naming the Cluster when the kubeconfig is missing or unusable.
-    public static func client(for cluster: Cluster) throws -> KubeClient {
+    public static func client(for cluster: Cluster, qps: Double = 40, burst: Int = 60) throws -> KubeClient {
         let name = cluster.metadata.name ?? ""
         guard let bytes = cluster.spec.kubeconfig, !bytes.isEmpty else {
             throw ClusterTreeError("Cluster \(name): spec.kubeconfig is empty")
         }
         do {
             var config = try KubeConfig(yaml: String(decoding: bytes, as: UTF8.self)).clientConfig()
-            // Upstream's leaf clients: QPS 40, burst 60.
-            config.qps = 40
-            config.burst = 60
+            config.qps = qps
+            config.burst = burst
             return try KubeClient(config: config)
         } catch {
             throw ClusterTreeError("Cluster \(name): spec.kubeconfig: \(error)")

@@ -135,6 +135,10 @@ public final class PodSyncController: Sendable {
         }
         if let updated = try await addTolerations(hostPod, s) { _ = updated; return .done }
         try await copyDependencies(of: hostPod, s)
+        if let cached = upToDateCopy(of: hostPod, s) {
+            try await syncStatus(host: hostPod, member: cached, s)
+            return .done
+        }
         let outcome = try await s.pods.ensure(hostPod)
         if case .foreign(let other) = outcome {
             throw MirrorError(mirror: s.pods.name, object: other.key, step: "create copy",
@@ -144,6 +148,16 @@ public final class PodSyncController: Sendable {
         }
         try await syncStatus(host: hostPod, member: outcome.object, s)
         return .done
+    }
+
+    /// The member copy from the informer's cache when it is ours and needs no update, so the common reconcile
+    /// (a status change) sends no request to the member; `nil` leaves the decision to the mirror, which reads the
+    /// member apiserver.
+    private static func upToDateCopy(of hostPod: Pod, _ s: Shared) -> Pod? {
+        guard let cached = s.memberPods.store.get(ObjectKey(of: hostPod)), s.pods.marker.isMarked(cached.metadata),
+              var desired = try? s.pods.transform(hostPod) else { return nil }
+        s.pods.marker.mark(&desired.metadata)
+        return s.pods.update(cached, desired) == nil ? cached : nil
     }
 
     private static func memberPodExists(_ key: ObjectKey, _ s: Shared) async throws -> Bool {
