@@ -17,7 +17,8 @@ import Testing
         private let manager = Mutex<Task<Void, Never>?>(nil)
 
         init(memberPodsPerNode: Int = 110) async throws {
-            host = try await TreeTestCluster.start(name: "host", schedules: false)
+            // The host schedules as local-up's does (KosmosSched), so bound pods meet its cache too.
+            host = try await TreeTestCluster.start(name: "host", schedules: true)
             member = try await TreeTestCluster.start(
                 name: "member1", clusterCIDR: "10.248.0.0/16", kubelets: 2,
                 // More pods than a node's /24 holds share one /21 (no dataplane here, so IPs only need to differ
@@ -236,15 +237,22 @@ import Testing
 
     @Test func podBoundBeforeItsLeafNodeExistsRuns() async throws {
         try await Fixture.with { f in
+            // One pod names the leaf node before any manager runs, one before the Cluster exists, one in the
+            // moment between the Cluster's creation and its leaf node's.
+            _ = try await f.host.client.create(Self.pod("before-manager"))
+            try await Task.sleep(for: .seconds(1))
             f.startManager()
-            // The pod names the leaf node before the Cluster (and so the node) exists.
-            _ = try await f.host.client.create(Self.pod("early"))
-            try await Task.sleep(for: .seconds(2))
-            try await f.joinMember()
-            #expect(await eventually("the early pod runs in the host with a member IP") {
-                let p = try await f.hostPod("early")
-                return p?.status.phase == .running && p?.status.podIP?.hasPrefix("10.248.") == true
-            })
+            _ = try await f.host.client.create(Self.pod("before-cluster"))
+            try await Task.sleep(for: .seconds(1))
+            _ = try await f.host.client.create(ClusterTreeEndToEndTests.cluster("member1",
+                                                                               kubeconfig: f.member.kubeconfig))
+            _ = try await f.host.client.create(Self.pod("with-cluster"))
+            for name in ["before-manager", "before-cluster", "with-cluster"] {
+                #expect(await eventually("\(name) runs in the host with a member IP") {
+                    let p = try await f.hostPod(name)
+                    return p?.status.phase == .running && p?.status.podIP?.hasPrefix("10.248.") == true
+                })
+            }
         }
     }
 }
