@@ -79,7 +79,8 @@ import Testing
             let copy = try await env.client(member).get(Pod.self, namespace: "default", name: pod.metadata.name ?? "")
             #expect(copy.status.podIP == pod.status.podIP)
             let prefix = member == "member1" ? "10.101." : "10.102."
-            #expect(pod.status.podIP?.hasPrefix(prefix) == true, "\(pod.metadata.name ?? ""): \(pod.status.podIP ?? "-")")
+            #expect(pod.status.podIP?.hasPrefix(prefix) == true,
+                    "\(pod.metadata.name ?? ""): \(pod.status.podIP ?? "-")")
         }
 
         // A host pod reaches every leaf pod by IP through the netns dataplane and ClusterLink.

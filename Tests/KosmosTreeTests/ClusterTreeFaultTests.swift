@@ -44,7 +44,11 @@ import Testing
 
         /// Stops the running manager and waits until it has.
         func stopManager() async {
-            guard let task = manager.withLock({ t -> Task<Void, Never>? in defer { t = nil }; return t }) else { return }
+            let running = manager.withLock { t -> Task<Void, Never>? in
+                defer { t = nil }
+                return t
+            }
+            guard let task = running else { return }
             task.cancel()
             await task.value
         }
@@ -89,6 +93,19 @@ import Testing
             try await hostPod(name)?.status.phase == .running
         }
 
+        /// Starts the manager, joins the member and runs pods `kept`, `changed` and `removed` through it.
+        /// - Returns: their member copies' UIDs.
+        func runThreePods() async throws -> [String: String] {
+            startManager()
+            try await joinMember()
+            let names = ["kept", "changed", "removed"]
+            for name in names { _ = try await host.client.create(ClusterTreeFaultTests.pod(name)) }
+            #expect(await eventually("the three pods run") { try await self.allRunning(names) })
+            let copies = try await memberCopies()
+            #expect(Set(copies.keys) == ["kept", "changed", "removed"])
+            return copies
+        }
+
         func allRunning(_ names: [String]) async throws -> Bool {
             for name in names where try await !isRunning(name) { return false }
             return true
@@ -111,14 +128,7 @@ import Testing
 
     @Test func managerRestartLeavesNoDuplicateLostOrOrphanedPod() async throws {
         try await Fixture.with { f in
-            f.startManager()
-            try await f.joinMember()
-            for name in ["kept", "changed", "removed"] { _ = try await f.host.client.create(Self.pod(name)) }
-            #expect(await eventually("the three pods run") {
-                try await f.allRunning(["kept", "changed", "removed"])
-            })
-            let before = try await f.memberCopies()
-            #expect(Set(before.keys) == ["kept", "changed", "removed"])
+            let before = try await f.runThreePods()
 
             await f.stopManager()
             // While no manager runs: a pod is deleted, one is created, one changes its image.
@@ -148,13 +158,7 @@ import Testing
 
     @Test func memberBackAfterOutageConvergesExactly() async throws {
         try await Fixture.with { f in
-            f.startManager()
-            try await f.joinMember()
-            for name in ["kept", "changed", "removed"] { _ = try await f.host.client.create(Self.pod(name)) }
-            #expect(await eventually("the three pods run") {
-                try await f.allRunning(["kept", "changed", "removed"])
-            })
-            let before = try await f.memberCopies()
+            let before = try await f.runThreePods()
 
             await f.member.stopServer()
             #expect(await eventually("the leaf node turns NotReady") {

@@ -157,7 +157,9 @@ enum ClusterTreeBench {
     /// When each pod was first seen doing something, by name.
     final class Stamps: Sendable {
         private let times = Mutex<[String: ContinuousClock.Instant]>([:])
-        func first(_ name: String, _ at: ContinuousClock.Instant) { times.withLock { if $0[name] == nil { $0[name] = at } } }
+        func first(_ name: String, _ at: ContinuousClock.Instant) {
+            times.withLock { if $0[name] == nil { $0[name] = at } }
+        }
         var count: Int { times.withLock { $0.count } }
         var all: [String: ContinuousClock.Instant] { times.withLock { $0 } }
     }
