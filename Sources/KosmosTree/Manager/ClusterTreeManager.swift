@@ -48,7 +48,7 @@ public final class ClusterTreeManager: Sendable {
         self.logger = logger
         let factory = SharedInformerFactory(provider: host, logger: logger)
         let clusters = factory.informer(for: Cluster.self)
-        let hostPods = factory.informer(for: Pod.self)
+        let hostPods = SharedInformer<Pod>.trimmedPods(host, logger: logger)
         let members = Members()
         hostInformers = factory
         self.clusters = clusters
@@ -73,6 +73,7 @@ public final class ClusterTreeManager: Sendable {
     public func run() async {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.hostInformers.run() }
+            group.addTask { await self.hostPods.run() }
             group.addTask {
                 if await self.clusters.waitForCacheSync() { await self.removeOrphanLeafNodes() }
             }

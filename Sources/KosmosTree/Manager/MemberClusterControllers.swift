@@ -9,7 +9,7 @@ public final class MemberClusterControllers: Sendable {
     public let leafNodes: LeafNodeController
     /// Its pods.
     public let pods: PodSyncController
-    private let memberInformers: SharedInformerFactory
+    private let memberPods: SharedInformer<Pod>
     private let hostPods: SharedInformer<Pod>
 
     /// Creates the controllers of one member.
@@ -25,10 +25,9 @@ public final class MemberClusterControllers: Sendable {
         let name = cluster.metadata.name ?? ""
         let plans = LeafNodePlan.plans(for: cluster)
         clusterName = name
-        let factory = SharedInformerFactory(provider: member, logger: logger)
-        memberInformers = factory
+        let memberPods = SharedInformer<Pod>.trimmedPods(member, logger: logger)
+        self.memberPods = memberPods
         self.hostPods = hostPods
-        let memberPods = factory.informer(for: Pod.self)
         leafNodes = LeafNodeController(clusterName: name, plans: plans, host: host, member: member,
                                        memberPods: memberPods, configuration: configuration, logger: logger)
         pods = PodSyncController(clusterName: name, plans: plans, host: host, member: member, hostPods: hostPods,
@@ -38,7 +37,7 @@ public final class MemberClusterControllers: Sendable {
     /// Runs everything until the task is cancelled.
     public func run() async {
         await withDiscardingTaskGroup { group in
-            group.addTask { await self.memberInformers.run() }
+            group.addTask { await self.memberPods.run() }
             group.addTask { await self.leafNodes.run(onReturn: { self.requeuePods() }) }
             group.addTask { await self.pods.run() }
         }
