@@ -41,6 +41,12 @@ struct ClusterTreeManagerCommand: AsyncParsableCommand {
     @Option(help: "Seconds between leaf-node refreshes and Lease renewals.")
     var syncInterval: Int = 10
 
+    @Option(help: "Requests per second to the host apiserver (0: unlimited); the kubeconfig client's 50 when absent.")
+    var hostQps: Double?
+
+    @Option(help: "Requests to the host apiserver allowed in a burst above --host-qps.")
+    var hostBurst: Int?
+
     @Option(help: "Requests per second to each member apiserver (0: unlimited; Go Kosmos uses 40).")
     var memberQps: Double = 40
 
@@ -56,6 +62,8 @@ struct ClusterTreeManagerCommand: AsyncParsableCommand {
     func validate() throws {
         if syncInterval <= 0 { throw ValidationError("--sync-interval must be positive") }
         if memberQps < 0 { throw ValidationError("--member-qps must not be negative") }
+        if let hostQps, hostQps < 0 { throw ValidationError("--host-qps must not be negative") }
+        if let hostBurst, hostBurst < 1 { throw ValidationError("--host-burst must be at least 1") }
         if memberBurst < 1 { throw ValidationError("--member-burst must be at least 1") }
         if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level \(logLevel) is not a level") }
     }
@@ -63,7 +71,10 @@ struct ClusterTreeManagerCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "clustertree-manager")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let host = try KubeClient(config: try ClientConfig.fromKubeconfig(path: kubeconfig, context: context))
+        var hostConfig = try ClientConfig.fromKubeconfig(path: kubeconfig, context: context)
+        if let hostQps { hostConfig.qps = hostQps }
+        if let hostBurst { hostConfig.burst = hostBurst }
+        let host = try KubeClient(config: hostConfig)
         let manager = ClusterTreeManager(
             host: host,
             configuration: .init(leafNodes: .init(syncInterval: .seconds(syncInterval)), memberQPS: memberQps,

@@ -14,17 +14,21 @@ public final class ClusterTreeManager: Sendable {
         public var memberQPS: Double
         /// Requests the manager may send to each member apiserver in a burst above `memberQPS` (Go Kosmos: 60).
         public var memberBurst: Int
+        /// How many pods of one member are reconciled at once; each reconcile mostly waits on the apiservers.
+        public var podWorkers: Int
 
         /// Creates a configuration.
         /// - Parameters:
         ///   - leafNodes: leaf-node timing.
         ///   - memberQPS: the steady request rate to each member (0: unlimited).
         ///   - memberBurst: the burst above it.
+        ///   - podWorkers: concurrent pod reconciles per member.
         public init(leafNodes: LeafNodeController.Configuration = .init(), memberQPS: Double = 40,
-                    memberBurst: Int = 60) {
+                    memberBurst: Int = 60, podWorkers: Int = 16) {
             self.leafNodes = leafNodes
             self.memberQPS = memberQPS
             self.memberBurst = memberBurst
+            self.podWorkers = podWorkers
         }
     }
 
@@ -110,7 +114,8 @@ public final class ClusterTreeManager: Sendable {
         let client = try MemberClusterControllers.client(for: cluster, qps: configuration.memberQPS,
                                                          burst: configuration.memberBurst)
         let set = MemberClusterControllers(cluster: cluster, host: host, member: client, hostPods: hostPods,
-                                           configuration: configuration.leafNodes, logger: logger)
+                                           configuration: configuration.leafNodes,
+                                           podWorkers: configuration.podWorkers, logger: logger)
         await members.start(name, fingerprint: fingerprint, set)
         logger.info("started ClusterTree for cluster \(name)")
         // Leaf nodes the new spec no longer names are removed by the leaf-node controller's first sync.

@@ -19,9 +19,10 @@ public final class MemberClusterControllers: Sendable {
     ///   - member: client of the member cluster.
     ///   - hostPods: the shared informer of all host pods (run by the caller).
     ///   - configuration: leaf-node timing.
+    ///   - podWorkers: how many of the member's pods are reconciled at once.
     ///   - logger: where failures go.
     public init(cluster: Cluster, host: KubeClient, member: KubeClient, hostPods: SharedInformer<Pod>,
-                configuration: LeafNodeController.Configuration = .init(), logger: Logger) {
+                configuration: LeafNodeController.Configuration = .init(), podWorkers: Int = 4, logger: Logger) {
         let name = cluster.metadata.name ?? ""
         let plans = LeafNodePlan.plans(for: cluster)
         clusterName = name
@@ -31,7 +32,7 @@ public final class MemberClusterControllers: Sendable {
         leafNodes = LeafNodeController(clusterName: name, plans: plans, host: host, member: member,
                                        memberPods: memberPods, configuration: configuration, logger: logger)
         pods = PodSyncController(clusterName: name, plans: plans, host: host, member: member, hostPods: hostPods,
-                                 memberPods: memberPods, logger: logger)
+                                 memberPods: memberPods, workers: podWorkers, logger: logger)
     }
 
     /// Runs everything until the task is cancelled.

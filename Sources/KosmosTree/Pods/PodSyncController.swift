@@ -37,9 +37,10 @@ public final class PodSyncController: Sendable {
     ///   - member: client of the member cluster.
     ///   - hostPods: informer of all host pods (run by the caller).
     ///   - memberPods: informer of all member pods (run by the caller).
+    ///   - workers: how many pods are reconciled at once.
     ///   - logger: where failures go.
     public init(clusterName: String, plans: [LeafNodePlan], host: KubeClient, member: KubeClient,
-                hostPods: SharedInformer<Pod>, memberPods: SharedInformer<Pod>, logger: Logger) {
+                hostPods: SharedInformer<Pod>, memberPods: SharedInformer<Pod>, workers: Int = 4, logger: Logger) {
         let byName = Dictionary(plans.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let pods = Mirror<Pod, Pod>(
             name: "pods to member cluster \(clusterName)", target: member,
@@ -100,7 +101,7 @@ public final class PodSyncController: Sendable {
                             secrets: secrets, logger: l)
         controller = Controller(name: "clustertree-pods-\(clusterName)",
                                 reconciler: ReconcileFunction { key in try await Self.reconcile(key, shared) },
-                                workers: 4, logger: l)
+                                workers: max(1, workers), logger: l)
         controller.watch(hostPods) { event in
             byName[event.object.spec.nodeName ?? ""] != nil ? [event.key] : []
         }
