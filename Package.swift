@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "KosmosLocal",
             dependencies: [
-                "KosmosAPI", "KosmosNet", "KosmosSched", "CSQLite",
+                "KosmosAPI", "KosmosNet", "KosmosSched", "KosmosTree", "CSQLite",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -99,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "kosmos-bench",
             dependencies: [
-                "KosmosAPI", "KosmosNet", "KosmosLocal", "KosmosSched",
+                "KosmosAPI", "KosmosNet", "KosmosLocal", "KosmosSched", "KosmosTree",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Executables/kosmos-bench", swiftSettings: strict),
@@ -167,7 +167,7 @@ let package = Package(
         .testTarget(name: "KosmosSchedTests", dependencies: ["KosmosSched", "KosmosLocal", "KosmosAPI"], swiftSettings: strict),
         .testTarget(name: "KosmosLocalTests", dependencies: ["KosmosLocal", "KosmosAPI"], swiftSettings: strict),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["KosmosLocal", "KosmosNet", "KosmosAPI"], swiftSettings: strict),
+            name: "EndToEndTests", dependencies: ["KosmosLocal", "KosmosNet", "KosmosTree", "KosmosAPI"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

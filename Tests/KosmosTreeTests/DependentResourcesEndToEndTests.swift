@@ -244,9 +244,12 @@ import Testing
         }
     }
 
-    /// Creates host claim `data` (1Gi) and pod `db` using it on a leaf node; returns the claim.
+    /// Creates host claim `data` (1Gi) and pod `db` using it on a leaf node; returns the claim. The claim's class
+    /// `manual` has no provisioner in either cluster, so the test plays the member's provisioner (``provision``);
+    /// the member's real provisioner is exercised by ``StatefulSetOnLeafNodeTests``.
     static func claimAndPod(_ host: TreeTestCluster, node: String) async throws -> PersistentVolumeClaim {
         var claim = PersistentVolumeClaim(name: "data", namespace: "default")
+        claim.spec.json["storageClassName"] = "manual"
         claim.spec.accessModes = ["ReadWriteOnce"]
         claim.spec.json["resources"] = ["requests": ["storage": "1Gi"]]
         let created = try await host.client.create(claim)
@@ -275,6 +278,7 @@ import Testing
         volume.spec.claimRef = ObjectReference(apiVersion: "v1", kind: "PersistentVolumeClaim",
                                                namespace: "default", name: "data", uid: claim.metadata.uid)
         volume.spec.json["hostPath"] = ["path": "/tmp/pvc-0001"]
+        volume.spec.json["storageClassName"] = "manual"
         volume.spec.json["nodeAffinity"] = ["required": ["nodeSelectorTerms": [["matchExpressions": [
             ["key": "kubernetes.io/hostname", "operator": "In", "values": [.string(node)]]]]]]]
         var created = try await member.client.create(volume)

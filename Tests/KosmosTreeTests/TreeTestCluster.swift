@@ -8,16 +8,19 @@ import Testing
 /// a client, a `LocalControllerManager` and optionally simulated kubelets; `stop()` ends everything and removes
 /// the files.
 final class TreeTestCluster: @unchecked Sendable {
-    let server: LocalAPIServer
+    var server: LocalAPIServer { lock.withLock { currentServer } }
     let client: KubeClient
     let directory: String
     let logger: Logger
+    private var currentServer: LocalAPIServer
     private var tasks: [Task<Void, Never>] = []
     private var serverStopped = false
     private let lock = NSLock()
+    /// What `restartServer()` starts again: the controllers and kubelets.
+    private var components: (kubelets: Int, options: SimulatedKubelet.Options, schedules: Bool) = (0, .init(), true)
 
     private init(server: LocalAPIServer, client: KubeClient, directory: String, logger: Logger) {
-        self.server = server
+        currentServer = server
         self.client = client
         self.directory = directory
         self.logger = logger
@@ -44,15 +47,40 @@ final class TreeTestCluster: @unchecked Sendable {
         var logger = Logger(label: "kosmos.tree.test.\(name)")
         logger.logLevel = .notice
         let cluster = TreeTestCluster(server: server, client: client, directory: directory, logger: logger)
+        cluster.components = (kubelets, kubeletOptions, schedules)
+        cluster.startComponents(name: name)
+        return cluster
+    }
+
+    /// Starts the controller manager and the simulated kubelets.
+    private func startComponents(name: String) {
+        let (kubelets, kubeletOptions, schedules) = components
         let manager = LocalControllerManager(client: client, options: .init(bindUnscheduledPods: schedules),
                                              logger: logger)
-        cluster.start { try await manager.run() }
+        start { try await manager.run() }
         for i in 0..<kubelets {
             let kubelet = SimulatedKubelet(client: client, nodeName: "\(name)-node-\(i + 1)", options: kubeletOptions,
                                            logger: logger)
-            cluster.start { try await kubelet.run() }
+            start { try await kubelet.run() }
         }
-        return cluster
+    }
+
+    /// Starts the API server again on the same data directory and port after `stopServer()`, with its
+    /// controllers and kubelets; clients made before keep working.
+    func restartServer() async throws {
+        let old = server
+        guard let port = Int(old.url.split(separator: ":").last ?? "") else {
+            throw LocalEnvironmentError("no port in \(old.url)")
+        }
+        var configuration = old.configuration
+        configuration.port = port
+        let next = try LocalAPIServer(configuration: configuration)
+        try await next.start()
+        lock.withLock {
+            currentServer = next
+            serverStopped = false
+        }
+        startComponents(name: configuration.clusterName)
     }
 
     /// Runs work in the background until `stop()`.

@@ -17,7 +17,11 @@ struct ClusterTreeManagerCommand: AsyncParsableCommand {
         discussion: """
             Watches the host's kosmos.io Clusters; for each one with spec.clusterTreeOptions.enable it connects to
             the member with spec.kubeconfig, keeps its leaf nodes (capacity, conditions, Lease heartbeats) and runs
-            host pods bound to them in the member, writing their status back.
+            host pods bound to them in the member (shaped by Pod/ClusterPodConvertPolicies), writing their status
+            back. Their ServiceAccounts, Secrets, ConfigMaps and PersistentVolumeClaims are copied into the member
+            first and kept in step; member volumes of copied claims appear in the host, pinned to the leaf node.
+
+            Example: clustertree-manager --kubeconfig host.kubeconfig --health-port 10259
             """)
 
     @Option(help: "Kubeconfig of the host cluster; kubectl's rules when absent.")
@@ -41,6 +45,18 @@ struct ClusterTreeManagerCommand: AsyncParsableCommand {
     @Option(help: "Seconds between leaf-node refreshes and Lease renewals.")
     var syncInterval: Int = 10
 
+    @Option(help: "Requests per second to the host apiserver (0: unlimited); the kubeconfig client's 50 when absent.")
+    var hostQps: Double?
+
+    @Option(help: "Requests to the host apiserver allowed in a burst above --host-qps.")
+    var hostBurst: Int?
+
+    @Option(help: "Requests per second to each member apiserver (0: unlimited; Go Kosmos uses 40).")
+    var memberQps: Double = 40
+
+    @Option(help: "Requests to each member apiserver allowed in a burst above --member-qps.")
+    var memberBurst: Int = 60
+
     @Option(help: "Port of /healthz, /readyz (ready while leading with synced caches) and /metrics; omit for none.")
     var healthPort: Int?
 
@@ -49,16 +65,24 @@ struct ClusterTreeManagerCommand: AsyncParsableCommand {
 
     func validate() throws {
         if syncInterval <= 0 { throw ValidationError("--sync-interval must be positive") }
+        if memberQps < 0 { throw ValidationError("--member-qps must not be negative") }
+        if let hostQps, hostQps < 0 { throw ValidationError("--host-qps must not be negative") }
+        if let hostBurst, hostBurst < 1 { throw ValidationError("--host-burst must be at least 1") }
+        if memberBurst < 1 { throw ValidationError("--member-burst must be at least 1") }
         if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level \(logLevel) is not a level") }
     }
 
     func run() async throws {
         var logger = Logger(label: "clustertree-manager")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let host = try KubeClient(config: try ClientConfig.fromKubeconfig(path: kubeconfig, context: context))
+        var hostConfig = try ClientConfig.fromKubeconfig(path: kubeconfig, context: context)
+        if let hostQps { hostConfig.qps = hostQps }
+        if let hostBurst { hostConfig.burst = hostBurst }
+        let host = try KubeClient(config: hostConfig)
         let manager = ClusterTreeManager(
             host: host,
-            configuration: .init(leafNodes: .init(syncInterval: .seconds(syncInterval))),
+            configuration: .init(leafNodes: .init(syncInterval: .seconds(syncInterval)), memberQPS: memberQps,
+                                 memberBurst: memberBurst),
             logger: logger)
         if !leaderElect {
             // A single replica: the manager runs directly (a termination signal ends the process).

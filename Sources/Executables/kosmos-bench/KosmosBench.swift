@@ -34,6 +34,7 @@ enum BenchScenario: String, CaseIterable, ExpressibleByArgument {
     case clusterlink
     case failover
     case scheduler
+    case clustertree
 
     func run() async throws {
         switch self {
@@ -47,6 +48,7 @@ enum BenchScenario: String, CaseIterable, ExpressibleByArgument {
         case .clusterlink: try await ClusterLinkBench.run()
         case .failover: try await ClusterLinkBench.failover()
         case .scheduler: try SchedulerBench.run()
+        case .clustertree: try await ClusterTreeBench.run()
         }
     }
 }

@@ -38,12 +38,21 @@ struct LocalShapeOptions: ParsableArguments {
           help: "Run ClusterLink (controller-manager, network-manager, electors, agents) across the clusters.")
     var clusterLink = true
 
+    @Flag(name: .customLong("clustertree"), inversion: .prefixedNo,
+          help: """
+              Run ClusterTree: host is the host cluster, every other cluster is joined as a leaf node \
+              (kosmos-member1, ...) and a clustertree-manager runs in the supervisor, so pods created in host \
+              and scheduled onto a leaf node run in that member cluster.
+              """)
+    var clusterTree = true
+
     func options(stateDirectory: String) -> LocalEnvironmentOptions {
         let defaultPlane: LocalDataplane = getuid() == 0 ? .netns : .none
         return LocalEnvironmentOptions(
             clusters: clusters, nodesPerCluster: nodes, ipFamily: ipFamily, overlap: overlap,
             dataplane: dataplane ?? defaultPlane, stateDirectory: stateDirectory,
-            clusterLink: clusterLink ? LocalClusterLinkOptions(networkType: networkType) : nil)
+            clusterLink: clusterLink ? LocalClusterLinkOptions(networkType: networkType) : nil,
+            clusterTree: clusterTree ? LocalClusterTreeOptions() : nil)
     }
 
     var arguments: [String] {
@@ -52,6 +61,7 @@ struct LocalShapeOptions: ParsableArguments {
         if let dataplane { a += ["--dataplane", dataplane.rawValue] }
         a += ["--network-type", networkType]
         if !clusterLink { a.append("--no-clusterlink") }
+        if !clusterTree { a.append("--no-clustertree") }
         return a
     }
 }
@@ -68,6 +78,9 @@ struct LocalUp: AsyncParsableCommand {
             Starts a supervisor process with N clusters (host, member1, ...), each with its own API server,
             controllers and simulated nodes; as root, each node and pod also gets a real network namespace.
             Writes <state-dir>/<name>.kubeconfig per cluster and <state-dir>/kubeconfig with contexts kosmos-<name>.
+            By default ClusterLink and ClusterTree run too: `kubectl --context kosmos-host get nodes` lists the leaf
+            nodes kosmos-member1, ..., and pods created in host that the scheduler places on a leaf node run in
+            that member cluster with its pod IPs (--no-clustertree, --no-clusterlink turn them off).
             """)
 
     @OptionGroup var state: StateDirOption

@@ -14,6 +14,7 @@ public final class LocalEnvironment: Sendable {
     public let plan: [LocalClusterPlan]
     private let logger: Logger
     private let clusterLink = Mutex<LocalClusterLink.Started?>(nil)
+    private let clusterTree = Mutex<Task<Void, Never>?>(nil)
 
     /// Plans the environment; nothing is started yet.
     /// - Throws: `LocalEnvironmentError` when the options are out of range.
@@ -75,6 +76,12 @@ public final class LocalEnvironment: Sendable {
                     try await LocalClusterLink.waitApplied(host: running[0].client, plans: plan, timeout: .seconds(120))
                 }
             }
+            if let tree = options.clusterTree, running.count > 1 {
+                logger.info("starting ClusterTree")
+                let task = try await LocalClusterTree.start(options: tree, clusters: running, timeout: .seconds(120),
+                                                            logger: logger)
+                clusterTree.withLock { $0 = task }
+            }
             status.phase = .ready
             try status.write()
             logger.info("local environment ready")
@@ -85,6 +92,7 @@ public final class LocalEnvironment: Sendable {
             status.phase = .failed
             status.error = "\(error)"
             try? status.write()
+            await stopClusterTree()
             await clusterLink.withLock { $0 }?.stopAll()
             await stopAll(running)
             dataplane?.removeAll()
@@ -92,9 +100,16 @@ public final class LocalEnvironment: Sendable {
         }
         status.phase = .stopping
         try? status.write()
+        await stopClusterTree()
         await clusterLink.withLock { $0 }?.stopAll()
         await stopAll(running)
         dataplane?.removeAll()
+    }
+
+    private func stopClusterTree() async {
+        guard let task = clusterTree.withLock({ $0 }) else { return }
+        task.cancel()
+        await task.value
     }
 
     /// The prefix of every network namespace this environment makes: `kl` and 6 hex digits of a hash of the

@@ -31,11 +31,15 @@ public struct LocalEnvironmentOptions: Sendable, Codable, Equatable {
     public var stateDirectory: String
     /// ClusterLink across the clusters; nil runs none.
     public var clusterLink: LocalClusterLinkOptions?
+    /// ClusterTree (the members as leaf nodes of the host); nil runs none.
+    public var clusterTree: LocalClusterTreeOptions?
 
     public init(clusters: Int = 2, nodesPerCluster: Int = 2, ipFamily: LocalIPFamily = .ipv4, overlap: Bool = false,
                 dataplane: LocalDataplane = .none, stateDirectory: String,
-                clusterLink: LocalClusterLinkOptions? = LocalClusterLinkOptions()) {
+                clusterLink: LocalClusterLinkOptions? = LocalClusterLinkOptions(),
+                clusterTree: LocalClusterTreeOptions? = LocalClusterTreeOptions()) {
         self.clusterLink = clusterLink
+        self.clusterTree = clusterTree
         self.clusters = clusters
         self.nodesPerCluster = nodesPerCluster
         self.ipFamily = ipFamily
@@ -56,6 +60,9 @@ public struct LocalEnvironmentOptions: Sendable, Codable, Equatable {
         guard !stateDirectory.isEmpty else { throw LocalEnvironmentError("--state-dir must not be empty") }
         if let clusterLink, !["p2p", "gateway"].contains(clusterLink.networkType) {
             throw LocalEnvironmentError("--network-type must be p2p or gateway, got \(clusterLink.networkType)")
+        }
+        if let clusterTree, clusterTree.syncIntervalSeconds <= 0 {
+            throw LocalEnvironmentError("ClusterTree sync interval must be positive, got \(clusterTree.syncIntervalSeconds)")
         }
     }
 }

@@ -32,6 +32,7 @@ public final class LeafNodeController: Sendable {
     public let plans: [LeafNodePlan]
     private let host: KubeClient
     private let member: KubeClient
+    private let memberPods: SharedInformer<Pod>?
     private let configuration: Configuration
     private let logger: Logger
 
@@ -41,22 +42,29 @@ public final class LeafNodeController: Sendable {
     ///   - plans: its leaf nodes (``LeafNodePlan/plans(for:)``).
     ///   - host: client of the host cluster, where the virtual nodes live.
     ///   - member: client of the member cluster.
+    ///   - memberPods: an informer of the member's pods run by the caller; once synced, its cache replaces
+    ///     listing every member pod each round (which grows with the member's pods).
     ///   - configuration: timing.
     ///   - logger: where sync failures go.
     public init(clusterName: String, plans: [LeafNodePlan], host: KubeClient, member: KubeClient,
-                configuration: Configuration = .init(), logger: Logger) {
+                memberPods: SharedInformer<Pod>? = nil, configuration: Configuration = .init(), logger: Logger) {
         self.clusterName = clusterName
         self.plans = plans
         self.host = host
         self.member = member
+        self.memberPods = memberPods
         self.configuration = configuration
         self.logger = logger
     }
 
     /// Syncs every `syncInterval` until the task is cancelled.
-    public func run() async {
+    /// - Parameter onReturn: called when the member apiserver answers again after a round it did not.
+    public func run(onReturn: @Sendable () async -> Void = {}) async {
+        var wasReachable = true
         while !Task.isCancelled {
-            await syncOnce()
+            let reachable = await syncOnce()
+            if reachable && !wasReachable { await onReturn() }
+            wasReachable = reachable
             try? await Task.sleep(for: configuration.syncInterval)
         }
     }
@@ -69,8 +77,13 @@ public final class LeafNodeController: Sendable {
         var pods: [Pod] = []
         var failure: String?
         do {
+            // The node list also tells whether the member answers.
             nodes = try await member.listAll(Node.self).items
-            pods = try await member.listAll(Pod.self).items
+            if let memberPods, memberPods.hasSynced {
+                pods = memberPods.store.list()
+            } else {
+                pods = try await member.listAll(Pod.self).items
+            }
         } catch {
             failure = "\(error)"
             logger.info("member cluster \(clusterName) unreachable: \(error)")

@@ -10,9 +10,26 @@ public final class ClusterTreeManager: Sendable {
     public struct Configuration: Sendable {
         /// Leaf-node timing.
         public var leafNodes: LeafNodeController.Configuration
+        /// Requests per second the manager may send to each member apiserver (Go Kosmos: 40).
+        public var memberQPS: Double
+        /// Requests the manager may send to each member apiserver in a burst above `memberQPS` (Go Kosmos: 60).
+        public var memberBurst: Int
+        /// How many pods of one member are reconciled at once; each reconcile mostly waits on the apiservers.
+        public var podWorkers: Int
 
         /// Creates a configuration.
-        public init(leafNodes: LeafNodeController.Configuration = .init()) { self.leafNodes = leafNodes }
+        /// - Parameters:
+        ///   - leafNodes: leaf-node timing.
+        ///   - memberQPS: the steady request rate to each member (0: unlimited).
+        ///   - memberBurst: the burst above it.
+        ///   - podWorkers: concurrent pod reconciles per member.
+        public init(leafNodes: LeafNodeController.Configuration = .init(), memberQPS: Double = 40,
+                    memberBurst: Int = 60, podWorkers: Int = 16) {
+            self.leafNodes = leafNodes
+            self.memberQPS = memberQPS
+            self.memberBurst = memberBurst
+            self.podWorkers = podWorkers
+        }
     }
 
     private let host: KubeClient
@@ -35,7 +52,7 @@ public final class ClusterTreeManager: Sendable {
         self.logger = logger
         let factory = SharedInformerFactory(provider: host, logger: logger)
         let clusters = factory.informer(for: Cluster.self)
-        let hostPods = factory.informer(for: Pod.self)
+        let hostPods = SharedInformer<Pod>.trimmedPods(host, logger: logger)
         let members = Members()
         hostInformers = factory
         self.clusters = clusters
@@ -44,8 +61,9 @@ public final class ClusterTreeManager: Sendable {
         controller = Controller(
             name: "clustertree-clusters",
             reconciler: ReconcileFunction { key in
-                try await Self.reconcile(key.name, clusters: clusters, hostInformers: factory, members: members,
-                                         host: host, configuration: configuration, logger: logger)
+                try await Self.reconcile(key.name, clusters: clusters, hostInformers: factory, hostPods: hostPods,
+                                         members: members, host: host, configuration: configuration,
+                                         logger: logger)
             }, logger: logger)
         controller.watch(clusters)
     }
@@ -60,6 +78,7 @@ public final class ClusterTreeManager: Sendable {
     public func run() async {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.hostInformers.run() }
+            group.addTask { await self.hostPods.run() }
             group.addTask {
                 if await self.clusters.waitForCacheSync() { await self.removeOrphanLeafNodes() }
             }
@@ -82,7 +101,7 @@ public final class ClusterTreeManager: Sendable {
     }
 
     private static func reconcile(_ name: String, clusters: SharedInformer<Cluster>,
-                                  hostInformers: SharedInformerFactory,
+                                  hostInformers: SharedInformerFactory, hostPods: SharedInformer<Pod>,
                                   members: Members, host: KubeClient, configuration: Configuration,
                                   logger: Logger) async throws -> ReconcileResult {
         let cluster = clusters.store.get(namespace: nil, name: name)
@@ -94,10 +113,12 @@ public final class ClusterTreeManager: Sendable {
         let fingerprint = cluster.spec.description
         guard await members.fingerprint(of: name) != fingerprint else { return .done }
         _ = await members.stop(name)
-        let client = try MemberClusterControllers.client(for: cluster)
+        let client = try MemberClusterControllers.client(for: cluster, qps: configuration.memberQPS,
+                                                         burst: configuration.memberBurst)
         let set = MemberClusterControllers(cluster: cluster, host: host, member: client,
-                                           hostInformers: hostInformers, configuration: configuration.leafNodes,
-                                           logger: logger)
+                                           hostInformers: hostInformers, hostPods: hostPods,
+                                           configuration: configuration.leafNodes,
+                                           podWorkers: configuration.podWorkers, logger: logger)
         await members.start(name, fingerprint: fingerprint, set)
         logger.info("started ClusterTree for cluster \(name)")
         // Leaf nodes the new spec no longer names are removed by the leaf-node controller's first sync.

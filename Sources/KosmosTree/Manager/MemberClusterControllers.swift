@@ -22,6 +22,8 @@ public final class MemberClusterControllers: Sendable {
     /// Its volumes bound to copied claims, brought up into the host.
     public let volumes: PersistentVolumeSyncController
     private let memberInformers: SharedInformerFactory
+    private let memberPods: SharedInformer<Pod>
+    private let hostPods: SharedInformer<Pod>
 
     /// Creates the controllers of one member.
     /// - Parameters:
@@ -29,21 +31,27 @@ public final class MemberClusterControllers: Sendable {
     ///   - host: client of the host cluster.
     ///   - member: client of the member cluster.
     ///   - hostInformers: the shared informers of the host (run by the caller); the controllers ask it for
-    ///     pods, ServiceAccounts, Secrets, ConfigMaps, claims and convert policies.
+    ///     ServiceAccounts, Secrets, ConfigMaps, claims, volumes and convert policies.
+    ///   - hostPods: the informer of all host pods (run by the caller).
     ///   - configuration: leaf-node timing.
+    ///   - podWorkers: how many of the member's pods are reconciled at once.
     ///   - logger: where failures go.
     public init(cluster: Cluster, host: KubeClient, member: KubeClient, hostInformers: SharedInformerFactory,
-                configuration: LeafNodeController.Configuration = .init(), logger: Logger) {
+                hostPods: SharedInformer<Pod>, configuration: LeafNodeController.Configuration = .init(),
+                podWorkers: Int = 4, logger: Logger) {
         let name = cluster.metadata.name ?? ""
         let plans = LeafNodePlan.plans(for: cluster)
         clusterName = name
         let factory = SharedInformerFactory(provider: member, logger: logger)
         memberInformers = factory
-        let hostPods = hostInformers.informer(for: Pod.self)
+        // Pods, the most numerous objects, are cached without managedFields (TrimmedPodListerWatcher).
+        let memberPods = SharedInformer<Pod>.trimmedPods(member, logger: logger)
+        self.memberPods = memberPods
+        self.hostPods = hostPods
         let memberClaims = factory.informer(for: PersistentVolumeClaim.self)
         let hostClaims = hostInformers.informer(for: PersistentVolumeClaim.self)
         leafNodes = LeafNodeController(clusterName: name, plans: plans, host: host, member: member,
-                                       configuration: configuration, logger: logger)
+                                       memberPods: memberPods, configuration: configuration, logger: logger)
         func dependency<K: NamespacedResource>(_ kind: DependencyKind<K>) -> DependencySyncController<K> {
             DependencySyncController(clusterName: name, plans: plans, host: host, kind: kind,
                                      hostObjects: hostInformers.informer(for: K.self), hostPods: hostPods,
@@ -59,18 +67,20 @@ public final class MemberClusterControllers: Sendable {
             hostClaims: hostClaims, hostVolumes: hostInformers.informer(for: PersistentVolume.self), logger: logger)
         pods = PodSyncController(
             clusterName: name, plans: plans, host: host, member: member, hostPods: hostPods,
-            memberPods: factory.informer(for: Pod.self),
+            memberPods: memberPods,
             dependencies: [serviceAccounts, secrets, configMaps, claims],
             policies: .init(clusterPolicies: hostInformers.informer(for: ClusterPodConvertPolicy.self),
                             policies: hostInformers.informer(for: PodConvertPolicy.self)),
-            hostServiceAccounts: hostInformers.informer(for: ServiceAccount.self), logger: logger)
+            hostServiceAccounts: hostInformers.informer(for: ServiceAccount.self), workers: podWorkers,
+            logger: logger)
     }
 
     /// Runs everything until the task is cancelled.
     public func run() async {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.memberInformers.run() }
-            group.addTask { await self.leafNodes.run() }
+            group.addTask { await self.memberPods.run() }
+            group.addTask { await self.leafNodes.run(onReturn: { self.requeuePods() }) }
             group.addTask { await self.pods.run() }
             group.addTask { await self.serviceAccounts.run() }
             group.addTask { await self.secrets.run() }
@@ -80,20 +90,33 @@ public final class MemberClusterControllers: Sendable {
         }
     }
 
+    /// Queues every host pod on this member's leaf nodes at once, forgetting their backoff: after an outage,
+    /// pods whose reconciles failed meanwhile would otherwise wait out per-key delays of up to minutes.
+    private func requeuePods() {
+        let leaves = Set(leafNodes.plans.map(\.name))
+        for pod in hostPods.store.list() where leaves.contains(pod.spec.nodeName ?? "") {
+            let key = ObjectKey(of: pod)
+            pods.controller.queue.forget(key)
+            pods.controller.enqueue(key)
+        }
+    }
+
     /// Builds a client of a member cluster from its Cluster's `spec.kubeconfig`.
-    /// - Parameter cluster: the member Cluster.
+    /// - Parameters:
+    ///   - cluster: the member Cluster.
+    ///   - qps: steady request rate (Go Kosmos' leaf clients: 40; 0: unlimited).
+    ///   - burst: requests allowed above it in a burst (Go Kosmos: 60).
     /// - Returns: the client.
     /// - Throws: ``ClusterTreeError`` naming the Cluster when the kubeconfig is missing or unusable.
-    public static func client(for cluster: Cluster) throws -> KubeClient {
+    public static func client(for cluster: Cluster, qps: Double = 40, burst: Int = 60) throws -> KubeClient {
         let name = cluster.metadata.name ?? ""
         guard let bytes = cluster.spec.kubeconfig, !bytes.isEmpty else {
             throw ClusterTreeError("Cluster \(name): spec.kubeconfig is empty")
         }
         do {
             var config = try KubeConfig(yaml: String(decoding: bytes, as: UTF8.self)).clientConfig()
-            // Upstream's leaf clients: QPS 40, burst 60.
-            config.qps = 40
-            config.burst = 60
+            config.qps = qps
+            config.burst = burst
             return try KubeClient(config: config)
         } catch {
             throw ClusterTreeError("Cluster \(name): spec.kubeconfig: \(error)")

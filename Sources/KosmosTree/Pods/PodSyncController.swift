@@ -83,11 +83,12 @@ public final class PodSyncController: Sendable {
     ///   - policies: the host's convert policies.
     ///   - hostServiceAccounts: informer of the host's ServiceAccounts (run by the caller), for their
     ///     `automountServiceAccountToken`.
+    ///   - workers: how many pods are reconciled at once.
     ///   - logger: where failures go.
     public init(clusterName: String, plans: [LeafNodePlan], host: KubeClient, member: KubeClient,
                 hostPods: SharedInformer<Pod>, memberPods: SharedInformer<Pod>,
                 dependencies: [any PodDependencySync], policies: ConvertPolicySource,
-                hostServiceAccounts: SharedInformer<ServiceAccount>, logger: Logger) {
+                hostServiceAccounts: SharedInformer<ServiceAccount>, workers: Int = 4, logger: Logger) {
         let byName = Dictionary(plans.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let pods = Mirror<Pod, Pod>(
             name: "pods to member cluster \(clusterName)", target: member,
@@ -108,7 +109,7 @@ public final class PodSyncController: Sendable {
                             hostServiceAccounts: hostServiceAccounts, logger: l)
         controller = Controller(name: "clustertree-pods-\(clusterName)",
                                 reconciler: ReconcileFunction { key in try await Self.reconcile(key, shared) },
-                                workers: 4, logger: l)
+                                workers: max(1, workers), logger: l)
         for dependency in dependencies { dependency.wakesWaitingPods(of: controller) }
         controller.watch(hostPods) { event in
             byName[event.object.spec.nodeName ?? ""] != nil ? [event.key] : []

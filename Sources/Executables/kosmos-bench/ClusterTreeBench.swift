@@ -1,0 +1,292 @@
+import Foundation
+import KosmosAPI
+import KosmosLocal
+import KosmosTree
+import Logging
+import Synchronization
+
+/// `kosmos-bench clustertree`: a host and two member `LocalAPIServer`s in this process (plain HTTP on loopback);
+/// each member has 10 simulated 600-pod nodes and its own controllers and scheduler. A `ClusterTreeManager` runs
+/// in this process with unlimited member QPS (the local servers are on loopback; Go Kosmos caps leaf clients at
+/// 40 QPS, which alone would hold pods to a few dozen per second).
+///
+/// Figures (one JSON line each):
+/// - `pods-per-second` (pods/s): 1,000 pods created in the host by 8 concurrent clients, bound to the two leaf
+///   nodes alternately; the rate is 1,000 over the time from the first create to the last pod seen Running in
+///   the host (status synced back). Baseline: the same 1,000 pods created straight in the member clusters
+///   (scheduled there, no ClusterTree), until the last is seen Running in its member.
+/// - `p50-seconds-per-pod`, `p99-seconds-per-pod` (s): per pod, from just before its create request to the
+///   moment an informer on the host sees it Running; baseline as above.
+/// - `manager-rss-10000-pods` (MiB): the resident memory of a `clustertree-manager` *process* (the executable
+///   beside this one, `--no-leader-elect --member-qps 0 --host-qps 0`) once 10,000 host pods (the 1,000 above plus 9,000)
+///   all show Running; measured in its own process so the API servers and kubelets of this process do not count.
+///   Baseline: the goal (300 MiB; ratio < 1 meets it). Skipped with a note when the executable is missing
+///   (build it with `--product clustertree-manager`).
+///
+/// `KOSMOS_BENCH_SCALE` (default 1) scales the pod counts down for a quick run (e.g. 0.1).
+enum ClusterTreeBench {
+    static let scenario = "clustertree"
+    static let members = ["member1", "member2"]
+    static let nodesPerMember = 10
+    static let podsPerNode = 600
+    static let creators = 8
+
+    static func run() async throws {
+        let scale = Double(ProcessInfo.processInfo.environment["KOSMOS_BENCH_SCALE"] ?? "") ?? 1
+        let waveSize = max(100, Int(1_000 * scale))
+        let memorySize = max(waveSize, Int(10_000 * scale))
+        let root = NSTemporaryDirectory() + "kosmos-bench-clustertree-\(UUID().uuidString.prefix(8))"
+        var logger = Logger(label: "kosmos.bench.clustertree")
+        logger.logLevel = .warning
+        let env = try await BenchClusters.start(root: root, logger: logger)
+        do {
+            try await measure(env, waveSize: waveSize, memorySize: memorySize, logger: logger)
+        } catch {
+            await env.stop()
+            throw error
+        }
+        await env.stop()
+    }
+
+    static func measure(_ env: BenchClusters, waveSize: Int, memorySize: Int, logger: Logger) async throws {
+        let host = env.host.client
+        _ = try await host.create(Namespace(name: "bench"))
+        for (i, m) in env.members.enumerated() {
+            var cluster = Cluster(name: members[i])
+            cluster.spec.kubeconfig = Array(FileManager.default.contents(atPath: m.server.kubeconfigPath) ?? Data())
+            cluster.spec.json["clusterTreeOptions"] = ["enable": true]
+            _ = try await host.create(cluster)
+        }
+        let manager = ClusterTreeManager(
+            host: host, configuration: .init(leafNodes: .init(syncInterval: .seconds(10)), memberQPS: 0),
+            logger: logger)
+        let managerTask = Task { await manager.run() }
+        let leaves = members.map { "kosmos-\($0)" }
+        try await waitUntil("leaf nodes Ready", timeout: .seconds(60)) {
+            let nodes = try await host.listAll(Node.self).items
+            return leaves.allSatisfy { leaf in nodes.contains { $0.metadata.name == leaf && $0.isReady } }
+        }
+        log("leaf nodes Ready; creating \(waveSize) pods in the host")
+
+        let ours = try await wave(clients: [host], namespace: "bench", names: (0..<waveSize).map { "web-\($0)" },
+                                  nodes: leaves, logger: logger)
+        log("ClusterTree: \(ours.summary)")
+        let memberClients = env.members.map(\.client)
+        for c in memberClients { _ = try await c.create(Namespace(name: "direct")) }
+        let direct = try await wave(clients: memberClients, namespace: "direct",
+                                    names: (0..<waveSize).map { "direct-\($0)" }, nodes: nil, logger: logger)
+        log("direct in members: \(direct.summary)")
+        NetBench.report(scenario, "pods-per-second-\(waveSize)-pods", unit: "pods/s", ours: ours.podsPerSecond,
+                        baseline: direct.podsPerSecond)
+        NetBench.report(scenario, "p50-seconds-per-pod", unit: "s", ours: ours.p50, baseline: direct.p50)
+        NetBench.report(scenario, "p99-seconds-per-pod", unit: "s", ours: ours.p99, baseline: direct.p99)
+
+        managerTask.cancel()
+        await managerTask.value
+        try await measureManagerMemory(env, hostPods: waveSize, total: memorySize, leaves: leaves, logger: logger)
+    }
+
+    // MARK: - One wave of pods
+
+    struct WaveResult {
+        var podsPerSecond: Double
+        var p50: Double
+        var p99: Double
+        var running: Int
+        var summary: String {
+            String(format: "%d Running, %.1f pods/s, p50 %.3f s, p99 %.3f s", running, podsPerSecond, p50, p99)
+        }
+    }
+
+    /// Creates the named pods (round-robin over `clients`; bound round-robin to `nodes` when given) with
+    /// `creators` concurrent writers and waits until an informer on each client has seen every pod Running.
+    static func wave(clients: [KubeClient], namespace: String, names: [String], nodes: [String]?,
+                     logger: Logger) async throws -> WaveResult {
+        let created = Stamps()
+        let running = Stamps()
+        let wanted = Set(names)
+        var informerTasks: [Task<Void, Never>] = []
+        for client in clients {
+            let factory = SharedInformerFactory(provider: client, namespace: namespace, logger: logger)
+            let informer = factory.informer(for: Pod.self)
+            informer.addEventHandler { event in
+                let pod = event.object
+                guard pod.status.phase == .running, let name = pod.metadata.name, wanted.contains(name) else { return }
+                let now = ContinuousClock.now
+                running.first(name, now)
+            }
+            informerTasks.append(Task { await factory.run() })
+            _ = await informer.waitForCacheSync()
+        }
+        defer { for t in informerTasks { t.cancel() } }
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for w in 0..<creators {
+                group.addTask {
+                    for i in stride(from: w, to: names.count, by: creators) {
+                        var pod = Pod(name: names[i], namespace: namespace)
+                        var c = Container(name: "web", image: "nginx")
+                        c.resources = ResourceRequirements(requests: ["cpu": "10m", "memory": "16Mi"])
+                        pod.spec.containers = [c]
+                        if let nodes {
+                            pod.spec.nodeName = nodes[i % nodes.count]
+                            pod.spec.tolerations = [Toleration(key: TreeKeys.leafNodeLabel, operator: .exists,
+                                                               effect: .noSchedule)]
+                        }
+                        let t = ContinuousClock.now
+                        _ = try await clients[i % clients.count].create(pod)
+                        created.first(names[i], t)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await waitUntil("\(names.count) pods Running", timeout: .seconds(300)) {
+            running.count == names.count
+        }
+        let (c, r) = (created.all, running.all)
+        let latencies = names.compactMap { n -> Double? in
+            guard let a = c[n], let b = r[n] else { return nil }
+            return seconds(b - a)
+        }.sorted()
+        let last = r.values.max() ?? start
+        return WaveResult(podsPerSecond: Double(names.count) / max(1e-9, seconds(last - start)),
+                          p50: percentile(latencies, 0.50), p99: percentile(latencies, 0.99), running: r.count)
+    }
+
+    /// When each pod was first seen doing something, by name.
+    final class Stamps: Sendable {
+        private let times = Mutex<[String: ContinuousClock.Instant]>([:])
+        func first(_ name: String, _ at: ContinuousClock.Instant) {
+            times.withLock { if $0[name] == nil { $0[name] = at } }
+        }
+        var count: Int { times.withLock { $0.count } }
+        var all: [String: ContinuousClock.Instant] { times.withLock { $0 } }
+    }
+
+    // MARK: - Manager memory
+
+    /// Runs the manager as its own process and reads its resident memory once `total` host pods are Running.
+    static func measureManagerMemory(_ env: BenchClusters, hostPods existing: Int, total: Int, leaves: [String],
+                                     logger: Logger) async throws {
+        let exe = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("clustertree-manager").path
+        guard FileManager.default.isExecutableFile(atPath: exe) else {
+            log("manager memory skipped: \(exe) not found (swift build --product clustertree-manager)")
+            return
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: exe)
+        process.arguments = ["--kubeconfig", env.host.server.kubeconfigPath, "--no-leader-elect", "--member-qps", "0",
+                             "--host-qps", "0", "--log-level", "warning"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.standardError
+        try process.run()
+        defer {
+            if process.isRunning {
+                process.terminate()
+                process.waitUntilExit()
+            }
+        }
+        log("clustertree-manager pid \(process.processIdentifier); creating \(total - existing) more host pods")
+        let more = (existing..<total).map { "web-\($0)" }
+        let result = try await wave(clients: [env.host.client], namespace: "bench", names: more, nodes: leaves,
+                                    logger: logger)
+        log("with the manager process: \(result.summary)")
+        // Let the first sync rounds after the burst settle, then take the largest of a few samples.
+        var rss = 0
+        for _ in 0..<5 {
+            try await Task.sleep(for: .seconds(2))
+            rss = max(rss, residentBytes(pid: process.processIdentifier))
+        }
+        NetBench.report(scenario, "manager-rss-\(total)-pods", unit: "MiB", ours: Double(rss) / 1_048_576,
+                        baseline: 300)
+    }
+
+    static func residentBytes(pid: Int32) -> Int {
+        guard let s = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
+        for line in s.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            return (line.split(separator: " ").dropFirst().compactMap { Int($0) }.first ?? 0) * 1024
+        }
+        return 0
+    }
+
+    // MARK: - Helpers
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+    }
+
+    static func waitUntil(_ what: String, timeout: Duration, _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if (try? await condition()) == true { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw BenchError("clustertree: not \(what) after \(timeout)")
+    }
+
+    static func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+}
+
+/// The bench's clusters: a host API server, and two members with controllers and simulated kubelets.
+struct BenchClusters {
+    struct Member {
+        let server: LocalAPIServer
+        let client: KubeClient
+    }
+
+    let root: String
+    let host: Member
+    let members: [Member]
+    let tasks: [Task<Void, Never>]
+
+    static func start(root: String, logger: Logger) async throws -> BenchClusters {
+        func server(_ name: String, cidr: String) async throws -> Member {
+            let s = try LocalAPIServer(configuration: .init(
+                dataDirectory: "\(root)/\(name)", tls: false, clusterCIDR: cidr, clusterName: name,
+                requireToken: false))
+            try await s.start()
+            var config = try ClientConfig.fromKubeconfig(path: s.kubeconfigPath)
+            config.qps = 0
+            return Member(server: s, client: try KubeClient(config: config))
+        }
+        let host = try await server("host", cidr: "10.240.0.0/16")
+        var members: [Member] = []
+        var tasks: [Task<Void, Never>] = []
+        for (i, name) in ClusterTreeBench.members.enumerated() {
+            let second = 241 + i
+            let m = try await server(name, cidr: "10.\(second).0.0/16")
+            members.append(m)
+            let manager = LocalControllerManager(client: m.client, logger: logger)
+            tasks.append(Task { try? await manager.run() })
+            for n in 0..<ClusterTreeBench.nodesPerMember {
+                let kubelet = SimulatedKubelet(
+                    client: m.client, nodeName: "\(name)-node-\(n + 1)",
+                    options: .init(cpu: "64", memory: "256Gi", pods: ClusterTreeBench.podsPerNode,
+                                   podCIDRs: ["10.\(second).\(n * 4).0/22"]),
+                    logger: logger)
+                tasks.append(Task { try? await kubelet.run() })
+            }
+        }
+        try await KosmosCRDs.install(using: host.client)
+        let env = BenchClusters(root: root, host: host, members: members, tasks: tasks)
+        for m in members {
+            try await ClusterTreeBench.waitUntil("member nodes Ready", timeout: .seconds(60)) {
+                try await m.client.listAll(Node.self).items.filter(\.isReady).count == ClusterTreeBench.nodesPerMember
+            }
+        }
+        return env
+    }
+
+    func stop() async {
+        for t in tasks { t.cancel() }
+        for t in tasks { await t.value }
+        for s in [host] + members { try? await s.server.shutdown() }
+        try? FileManager.default.removeItem(atPath: root)
+    }
+}
