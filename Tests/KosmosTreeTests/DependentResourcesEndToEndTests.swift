@@ -281,16 +281,40 @@ import Testing
         volume.spec.json["storageClassName"] = "manual"
         volume.spec.json["nodeAffinity"] = ["required": ["nodeSelectorTerms": [["matchExpressions": [
             ["key": "kubernetes.io/hostname", "operator": "In", "values": [.string(node)]]]]]]]
-        var created = try await member.client.create(volume)
-        created.status.phase = "Bound"
-        _ = try await member.client.updateStatus(created)
-        var copy = claim
-        copy.spec.volumeName = "pvc-0001"
-        copy = try await member.client.update(copy)
-        copy.status.phase = "Bound"
-        copy.status.capacity = ["storage": "1Gi"]
-        copy.status.accessModes = ["ReadWriteOnce"]
-        _ = try await member.client.updateStatus(copy)
+        _ = try await member.client.create(volume)
+        // The member's volume binder may bind the pre-bound pair at the same time: each step re-reads the object,
+        // skips what is already done and retries on a conflict.
+        try await Self.settle { () async throws -> Void in
+            var current = try await member.client.get(PersistentVolume.self, name: "pvc-0001")
+            guard current.status.phase != "Bound" else { return }
+            current.status.phase = "Bound"
+            _ = try await member.client.updateStatus(current)
+        }
+        try await Self.settle { () async throws -> Void in
+            var copy = try await member.client.get(PersistentVolumeClaim.self, namespace: "default", name: "data")
+            guard copy.spec.volumeName != "pvc-0001" else { return }
+            copy.spec.volumeName = "pvc-0001"
+            _ = try await member.client.update(copy)
+        }
+        try await Self.settle { () async throws -> Void in
+            var copy = try await member.client.get(PersistentVolumeClaim.self, namespace: "default", name: "data")
+            guard copy.status.phase != "Bound" || copy.status.capacity["storage"] != "1Gi" else { return }
+            copy.status.phase = "Bound"
+            copy.status.capacity = ["storage": "1Gi"]
+            copy.status.accessModes = ["ReadWriteOnce"]
+            _ = try await member.client.updateStatus(copy)
+        }
+    }
+
+    /// Runs `step` until it succeeds without a write conflict (at most 20 tries).
+    static func settle(_ step: () async throws -> Void) async throws {
+        for attempt in 1...20 {
+            do {
+                return try await step()
+            } catch let error as KubeError where error.isConflict && attempt < 20 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
     }
 
     /// The values of the first node-affinity requirement of host volume `pvc-0001` once it is Bound.
