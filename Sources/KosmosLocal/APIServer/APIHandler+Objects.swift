@@ -466,8 +466,17 @@ extension APIHandler {
         if !causes.isEmpty { throw APIError.invalid(kind: info.kind, group: info.group, name: name, causes: causes) }
     }
 
-    func validateObject(_ object: JSONValue, info: ResourceInfo, name: String) throws {
+    /// Kind-specific validation after defaulting; a custom object is checked against its CRD's schema (`old` and
+    /// `subresource` select transition rules and the status-only walk on updates).
+    func validateObject(_ object: JSONValue, info: ResourceInfo, name: String, old: JSONValue? = nil,
+                        subresource: String? = nil) throws {
         var causes: [(reason: String, field: String, message: String)] = []
+        if let schema = info.custom?.schema {
+            causes = SchemaValidation.validate(object, old: old, schema: schema,
+                                               only: subresource == "status" ? "status" : nil)
+            if !causes.isEmpty { throw APIError.invalid(kind: info.kind, group: info.group, name: name, causes: causes) }
+            return
+        }
         switch info.kind {
         case "Pod":
             let cs = object["spec"]?["containers"]?.arrayValue ?? []

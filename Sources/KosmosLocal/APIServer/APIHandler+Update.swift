@@ -301,7 +301,7 @@ extension APIHandler {
             }
         }
         try validateMeta(new["metadata"]?.objectValue ?? JSONObject(), info: info, name: name)
-        try validateObject(new, info: info, name: name)
+        try validateObject(new, info: info, name: name, old: old, subresource: subresource)
         return new
     }
 

@@ -1,0 +1,215 @@
+import Foundation
+import KosmosAPI
+
+/// Validates a custom object against its CRD version's `openAPIV3Schema` after defaulting, the way
+/// kube-apiserver does: OpenAPI v3 keywords first, then the CEL `x-kubernetes-validations` rules (only when the
+/// schema checks passed). Produces kube's causes, in kube's order.
+enum SchemaValidation {
+    typealias Cause = (reason: String, field: String, message: String)
+
+    /// All causes for `object`; `old` is the stored object on updates (enables `oldSelf` transition rules).
+    /// `only` limits the walk to one top-level property (`status` for the status subresource).
+    static func validate(_ object: JSONValue, old: JSONValue?, schema: JSONValue, only: String? = nil) -> [Cause] {
+        var causes: [Cause] = []
+        walk(object, schema: schema, path: "", only: only, into: &causes)
+        if !causes.isEmpty {
+            if containsRules(schema) {
+                causes.append(("FieldValueInvalid", "<nil>", "Invalid value: \"null\": some validation rules were not "
+                               + "checked because the object was invalid; correct the existing errors to complete "
+                               + "validation"))
+            }
+            return causes
+        }
+        rules(object, old: old, schema: schema, path: "", only: only, into: &causes)
+        return causes
+    }
+
+    static func containsRules(_ schema: JSONValue) -> Bool {
+        if let r = schema["x-kubernetes-validations"]?.arrayValue, !r.isEmpty { return true }
+        for (_, sub) in schema["properties"]?.objectValue ?? JSONObject() where containsRules(sub) { return true }
+        if let items = schema["items"], containsRules(items) { return true }
+        if case .object? = schema["additionalProperties"], let a = schema["additionalProperties"], containsRules(a) {
+            return true
+        }
+        return false
+    }
+
+    private static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
+
+    /// Go's `%v`-like rendering of a value inside `Invalid value: ...`.
+    static func render(_ v: JSONValue) -> String {
+        switch v {
+        case .string(let s): return FieldValidation.quoted(s)
+        case .int(let i): return String(i)
+        case .double(let d): return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        case .bool(let b): return String(b)
+        case .null: return "\"null\""
+        case .array, .object: return FieldValidation.quoted(v.serializedString())
+        }
+    }
+
+    private static func number(_ v: JSONValue?) -> String {
+        guard let v else { return "" }
+        if case .double(let d) = v, d != d.rounded() { return String(d) }
+        return v.intValue.map(String.init) ?? ""
+    }
+
+    private static func typeName(_ v: JSONValue) -> String {
+        switch v {
+        case .null: return "null"
+        case .bool: return "boolean"
+        case .int: return "integer"
+        case .double: return "number"
+        case .string: return "string"
+        case .array: return "array"
+        case .object: return "object"
+        }
+    }
+
+    private static func typeMatches(_ type: String, _ v: JSONValue) -> Bool {
+        switch (type, v) {
+        case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool), ("integer", .int),
+             ("number", .int), ("number", .double): return true
+        case ("integer", .double(let d)): return d == d.rounded()
+        default: return false
+        }
+    }
+
+    private static func walk(_ v: JSONValue, schema: JSONValue, path: String, only: String? = nil,
+                             into causes: inout [Cause]) {
+        let field = path.isEmpty ? "<nil>" : path
+        let inBody = path.isEmpty ? "body" : path
+        if case .null = v {
+            if schema["nullable"]?.boolValue == true { return }
+            if let t = schema["type"]?.stringValue {
+                causes.append(("FieldValueTypeInvalid", field,
+                               "Invalid value: \"null\": \(inBody) in body must be of type \(t): \"null\""))
+            }
+            return
+        }
+        if let t = schema["type"]?.stringValue, !typeMatches(t, v) {
+            causes.append(("FieldValueTypeInvalid", field,
+                           "Invalid value: \"\(typeName(v))\": \(inBody) in body must be of type \(t): "
+                           + "\"\(typeName(v))\""))
+            return
+        }
+        func invalid(_ text: String) {
+            causes.append(("FieldValueInvalid", field, "Invalid value: \(render(v)): \(inBody) in body \(text)"))
+        }
+        switch v {
+        case .string(let s):
+            let length = s.unicodeScalars.count
+            if let max = schema["maxLength"]?.intValue, length > max {
+                causes.append(("FieldValueTooLong", field, "Too long: may not be more than \(max) bytes"))
+            }
+            if let min = schema["minLength"]?.intValue, length < min { invalid("should be at least \(min) chars long") }
+            if let p = schema["pattern"]?.stringValue, let re = try? NSRegularExpression(pattern: p),
+               re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil {
+                invalid("should match '\(p)'")
+            }
+        case .int, .double:
+            let d = v.doubleValue ?? 0
+            if let max = schema["maximum"], let m = max.doubleValue {
+                if schema["exclusiveMaximum"]?.boolValue == true {
+                    if d >= m { invalid("should be less than \(number(max))") }
+                } else if d > m { invalid("should be less than or equal to \(number(max))") }
+            }
+            if let min = schema["minimum"], let m = min.doubleValue {
+                if schema["exclusiveMinimum"]?.boolValue == true {
+                    if d <= m { invalid("should be greater than \(number(min))") }
+                } else if d < m { invalid("should be greater than or equal to \(number(min))") }
+            }
+            if let mult = schema["multipleOf"]?.doubleValue, mult > 0, (d / mult) != (d / mult).rounded() {
+                invalid("should be a multiple of \(number(schema["multipleOf"]))")
+            }
+        default: break
+        }
+        if let allowed = schema["enum"]?.arrayValue, !allowed.contains(v) {
+            causes.append(("FieldValueNotSupported", field, "Unsupported value: \(render(v)): supported values: "
+                           + allowed.map(render).joined(separator: ", ")))
+        }
+        switch v {
+        case .object(let o):
+            let count = o.fieldNames.count
+            if let max = schema["maxProperties"]?.intValue, count > max {
+                causes.append(("FieldValueTooMany", field, "Too many: \(count): must have at most \(max) items"))
+            }
+            if let min = schema["minProperties"]?.intValue, count < min {
+                causes.append(("FieldValueInvalid", field,
+                               "Invalid value: \(count): \(inBody) in body should have at least \(min) properties"))
+            }
+            for r in schema["required"]?.arrayValue ?? [] {
+                if let k = r.stringValue, o[k] == nil, only == nil || only == k {
+                    causes.append(("FieldValueRequired", join(path, k), "Required value"))
+                }
+            }
+            let properties = schema["properties"]?.objectValue ?? JSONObject()
+            for k in o.fieldNames.sorted() where only == nil || only == k {
+                guard let child = o[k] else { continue }
+                if path.isEmpty, k == "metadata" || k == "apiVersion" || k == "kind" { continue }
+                if let sub = properties[k] {
+                    walk(child, schema: sub, path: join(path, k), into: &causes)
+                } else if case .object? = schema["additionalProperties"], let sub = schema["additionalProperties"] {
+                    walk(child, schema: sub, path: path + "[\(k)]", into: &causes)
+                }
+            }
+        case .array(let items):
+            if let max = schema["maxItems"]?.intValue, items.count > max {
+                causes.append(("FieldValueTooMany", field,
+                               "Too many: \(items.count): must have at most \(max) items"))
+            }
+            if let min = schema["minItems"]?.intValue, items.count < min {
+                invalid("should have at least \(min) items")
+            }
+            if let sub = schema["items"] {
+                for (i, item) in items.enumerated() { walk(item, schema: sub, path: path + "[\(i)]", into: &causes) }
+            }
+        default: break
+        }
+    }
+
+    /// Runs the CEL rules bottom-up in document order (kube validates a node's children before reporting its own
+    /// rules only in the sense that all errors are collected; order here is node first, then children).
+    private static func rules(_ v: JSONValue, old: JSONValue?, schema: JSONValue, path: String, only: String?,
+                              into causes: inout [Cause]) {
+        let field = path.isEmpty ? "<nil>" : path
+        for r in schema["x-kubernetes-validations"]?.arrayValue ?? [] {
+            guard let rule = r["rule"]?.stringValue else { continue }
+            let transition = CELSubset.isTransitionRule(rule)
+            if transition && old == nil { continue }
+            let message = r["message"]?.stringValue ?? "failed rule: \(rule)"
+            let shown = r["fieldPath"]?.stringValue.map { path + $0 } ?? field
+            let valueText = "\"\(typeName(v))\""
+            do {
+                if try !CELSubset.evaluate(rule, self: v, oldSelf: transition ? old : nil) {
+                    causes.append(("FieldValueInvalid", shown, "Invalid value: \(valueText): \(message)"))
+                }
+            } catch .runtime(let text) {
+                causes.append(("FieldValueInvalid", field, "Invalid value: \(valueText): \(text) evaluating rule: \(rule)"))
+            } catch {
+                // Syntax outside the supported CEL subset: the rule is skipped rather than rejecting the object.
+                continue
+            }
+        }
+        switch v {
+        case .object(let o):
+            let properties = schema["properties"]?.objectValue ?? JSONObject()
+            for k in o.fieldNames.sorted() where only == nil || only == k {
+                guard let child = o[k] else { continue }
+                if let sub = properties[k] {
+                    rules(child, old: old?[k], schema: sub, path: join(path, k), only: nil, into: &causes)
+                } else if case .object? = schema["additionalProperties"], let sub = schema["additionalProperties"] {
+                    rules(child, old: old?[k], schema: sub, path: path + "[\(k)]", only: nil, into: &causes)
+                }
+            }
+        case .array(let items):
+            // Old list items are not correlated here, so transition rules inside lists are skipped.
+            if let sub = schema["items"] {
+                for (i, item) in items.enumerated() {
+                    rules(item, old: nil, schema: sub, path: path + "[\(i)]", only: nil, into: &causes)
+                }
+            }
+        default: break
+        }
+    }
+}
