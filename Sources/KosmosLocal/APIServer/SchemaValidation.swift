@@ -168,8 +168,7 @@ enum SchemaValidation {
         }
     }
 
-    /// Runs the CEL rules bottom-up in document order (kube validates a node's children before reporting its own
-    /// rules only in the sense that all errors are collected; order here is node first, then children).
+    /// Runs the CEL rules of a node, then of its children; every failure is collected as a cause.
     private static func rules(_ v: JSONValue, old: JSONValue?, schema: JSONValue, path: String, only: String?,
                               into causes: inout [Cause]) {
         let field = path.isEmpty ? "<nil>" : path
