@@ -183,6 +183,20 @@ struct APIServerFieldValidationTests {
         #expect(allowed.status == 200, "\(allowed.text)")
         #expect(allowed.json?["spec"]?["tolerations"]?.arrayValue?.count == 3, "the added one and the two defaults")
         #expect(allowed.json?["spec"]?["containers"]?.arrayValue?.first?["image"] == "nginx:1.28")
+        // activeDeadlineSeconds may be lowered, never raised or cleared.
+        let lowered = try h.request("PATCH", pod, body: #"{"spec":{"activeDeadlineSeconds":300}}"#,
+                                    contentType: "application/merge-patch+json")
+        #expect(lowered.status == 200, "\(lowered.text)")
+        let raised = try h.request("PATCH", pod, body: #"{"spec":{"activeDeadlineSeconds":900}}"#,
+                                   contentType: "application/merge-patch+json")
+        #expect(raised.status == 422)
+        #expect(raised.json?["message"]?.stringValue == "Pod \"web-1\" is invalid: spec.activeDeadlineSeconds: "
+            + "Invalid value: 900: must be less than or equal to previous value", "\(raised.text)")
+        let cleared = try h.request("PATCH", pod, body: #"{"spec":{"activeDeadlineSeconds":null}}"#,
+                                    contentType: "application/merge-patch+json")
+        #expect(cleared.status == 422)
+        #expect(cleared.json?["details"]?["causes"]?.arrayValue?.first?["message"]
+            == "Invalid value: \"null\": must not update from a positive integer to nil value", "\(cleared.text)")
         // Removing an existing toleration (json patch) is refused.
         let removed = try h.request("PATCH", pod, body: #"[{"op":"remove","path":"/spec/tolerations/0"}]"#,
                                     contentType: "application/json-patch+json")

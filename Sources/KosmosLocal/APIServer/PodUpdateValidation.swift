@@ -1,7 +1,7 @@
 import KosmosAPI
 
 /// kube-apiserver 1.32's rule that a pod's spec is fixed once created, except for a few fields: container and
-/// init container images, `activeDeadlineSeconds`, added tolerations, `terminationGracePeriodSeconds` going from
+/// init container images, `activeDeadlineSeconds` (set or lowered), added tolerations, `terminationGracePeriodSeconds` going from
 /// negative to 1, and removed scheduling gates (`ValidatePodUpdate`).
 enum PodUpdateValidation {
     /// The fixed part of kube's message (fixture 206).
@@ -15,6 +15,8 @@ enum PodUpdateValidation {
     ///   `spec.tolerations` / `spec.schedulingGates` when those change in a way kube refuses.
     static func check(old: JSONValue, new: JSONValue, name: String) throws {
         let oldSpec = old["spec"] ?? .object(JSONObject())
+        try checkActiveDeadline(old: oldSpec["activeDeadlineSeconds"]?.intValue,
+                                new: new["spec"]?["activeDeadlineSeconds"]?.intValue, name: name)
         var munged = new["spec"] ?? .object(JSONObject())
         var causes: [(reason: String, field: String, message: String)] = []
 
@@ -68,6 +70,21 @@ enum PodUpdateValidation {
             causes.insert(("FieldValueForbidden", "spec", forbidden + "\n" + diff(oldSpec, munged)), at: 0)
         }
         if !causes.isEmpty { throw APIError.invalid(kind: "Pod", group: "", name: name, causes: causes) }
+    }
+
+    /// `activeDeadlineSeconds` may be set where there was none or lowered, never raised or cleared; kube reports
+    /// such an update alone, before comparing the rest of the spec.
+    private static func checkActiveDeadline(old: Int64?, new: Int64?, name: String) throws {
+        func refuse(_ value: String, _ detail: String) throws -> Never {
+            throw APIError.invalid(kind: "Pod", group: "", name: name, causes: [
+                ("FieldValueInvalid", "spec.activeDeadlineSeconds", "Invalid value: \(value): \(detail)")])
+        }
+        if let new {
+            if new < 0 || new > Int64(Int32.max) { try refuse("\(new)", "must be between 0 and 2147483647, inclusive") }
+            if let old, old < new { try refuse("\(new)", "must be less than or equal to previous value") }
+        } else if old != nil {
+            try refuse("\"null\"", "must not update from a positive integer to nil value")
+        }
     }
 
     /// A diff of two pod specs in the layout of kube's (go-cmp) message: two-character line prefixes (no-break
