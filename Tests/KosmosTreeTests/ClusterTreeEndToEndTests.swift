@@ -28,10 +28,13 @@ import Testing
         return p
     }
 
+    /// Starts a host (scheduling with KosmosSched when `hostSchedules`, without nodes of its own) and member1
+    /// (two kubelets), runs a ClusterTreeManager in the host and hands them to `body`; stops everything after.
     static func withClusters(
+        hostSchedules: Bool = false,
         _ body: (_ host: TreeTestCluster, _ member: TreeTestCluster, _ manager: ClusterTreeManager) async throws -> Void
     ) async throws {
-        let host = try await TreeTestCluster.start(name: "host", schedules: false)
+        let host = try await TreeTestCluster.start(name: "host", schedules: hostSchedules)
         let member = try await TreeTestCluster.start(
             name: "member1", clusterCIDR: "10.248.0.0/16", kubelets: 2,
             kubeletOptions: .init(zone: "z1", heartbeatInterval: .seconds(2)))

@@ -1,7 +1,6 @@
 import Foundation
 import KosmosAPI
 import KosmosLocal
-import Logging
 import Testing
 @testable import KosmosTree
 
@@ -30,17 +29,7 @@ import Testing
 
     @Test func claimsAndVolumesShowUpBoundInTheHost() async throws {
         // The host schedules (KosmosSched) but has no nodes of its own: the leaf node is the only place to go.
-        let host = try await TreeTestCluster.start(name: "host", schedules: true)
-        let member = try await TreeTestCluster.start(
-            name: "member1", clusterCIDR: "10.248.0.0/16", kubelets: 2,
-            kubeletOptions: .init(zone: "z1", heartbeatInterval: .seconds(2)))
-        var logger = Logger(label: "kosmos.tree.test")
-        logger.logLevel = .notice
-        let manager = ClusterTreeManager(
-            host: host.client, configuration: .init(leafNodes: .init(syncInterval: .seconds(1))), logger: logger)
-        do {
-            try await KosmosCRDs.install(using: host.client)
-            host.start { await manager.run() }
+        try await ClusterTreeEndToEndTests.withClusters(hostSchedules: true) { host, member, _ in
             _ = try await host.client.create(ClusterTreeEndToEndTests.cluster("member1", kubeconfig: member.kubeconfig))
             #expect(await eventually("leaf node is Ready") {
                 try await host.client.get(Node.self, name: "kosmos-member1").isReady
@@ -81,12 +70,6 @@ import Testing
             // The member runs exactly the set's pods, once each.
             let memberPods = try await member.client.list(Pod.self, namespace: "default").items.map(\.name).sorted()
             #expect(memberPods == ["db-0", "db-1"])
-        } catch {
-            await host.stop()
-            await member.stop()
-            throw error
         }
-        await host.stop()
-        await member.stop()
     }
 }
