@@ -3,60 +3,49 @@ import KosmosAPI
 /// The resources the local controllers and kubelets read and write, addressed through the dynamic client so that
 /// they depend only on the wire shape of each kind.
 enum ClusterResources {
-    static let pods = GroupVersionResource(apiVersion: "v1", resource: "pods", scope: .namespaced)
-    static let nodes = GroupVersionResource(apiVersion: "v1", resource: "nodes", scope: .cluster)
-    static let namespaces = GroupVersionResource(apiVersion: "v1", resource: "namespaces", scope: .cluster)
-    static let services = GroupVersionResource(apiVersion: "v1", resource: "services", scope: .namespaced)
-    static let endpoints = GroupVersionResource(apiVersion: "v1", resource: "endpoints", scope: .namespaced)
-    static let serviceAccounts = GroupVersionResource(apiVersion: "v1", resource: "serviceaccounts",
-                                                      scope: .namespaced)
-    static let endpointSlices = GroupVersionResource(apiVersion: "discovery.k8s.io/v1", resource: "endpointslices",
-                                                     scope: .namespaced)
-    static let leases = GroupVersionResource(apiVersion: "coordination.k8s.io/v1", resource: "leases",
-                                             scope: .namespaced)
-    static let deployments = GroupVersionResource(apiVersion: "apps/v1", resource: "deployments", scope: .namespaced)
-    static let replicaSets = GroupVersionResource(apiVersion: "apps/v1", resource: "replicasets", scope: .namespaced)
-    static let statefulSets = GroupVersionResource(apiVersion: "apps/v1", resource: "statefulsets",
-                                                   scope: .namespaced)
+    static let pods = Pod.groupVersionResource
+    static let nodes = Node.groupVersionResource
+    static let namespaces = Namespace.groupVersionResource
+    static let services = Service.groupVersionResource
+    static let endpoints = Endpoints.groupVersionResource
+    static let serviceAccounts = ServiceAccount.groupVersionResource
+    static let endpointSlices = EndpointSlice.groupVersionResource
+    static let leases = Lease.groupVersionResource
+    static let deployments = Deployment.groupVersionResource
+    static let replicaSets = ReplicaSet.groupVersionResource
+    static let statefulSets = StatefulSet.groupVersionResource
+    /// ControllerRevision has no Swift type: only the StatefulSet controller and `kubectl rollout` read it.
     static let controllerRevisions = GroupVersionResource(apiVersion: "apps/v1", resource: "controllerrevisions",
                                                           scope: .namespaced)
-    static let persistentVolumeClaims = GroupVersionResource(apiVersion: "v1", resource: "persistentvolumeclaims",
-                                                             scope: .namespaced)
-    static let persistentVolumes = GroupVersionResource(apiVersion: "v1", resource: "persistentvolumes",
-                                                        scope: .cluster)
-    static let storageClasses = GroupVersionResource(apiVersion: "storage.k8s.io/v1", resource: "storageclasses",
-                                                     scope: .cluster)
-    static let events = GroupVersionResource(apiVersion: "v1", resource: "events", scope: .namespaced)
+    static let persistentVolumeClaims = PersistentVolumeClaim.groupVersionResource
+    static let persistentVolumes = PersistentVolume.groupVersionResource
+    static let storageClasses = StorageClass.groupVersionResource
+    static let events = Event.groupVersionResource
+
+    /// Every resource above with its kind, taken from the Swift types.
+    private static let kinds: [GroupVersionResource: String] = {
+        func entry<R: Resource>(_ type: R.Type) -> (GroupVersionResource, String) { (R.groupVersionResource, R.kind) }
+        var table = Dictionary(uniqueKeysWithValues: [
+            entry(Pod.self), entry(Node.self), entry(Namespace.self), entry(Service.self), entry(Endpoints.self),
+            entry(ServiceAccount.self), entry(EndpointSlice.self), entry(Lease.self), entry(Deployment.self),
+            entry(ReplicaSet.self), entry(StatefulSet.self), entry(PersistentVolumeClaim.self),
+            entry(PersistentVolume.self), entry(StorageClass.self), entry(Event.self),
+        ])
+        table[controllerRevisions] = "ControllerRevision"
+        return table
+    }()
 
     /// The kind served at a resource, for objects that come without `kind` (list items).
     static func kind(of gvr: GroupVersionResource) -> String {
-        switch gvr.resource {
-        case "pods": "Pod"
-        case "nodes": "Node"
-        case "namespaces": "Namespace"
-        case "services": "Service"
-        case "endpoints": "Endpoints"
-        case "serviceaccounts": "ServiceAccount"
-        case "endpointslices": "EndpointSlice"
-        case "leases": "Lease"
-        case "deployments": "Deployment"
-        case "replicasets": "ReplicaSet"
-        case "statefulsets": "StatefulSet"
-        case "controllerrevisions": "ControllerRevision"
-        case "persistentvolumeclaims": "PersistentVolumeClaim"
-        case "persistentvolumes": "PersistentVolume"
-        case "storageclasses": "StorageClass"
-        case "events": "Event"
-        default: gvr.resource
-        }
+        kinds[gvr] ?? gvr.resource
     }
 
     /// The resource of an owner kind, for the owner kinds the garbage collector can look up.
     static func resource(apiVersion: String, kind: String) -> GroupVersionResource? {
-        let all = [pods, nodes, namespaces, services, serviceAccounts, endpointSlices, leases, deployments,
-                   replicaSets, statefulSets, persistentVolumeClaims, persistentVolumes]
+        let owners = [pods, nodes, namespaces, services, serviceAccounts, endpointSlices, leases, deployments,
+                      replicaSets, statefulSets, persistentVolumeClaims, persistentVolumes]
         let gv = GroupVersion(apiVersion: apiVersion)
-        return all.first { $0.groupVersion.group == gv.group && Self.kind(of: $0) == kind }
+        return owners.first { $0.groupVersion.group == gv.group && Self.kind(of: $0) == kind }
     }
 
     /// The namespace in which kubelets keep their heartbeat Leases.
