@@ -5,9 +5,11 @@ import KosmosNet
 struct PodSync: Reconciler {
     let kubelet: SimulatedKubelet
     let pods: SharedInformer<DynamicObject>
+    /// Every claim of the cluster: pods wait here until theirs are bound.
+    let claims: SharedInformer<DynamicObject>
 
     func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
-        try await kubelet.syncPod(key, cached: pods.store.get(key))
+        try await kubelet.syncPod(key, cached: pods.store.get(key), claims: claims.store)
     }
 }
 
@@ -32,7 +34,9 @@ extension SimulatedKubelet {
         return [pod.string("status", "podIP")].compactMap { $0 }.filter { !$0.isEmpty }
     }
 
-    func syncPod(_ key: ObjectKey, cached: DynamicObject?) async throws -> ReconcileResult {
+    func syncPod(_ key: ObjectKey, cached: DynamicObject?, claims: ObjectStore<DynamicObject>) async throws
+        -> ReconcileResult
+    {
         let record = state.withLock { $0.pods[key] }
         guard let pod = cached, pod.nodeName == nodeName else {
             if let record { await stop(key, record: record, pod: cached) }
@@ -47,17 +51,19 @@ extension SimulatedKubelet {
             if let record = state.withLock({ $0.pods[key] }) { await stop(key, record: record, pod: pod) }
             return .done
         }
-        return try await start(pod, key: key)
+        return try await start(pod, key: key, claims: claims)
     }
 
     // MARK: - Starting
 
-    private func start(_ pod: DynamicObject, key: ObjectKey) async throws -> ReconcileResult {
+    private func start(_ pod: DynamicObject, key: ObjectKey, claims: ObjectStore<DynamicObject>) async throws
+        -> ReconcileResult
+    {
         let hostNetwork = pod.json[path: ["spec", "hostNetwork"]]?.boolValue == true
         var record = state.withLock { $0.pods[key] }
         if record?.started != true {
             // Like a kubelet's volume manager: no container starts before every claim is bound.
-            let waiting = try await unboundClaims(of: pod)
+            let waiting = unboundClaims(of: pod, claims: claims)
             if !waiting.isEmpty { return try await waitForVolumes(pod, key: key, claims: waiting) }
         }
         if record == nil {

@@ -1,28 +1,24 @@
 import KosmosAPI
 
 extension SimulatedKubelet {
-    /// How often a pod waiting for its claims looks again (a kubelet's volume manager polls too).
-    static let volumeRecheckInterval = Duration.seconds(1)
-
-    /// The pod's claims that are missing or not `Bound` yet, read live as a kubelet's volume manager does.
-    func unboundClaims(of pod: DynamicObject) async throws -> [String] {
-        var waiting: [String] = []
-        for name in pod.podClaimNames {
-            do {
-                let claim = try await client.dynamic(ClusterResources.persistentVolumeClaims).get(
-                    namespace: pod.namespace, name: name)
-                if claim.string("status", "phase") != "Bound" || (claim.string("spec", "volumeName") ?? "").isEmpty {
-                    waiting.append(name)
-                }
-            } catch let e as KubeError where e.isNotFound {
-                waiting.append(name)
-            }
+    /// The pod's claims that are missing or not `Bound` yet in `claims` (the kubelet's claim cache), as a kubelet's
+    /// volume manager sees them.
+    func unboundClaims(of pod: DynamicObject, claims: ObjectStore<DynamicObject>) -> [String] {
+        pod.podClaimNames.filter { name in
+            guard let claim = claims.get(namespace: pod.namespace, name: name) else { return true }
+            return claim.string("status", "phase") != "Bound" || (claim.string("spec", "volumeName") ?? "").isEmpty
         }
-        return waiting
+    }
+
+    /// The keys of this node's pods that mount the claim of `event`: a claim turning `Bound` wakes them up.
+    static func podsMounting(_ event: InformerEvent<DynamicObject>, pods: ObjectStore<DynamicObject>) -> [ObjectKey] {
+        let claim = event.object
+        return pods.list(namespace: claim.namespace).filter { $0.podClaimNames.contains(claim.name) }
+            .map { ObjectKey(of: $0) }
     }
 
     /// Keeps a pod whose claims are not bound `Pending` with its containers `ContainerCreating`, as a kubelet
-    /// does while it waits to mount the volumes, and looks again shortly.
+    /// does while it waits to mount the volumes. The pod is looked at again when one of its claims changes.
     func waitForVolumes(_ pod: DynamicObject, key: ObjectKey, claims: [String]) async throws -> ReconcileResult {
         let status = pendingStatus(pod)
         if Self.statusSummary(pod.json["status"] ?? .null) != Self.statusSummary(.object(status)) {
@@ -33,7 +29,7 @@ extension SimulatedKubelet {
                 logger.debug("pod \(key) waits for claims \(claims.joined(separator: ", ")) to be bound")
             } catch let e as KubeError where e.isNotFound || e.isConflict {}
         }
-        return .requeueAfter(Self.volumeRecheckInterval)
+        return .done
     }
 
     /// The status of a pod that is not started yet: `Pending`, scheduled and initialized, containers waiting.

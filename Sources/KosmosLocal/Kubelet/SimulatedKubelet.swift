@@ -132,15 +132,21 @@ public final class SimulatedKubelet: Sendable {
             listerWatcher: ClientListerWatcher(client: client, resource: ClusterResources.pods,
                                                fieldSelector: "spec.nodeName=\(nodeName)"),
             backoff: Backoff(initial: .milliseconds(200), max: .seconds(5)))
-        let controller = Controller(name: "kubelet-\(nodeName)", reconciler: PodSync(kubelet: self, pods: pods),
-                                    workers: 4, logger: logger)
+        let claims = SharedInformer(
+            listerWatcher: ClientListerWatcher(client: client, resource: ClusterResources.persistentVolumeClaims),
+            backoff: Backoff(initial: .milliseconds(200), max: .seconds(5)))
+        let controller = Controller(
+            name: "kubelet-\(nodeName)", reconciler: PodSync(kubelet: self, pods: pods, claims: claims),
+            workers: 4, logger: logger)
         controller.watch(pods)
+        controller.watch(claims) { [store = pods.store] in Self.podsMounting($0, pods: store) }
         await withDiscardingTaskGroup { group in
             group.addTask { await pods.run() }
+            group.addTask { await claims.run() }
             group.addTask { await self.heartbeatLoop() }
             group.addTask {
                 // Addresses held by pods from before a restart are reserved before any pod gets a new one.
-                guard await pods.waitForCacheSync() else { return }
+                guard await pods.waitForCacheSync(), await claims.waitForCacheSync() else { return }
                 self.reserveExistingAddresses(pods.store.list())
                 await controller.run()
             }
