@@ -6,6 +6,26 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// A thin executable in `Sources/Executables/<name>`: flags parsed with ArgumentParser, logs through swift-log,
+/// everything else in `libraries`.
+func executable(_ name: String, uses libraries: [Target.Dependency]) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: libraries + [
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        path: "Sources/Executables/\(name)", swiftSettings: strict)
+}
+
+/// A test target for `libraries`; every test target also gets KosmosAPI, the local control plane (KosmosLocal) and
+/// the shared test helpers (KosmosTestSupport).
+func tests(_ name: String, of libraries: [Target.Dependency]) -> Target {
+    .testTarget(
+        name: name, dependencies: libraries + ["KosmosAPI", "KosmosLocal", "KosmosTestSupport"],
+        swiftSettings: strict)
+}
+
 let package = Package(
     name: "Kosmos",
     platforms: [.macOS(.v14)],
@@ -81,76 +101,15 @@ let package = Package(
             swiftSettings: strict),
 
         // MARK: - Executables (thin: flags -> library call)
-        .executableTarget(
-            name: "kosmosctl",
-            dependencies: [
-                "KosmosAPI", "KosmosNet", "KosmosLocal",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Sources/Executables/kosmosctl", swiftSettings: strict),
-        .executableTarget(
-            name: "kosmos-apiserver",
-            dependencies: [
-                "KosmosAPI", "KosmosLocal",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            path: "Sources/Executables/kosmos-apiserver", swiftSettings: strict),
-        .executableTarget(
-            name: "kosmos-bench",
-            dependencies: [
-                "KosmosAPI", "KosmosNet", "KosmosLocal", "KosmosSched", "KosmosTree",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            path: "Sources/Executables/kosmos-bench", swiftSettings: strict),
-        .executableTarget(
-            name: "clusterlink-network-manager",
-            dependencies: [
-                "KosmosAPI", "KosmosNet",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Sources/Executables/clusterlink-network-manager", swiftSettings: strict),
-        .executableTarget(
-            name: "clusterlink-agent",
-            dependencies: [
-                "KosmosAPI", "KosmosNet",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Sources/Executables/clusterlink-agent", swiftSettings: strict),
-        .executableTarget(
-            name: "clusterlink-elector",
-            dependencies: [
-                "KosmosAPI", "KosmosNet",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Sources/Executables/clusterlink-elector", swiftSettings: strict),
-        .executableTarget(
-            name: "clusterlink-controller-manager",
-            dependencies: [
-                "KosmosAPI", "KosmosNet",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Sources/Executables/clusterlink-controller-manager", swiftSettings: strict),
-        .executableTarget(
-            name: "kosmos-scheduler",
-            dependencies: [
-                "KosmosAPI", "KosmosSched",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Sources/Executables/kosmos-scheduler", swiftSettings: strict),
-        .executableTarget(
-            name: "clustertree-manager",
-            dependencies: [
-                "KosmosAPI", "KosmosTree",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Sources/Executables/clustertree-manager", swiftSettings: strict),
+        executable("kosmosctl", uses: ["KosmosAPI", "KosmosNet", "KosmosLocal"]),
+        executable("kosmos-apiserver", uses: ["KosmosAPI", "KosmosLocal"]),
+        executable("kosmos-bench", uses: ["KosmosAPI", "KosmosNet", "KosmosLocal", "KosmosSched", "KosmosTree"]),
+        executable("clusterlink-network-manager", uses: ["KosmosAPI", "KosmosNet"]),
+        executable("clusterlink-agent", uses: ["KosmosAPI", "KosmosNet"]),
+        executable("clusterlink-elector", uses: ["KosmosAPI", "KosmosNet"]),
+        executable("clusterlink-controller-manager", uses: ["KosmosAPI", "KosmosNet"]),
+        executable("kosmos-scheduler", uses: ["KosmosAPI", "KosmosSched"]),
+        executable("clustertree-manager", uses: ["KosmosAPI", "KosmosTree"]),
 
         // MARK: - Examples (built in CI)
         .executableTarget(name: "list-clusters", dependencies: ["KosmosAPI"], path: "Examples/list-clusters"),
@@ -158,16 +117,14 @@ let package = Package(
         .executableTarget(name: "plan-network", dependencies: ["KosmosAPI", "KosmosNet"], path: "Examples/plan-network"),
         .executableTarget(name: "what-if", dependencies: ["KosmosAPI", "KosmosSched"], path: "Examples/what-if"),
 
-        // MARK: - Tests
-        .testTarget(name: "KosmosAPITests", dependencies: ["KosmosAPI", "KosmosLocal"], swiftSettings: strict),
-        .testTarget(
-            name: "KosmosNetTests", dependencies: ["KosmosNet", "KosmosLocal", "KosmosAPI"], swiftSettings: strict),
-        .testTarget(
-            name: "KosmosTreeTests", dependencies: ["KosmosTree", "KosmosLocal", "KosmosAPI"], swiftSettings: strict),
-        .testTarget(name: "KosmosSchedTests", dependencies: ["KosmosSched", "KosmosLocal", "KosmosAPI"], swiftSettings: strict),
-        .testTarget(name: "KosmosLocalTests", dependencies: ["KosmosLocal", "KosmosAPI"], swiftSettings: strict),
-        .testTarget(
-            name: "EndToEndTests", dependencies: ["KosmosLocal", "KosmosNet", "KosmosTree", "KosmosAPI"], swiftSettings: strict),
+        // MARK: - Tests (each runs against the local control plane, so all use KosmosAPI and KosmosLocal)
+        .target(name: "KosmosTestSupport", path: "Tests/KosmosTestSupport", swiftSettings: strict),
+        tests("KosmosAPITests", of: []),
+        tests("KosmosNetTests", of: ["KosmosNet"]),
+        tests("KosmosTreeTests", of: ["KosmosTree"]),
+        tests("KosmosSchedTests", of: ["KosmosSched"]),
+        tests("KosmosLocalTests", of: []),
+        tests("EndToEndTests", of: ["KosmosNet", "KosmosTree"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,7 @@ import Foundation
 import KosmosAPI
 @testable import KosmosLocal
 import KosmosNet
+import KosmosTestSupport
 import Logging
 import Testing
 
@@ -121,16 +122,10 @@ final class ControllerTestCluster: @unchecked Sendable {
         try await client.dynamic(resource).create(DynamicObject(json: json))
     }
 
-    /// Polls `condition` every 100 ms until it holds or `timeout` passes; errors count as "not yet".
+    /// Polls `condition` until it holds or `timeout` passes; errors count as "not yet" (20 s by default).
     func eventually(_ what: String, timeout: Duration = .seconds(20),
                     _ condition: () async throws -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if (try? await condition()) == true { return true }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        Issue.record("timed out after \(timeout) waiting until \(what)")
-        return false
+        await KosmosTestSupport.eventually(what, timeout: timeout, condition)
     }
 
     // MARK: - Objects

@@ -1,6 +1,7 @@
 import Foundation
 import KosmosAPI
 import KosmosLocal
+import KosmosTestSupport
 import Logging
 import Testing
 
@@ -8,12 +9,46 @@ import Testing
 
 /// The scheduler against a local API server with simulated kubelets: two real nodes and two leaf nodes.
 @Suite(.serialized) struct EndToEndTests {
-    static func withCluster(
-        _ body: (KubeClient, @escaping @Sendable (String, @escaping @Sendable () async throws -> Void) -> Void)
-            async throws -> Void
-    )
-        async throws
-    {
+    /// What a test gets: the client, a way to run background work until the test ends, and shortcuts for the
+    /// kubelets and the scheduler every test starts.
+    struct Harness: Sendable {
+        let client: KubeClient
+        let logger: Logger
+        let start: @Sendable (String, @escaping @Sendable () async throws -> Void) -> Void
+
+        /// Starts one simulated kubelet per entry (heartbeat every 2 s) and waits until all their nodes exist.
+        func kubelets(_ nodes: [(name: String, options: SimulatedKubelet.Options)]) async -> Bool {
+            for (name, options) in nodes {
+                var options = options
+                options.heartbeatInterval = .seconds(2)
+                let kubelet = SimulatedKubelet(client: client, nodeName: name, options: options, logger: logger)
+                start("kubelet-\(name)") { try await kubelet.run() }
+            }
+            let client = self.client
+            return await eventually("\(nodes.count) node(s) registered") {
+                try await client.list(Node.self).items.count == nodes.count
+            }
+        }
+
+        /// Starts KosmosSched for pods naming `kosmos-scheduler`, without leader election unless `configure` turns
+        /// it on.
+        @discardableResult
+        func scheduler(
+            identity: String = "kosmos-scheduler", optionalSyncTimeout: Duration = .seconds(1),
+            configure: (inout SchedulerConfiguration) -> Void = { _ in }
+        ) throws -> Scheduler {
+            var configuration = SchedulerConfiguration(schedulerNames: ["kosmos-scheduler"])
+            configuration.leaderElect = false
+            configure(&configuration)
+            let scheduler = try Scheduler(
+                client: client, configuration: configuration, identity: identity, logger: logger,
+                optionalSyncTimeout: optionalSyncTimeout)
+            start("scheduler") { await scheduler.run() }
+            return scheduler
+        }
+    }
+
+    static func withCluster(_ body: (Harness) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("kosmos-sched-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -39,7 +74,7 @@ import Testing
         let manager = LocalControllerManager(client: client, logger: logger)
         start("manager") { try await manager.run() }
         do {
-            try await body(client, start)
+            try await body(Harness(client: client, logger: logger, start: start))
         } catch {
             await tasks.cancelAll()
             try? await server.shutdown()
@@ -60,46 +95,25 @@ import Testing
         }
     }
 
-    static func eventually(
-        _ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool
-    ) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if (try? await condition()) == true { return true }
-            try? await Task.sleep(for: .milliseconds(200))
-        }
-        Issue.record("timed out after \(timeout) waiting until \(what)")
-        return false
-    }
-
     @Test func deploymentSpreadsOverLeafAndRealNodesWithSkewAtMostOne() async throws {
-        try await Self.withCluster { client, start in
-            let logger = Logger(label: "kosmos.sched-test")
-            for (name, leaf) in [("real-1", false), ("real-2", false), ("leaf-1", true), ("leaf-2", true)] {
+        try await Self.withCluster { cluster in
+            let client = cluster.client
+            let nodes = [("real-1", false), ("real-2", false), ("leaf-1", true), ("leaf-2", true)].map { name, leaf in
                 var labels = ["e2e.kosmos.io/domain": name]
                 if leaf { labels[leafNodeLabel] = "true" }
-                let kubelet = SimulatedKubelet(
-                    client: client, nodeName: name,
-                    options: .init(labels: labels, heartbeatInterval: .seconds(2)),
-                    logger: logger)
-                start("kubelet-\(name)") { try await kubelet.run() }
+                return (name: name, options: SimulatedKubelet.Options(labels: labels))
             }
-            #expect(
-                await Self.eventually("4 nodes registered") {
-                    try await client.list(Node.self).items.count == 4
-                })
+            #expect(await cluster.kubelets(nodes))
             // Leaf nodes carry the leaf taint, which the Kosmos profile tolerates.
             for name in ["leaf-1", "leaf-2"] {
                 var node = try await client.get(Node.self, name: name)
                 node.spec.taints = [Taint(key: leafNodeLabel, value: "true", effect: .noSchedule)]
                 _ = try await client.update(node)
             }
-            var configuration = SchedulerConfiguration(schedulerNames: ["kosmos-scheduler"])
-            configuration.leaseNamespace = "default"
-            let scheduler = try Scheduler(
-                client: client, configuration: configuration, identity: "e2e", logger: logger,
-                optionalSyncTimeout: .seconds(1))
-            start("scheduler") { await scheduler.run() }
+            try cluster.scheduler(identity: "e2e") {
+                $0.leaderElect = true
+                $0.leaseNamespace = "default"
+            }
 
             var deployment = Deployment(json: [
                 "apiVersion": "apps/v1", "kind": "Deployment",
@@ -132,7 +146,7 @@ import Testing
             _ = try await client.create(deployment)
             var perNode: [String: Int] = [:]
             #expect(
-                await Self.eventually("20 pods bound") {
+                await eventually("20 pods bound") {
                     let pods = try await client.list(Pod.self, namespace: "default").items
                         .filter { $0.metadata.labels["app"] == "web" }
                     var counts: [String: Int] = [:]
@@ -148,8 +162,8 @@ import Testing
     }
 
     @Test func distributionPolicyFromTheClusterKeepsPodsOnLeafNodes() async throws {
-        try await Self.withCluster { client, start in
-            let logger = Logger(label: "kosmos.sched-test")
+        try await Self.withCluster { cluster in
+            let client = cluster.client
             for crd in [
                 KosmosCRDs.crd(for: DistributionPolicy.self), KosmosCRDs.crd(for: ClusterDistributionPolicy.self),
                 KosmosCRDs.crd(for: WorkloadPolicy.self),
@@ -158,15 +172,11 @@ import Testing
                 c.fillTypeMeta()
                 _ = try await client.create(c)
             }
-            for (name, leaf) in [("real-1", false), ("leaf-1", true), ("leaf-2", true)] {
-                let kubelet = SimulatedKubelet(
-                    client: client, nodeName: name,
-                    options: .init(
-                        labels: leaf ? [leafNodeLabel: "true"] : [:],
-                        heartbeatInterval: .seconds(2)), logger: logger)
-                start("kubelet-\(name)") { try await kubelet.run() }
-            }
-            #expect(await Self.eventually("3 nodes registered") { try await client.list(Node.self).items.count == 3 })
+            #expect(
+                await cluster.kubelets(
+                    [("real-1", false), ("leaf-1", true), ("leaf-2", true)].map { name, leaf in
+                        (name: name, options: SimulatedKubelet.Options(labels: leaf ? [leafNodeLabel: "true"] : [:]))
+                    }))
             var policy = DistributionPolicy(name: "to-leaf", namespace: "default")
             policy.json["spec"] = [
                 "resourceSelectors": [["namePrefix": "batch-", "policyName": "leaf"]],
@@ -174,14 +184,11 @@ import Testing
             ]
             policy.fillTypeMeta()
             #expect(
-                await Self.eventually("policy created") {
+                await eventually("policy created") {
                     _ = try await client.create(policy)
                     return true
                 })
-            var configuration = SchedulerConfiguration(schedulerNames: ["kosmos-scheduler"])
-            configuration.leaderElect = false
-            let scheduler = try Scheduler(client: client, configuration: configuration, logger: logger)
-            start("scheduler") { await scheduler.run() }
+            try cluster.scheduler(optionalSyncTimeout: .seconds(10))
             for i in 0..<6 {
                 var pod = Fixture.pod("batch-\(i)", cpu: "100m")
                 pod.metadata.uid = nil
@@ -191,7 +198,7 @@ import Testing
             }
             var nodes: [String] = []
             #expect(
-                await Self.eventually("6 pods bound") {
+                await eventually("6 pods bound") {
                     nodes = try await client.list(Pod.self, namespace: "default").items.compactMap { p in
                         p.spec.nodeName.flatMap { $0.isEmpty ? nil : $0 }
                     }
@@ -202,30 +209,21 @@ import Testing
     }
 
     @Test func higherPriorityPodPreemptsALowerOne() async throws {
-        try await Self.withCluster { client, start in
-            let logger = Logger(label: "kosmos.sched-test")
-            let kubelet = SimulatedKubelet(
-                client: client, nodeName: "small",
-                options: .init(cpu: "1", heartbeatInterval: .seconds(2)), logger: logger)
-            start("kubelet") { try await kubelet.run() }
-            #expect(await Self.eventually("node registered") { try await client.list(Node.self).items.count == 1 })
+        try await Self.withCluster { cluster in
+            let client = cluster.client
+            #expect(await cluster.kubelets([(name: "small", options: .init(cpu: "1"))]))
             var low = Fixture.pod("low", cpu: "1", nodeName: "small", priority: 0)
             low.metadata.uid = nil
             low.fillTypeMeta()
             _ = try await client.create(low)
-            var configuration = SchedulerConfiguration(schedulerNames: ["kosmos-scheduler"])
-            configuration.leaderElect = false
-            let scheduler = try Scheduler(
-                client: client, configuration: configuration, logger: logger,
-                optionalSyncTimeout: .seconds(1))
-            start("scheduler") { await scheduler.run() }
+            try cluster.scheduler()
             var high = Fixture.pod("high", cpu: "1", priority: 1000)
             high.metadata.uid = nil
             high.spec.schedulerName = "kosmos-scheduler"
             high.fillTypeMeta()
             _ = try await client.create(high)
             #expect(
-                await Self.eventually("the high-priority pod is bound after preempting the low one") {
+                await eventually("the high-priority pod is bound after preempting the low one") {
                     let pods = try await client.list(Pod.self, namespace: "default").items
                     return !pods.contains { $0.name == "low" }
                         && pods.first { $0.name == "high" }?.spec.nodeName == "small"
@@ -234,29 +232,21 @@ import Testing
     }
 
     @Test func leafOfTenOneCPUMembersTakesTenOneCPUPodsButNoFourCPUPod() async throws {
-        try await Self.withCluster { client, start in
-            let logger = Logger(label: "kosmos.sched-test")
-            let kubelet = SimulatedKubelet(
-                client: client, nodeName: "leaf",
-                options: .init(
-                    cpu: "10", memory: "40Gi", labels: [leafNodeLabel: "true"],
-                    heartbeatInterval: .seconds(2)), logger: logger)
-            start("kubelet") { try await kubelet.run() }
-            #expect(await Self.eventually("leaf registered") { try await client.list(Node.self).items.count == 1 })
+        try await Self.withCluster { cluster in
+            let client = cluster.client
+            #expect(
+                await cluster.kubelets([
+                    (name: "leaf", options: .init(cpu: "10", memory: "40Gi", labels: [leafNodeLabel: "true"]))
+                ]))
             let members = (0..<10).map { MemberNodeFree(name: "m\($0)", free: ["cpu": "1", "pods": "110"]) }
             #expect(
-                await Self.eventually("annotation written") {
+                await eventually("annotation written") {
                     var node = try await client.get(Node.self, name: "leaf")
                     node.metadata.annotations[MemberNodeFree.annotation] = MemberNodeFree.render(members)
                     _ = try await client.update(node)
                     return true
                 })
-            var configuration = SchedulerConfiguration(schedulerNames: ["kosmos-scheduler"])
-            configuration.leaderElect = false
-            let scheduler = try Scheduler(
-                client: client, configuration: configuration, logger: logger,
-                optionalSyncTimeout: .seconds(1))
-            start("scheduler") { await scheduler.run() }
+            try cluster.scheduler()
             func create(_ name: String, cpu: String) async throws {
                 var pod = Fixture.pod(name, cpu: cpu)
                 pod.metadata.uid = nil
@@ -267,7 +257,7 @@ import Testing
             try await create("big", cpu: "4")
             for i in 0..<10 { try await create("small-\(i)", cpu: "1") }
             #expect(
-                await Self.eventually("ten small pods on the leaf, the big one refused") {
+                await eventually("ten small pods on the leaf, the big one refused") {
                     let pods = try await client.list(Pod.self, namespace: "default").items
                     let bound = pods.filter { ($0.spec.nodeName ?? "") == "leaf" }.map(\.name)
                     let big = pods.first { $0.name == "big" }
@@ -282,20 +272,11 @@ import Testing
     }
 
     @Test func unschedulablePodGetsConditionAndEvent() async throws {
-        try await Self.withCluster { client, start in
-            let logger = Logger(label: "kosmos.sched-test")
-            let kubelet = SimulatedKubelet(
-                client: client, nodeName: "small",
-                options: .init(cpu: "1", heartbeatInterval: .seconds(2)), logger: logger)
-            start("kubelet") { try await kubelet.run() }
-            #expect(await Self.eventually("node registered") { try await client.list(Node.self).items.count == 1 })
-            var configuration = SchedulerConfiguration(schedulerNames: ["kosmos-scheduler"])
-            configuration.leaderElect = false
-            let scheduler = try Scheduler(
-                client: client, configuration: configuration, logger: logger,
-                optionalSyncTimeout: .seconds(1))
-            start("scheduler") { await scheduler.run() }
-            #expect(await Self.eventually("the scheduler is ready") { scheduler.isScheduling })
+        try await Self.withCluster { cluster in
+            let client = cluster.client
+            #expect(await cluster.kubelets([(name: "small", options: .init(cpu: "1"))]))
+            let scheduler = try cluster.scheduler()
+            #expect(await eventually("the scheduler is ready") { scheduler.isScheduling })
             var pod = Fixture.pod("big", cpu: "2")
             pod.metadata.uid = nil
             pod.spec.schedulerName = "kosmos-scheduler"
@@ -305,13 +286,13 @@ import Testing
                 "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: "
                 + "1 No preemption victims found for incoming pod."
             #expect(
-                await Self.eventually("PodScheduled=False") {
+                await eventually("PodScheduled=False") {
                     let p = try await client.get(Pod.self, namespace: "default", name: "big")
                     let c = p.status.conditions.first { $0.type == "PodScheduled" }
                     return c?.status == .false && c?.reason == "Unschedulable" && c?.message == expected
                 })
             #expect(
-                await Self.eventually("FailedScheduling event") {
+                await eventually("FailedScheduling event") {
                     try await client.list(Event.self, namespace: "default").items.contains {
                         $0.reason == "FailedScheduling" && $0.message == expected && $0.involvedObject.name == "big"
                     }

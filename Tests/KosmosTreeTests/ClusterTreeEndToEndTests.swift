@@ -1,9 +1,10 @@
 import Foundation
 import KosmosAPI
 import KosmosLocal
+import KosmosTestSupport
+@testable import KosmosTree
 import Logging
 import Testing
-@testable import KosmosTree
 
 /// A host and a member `LocalAPIServer`; the member has two simulated 4-CPU/8Gi/110-pod nodes in zone z1, so
 /// its pods go Running with IPs from 10.248.0.0/16. ClusterTree runs against them with a 1 s sync interval.

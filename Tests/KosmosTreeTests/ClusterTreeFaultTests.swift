@@ -1,10 +1,11 @@
 import Foundation
 import KosmosAPI
 import KosmosLocal
+import KosmosTestSupport
+@testable import KosmosTree
 import Logging
 import Synchronization
 import Testing
-@testable import KosmosTree
 
 /// Restarts and faults: the manager restarted (upstream issue #186), the member apiserver gone and back, 1,000
 /// pods in flight across a manager restart, and a pod bound to a leaf node before the node exists.

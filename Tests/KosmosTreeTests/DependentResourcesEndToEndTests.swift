@@ -1,9 +1,10 @@
 import Foundation
 import KosmosAPI
 import KosmosLocal
+import KosmosTestSupport
+@testable import KosmosTree
 import Logging
 import Testing
-@testable import KosmosTree
 
 /// ConfigMaps, Secrets, ServiceAccounts, claims and volumes following pods between a host and a member
 /// `LocalAPIServer`, and convert policies shaping the member pod (same clusters as ``ClusterTreeEndToEndTests``).

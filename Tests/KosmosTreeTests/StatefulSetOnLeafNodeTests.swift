@@ -1,8 +1,9 @@
 import Foundation
 import KosmosAPI
 import KosmosLocal
-import Testing
+import KosmosTestSupport
 @testable import KosmosTree
+import Testing
 
 /// A StatefulSet with a claim template created in the host runs on the member's leaf node: the host's
 /// KosmosSched places its pods on the leaf node, ClusterTree runs them in the member, the member's provisioner

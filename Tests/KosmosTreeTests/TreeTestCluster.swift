@@ -1,6 +1,7 @@
 import Foundation
 import KosmosAPI
 import KosmosLocal
+import KosmosTestSupport
 import Logging
 import Testing
 
@@ -126,14 +127,3 @@ final class TreeTestCluster: @unchecked Sendable {
     }
 }
 
-/// Polls `condition` every 200 ms until it holds or `timeout` passes; errors count as "not yet".
-func eventually(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async
-    -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if (try? await condition()) == true { return true }
-        try? await Task.sleep(for: .milliseconds(200))
-    }
-    Issue.record("timed out after \(timeout) waiting until \(what)")
-    return false
-}
