@@ -92,54 +92,33 @@ public final class LocalControllerManager: Sendable {
             l[metadataKey: "controller"] = "\(name)"
             return l
         }
-        func make(_ name: String, _ reconciler: some Reconciler, workers: Int? = nil) -> Controller {
-            Controller(name: name, reconciler: reconciler, workers: workers ?? options.workers, logger: logger(name))
-        }
         var all: [Controller] = []
+        /// Runs `reconciler` as controller `name`, fed by the informers it registers.
+        func add(_ name: String, _ reconciler: some LocalController, workers: Int? = nil) {
+            let controller = Controller(name: name, reconciler: reconciler, workers: workers ?? options.workers,
+                                        logger: logger(name))
+            reconciler.register(with: controller)
+            all.append(controller)
+        }
 
-        let rs = ReplicaSetController(client: client, replicaSets: replicaSets, pods: pods,
-                                      logger: logger("replicaset"))
-        let rsController = make("replicaset", rs)
-        rs.register(with: rsController)
-        all.append(rsController)
-
-        let deploy = DeploymentController(client: client, deployments: deployments, replicaSets: replicaSets,
-                                          logger: logger("deployment"))
-        let deployController = make("deployment", deploy)
-        deploy.register(with: deployController)
-        all.append(deployController)
-
-        let sts = StatefulSetController(client: client, statefulSets: statefulSets, pods: pods, claims: claims,
-                                        revisions: revisions, logger: logger("statefulset"))
-        let stsController = make("statefulset", sts)
-        sts.register(with: stsController)
-        all.append(stsController)
-
-        let provisioner = VolumeProvisioner(client: client, claims: claims, volumes: volumes, classes: storageClasses,
-                                            pods: pods, nodes: nodes, directory: options.volumeDirectory,
-                                            logger: logger("persistentvolume"))
-        let provisionerController = make("persistentvolume", provisioner)
-        provisioner.register(with: provisionerController)
-        all.append(provisionerController)
-
-        let eps = EndpointSliceController(client: client, services: services, pods: pods, slices: slices,
-                                          nodes: nodes, logger: logger("endpointslice"))
-        let epsController = make("endpointslice", eps)
-        eps.register(with: epsController)
-        all.append(epsController)
-
-        let sa = ServiceAccountController(client: client, namespaces: namespaces, serviceAccounts: serviceAccounts,
-                                          logger: logger("serviceaccount"))
-        let saController = make("serviceaccount", sa, workers: 1)
-        sa.register(with: saController)
-        all.append(saController)
-
-        let lifecycle = NodeLifecycleController(client: client, nodes: nodes, leases: leases, pods: pods,
-                                                gracePeriod: options.nodeMonitorGracePeriod,
-                                                logger: logger("nodelifecycle"))
-        let lifecycleController = make("nodelifecycle", lifecycle, workers: 1)
-        lifecycle.register(with: lifecycleController)
-        all.append(lifecycleController)
+        add("replicaset", ReplicaSetController(client: client, replicaSets: replicaSets, pods: pods,
+                                               logger: logger("replicaset")))
+        add("deployment", DeploymentController(client: client, deployments: deployments, replicaSets: replicaSets,
+                                               logger: logger("deployment")))
+        add("statefulset", StatefulSetController(client: client, statefulSets: statefulSets, pods: pods,
+                                                 claims: claims, revisions: revisions, logger: logger("statefulset")))
+        add("persistentvolume", VolumeProvisioner(client: client, claims: claims, volumes: volumes,
+                                                  classes: storageClasses, pods: pods, nodes: nodes,
+                                                  directory: options.volumeDirectory,
+                                                  logger: logger("persistentvolume")))
+        add("endpointslice", EndpointSliceController(client: client, services: services, pods: pods, slices: slices,
+                                                     nodes: nodes, logger: logger("endpointslice")))
+        add("serviceaccount", ServiceAccountController(client: client, namespaces: namespaces,
+                                                       serviceAccounts: serviceAccounts,
+                                                       logger: logger("serviceaccount")), workers: 1)
+        add("nodelifecycle", NodeLifecycleController(client: client, nodes: nodes, leases: leases, pods: pods,
+                                                     gracePeriod: options.nodeMonitorGracePeriod,
+                                                     logger: logger("nodelifecycle")), workers: 1)
 
         let owners = ["Pod": pods, "Node": nodes, "Namespace": namespaces, "Service": services,
                       "Deployment": deployments, "ReplicaSet": replicaSets, "StatefulSet": statefulSets,
@@ -148,11 +127,9 @@ public final class LocalControllerManager: Sendable {
                                      (ClusterResources.endpointSlices, slices),
                                      (ClusterResources.persistentVolumeClaims, claims),
                                      (ClusterResources.controllerRevisions, revisions)] {
-            let gc = GarbageCollector(client: client, dependents: informer, resource: resource, ownerCaches: owners,
-                                      logger: logger("garbagecollector"))
-            let gcController = make("garbagecollector-\(resource.resource)", gc, workers: 1)
-            gc.register(with: gcController)
-            all.append(gcController)
+            add("garbagecollector-\(resource.resource)",
+                GarbageCollector(client: client, dependents: informer, resource: resource, ownerCaches: owners,
+                                 logger: logger("garbagecollector")), workers: 1)
         }
 
         var scheduler: Scheduler?
@@ -177,3 +154,18 @@ public final class LocalControllerManager: Sendable {
         self.logger.info("controllers stopped")
     }
 }
+
+/// A reconciler of the local controller manager that knows which informers feed its work queue.
+protocol LocalController: Reconciler {
+    /// Registers the informer handlers that enqueue keys on `controller`.
+    func register(with controller: Controller)
+}
+
+extension ReplicaSetController: LocalController {}
+extension DeploymentController: LocalController {}
+extension StatefulSetController: LocalController {}
+extension VolumeProvisioner: LocalController {}
+extension EndpointSliceController: LocalController {}
+extension ServiceAccountController: LocalController {}
+extension NodeLifecycleController: LocalController {}
+extension GarbageCollector: LocalController {}
