@@ -84,6 +84,27 @@ import Testing
         }
     }
 
+    @Test func aStoppedControllerLeavesNoHandlerOnAnInformerThatKeepsRunning() async throws {
+        let server = Server()
+        server.upsert(Server.configMap("a"))
+        let informer = SharedInformer(listerWatcher: server, backoff: InformerTestSupport.fastBackoff)
+        let informerTask = Task { await informer.run() }
+        defer { informerTask.cancel() }
+        let r = Recorder()
+        let controller = Controller(name: "short-lived", reconciler: r, workers: 1)
+        controller.watch(informer)
+        controller.watch(informer) { _ in [] }
+        #expect(informer.handlerCount == 2)
+        let controllerTask = Task { await controller.run() }
+        #expect(await eventually { r.calls(ObjectKey("default/a")) == 1 })
+        controllerTask.cancel()
+        await controllerTask.value
+        #expect(informer.handlerCount == 0)
+        // The informer still serves newcomers.
+        server.upsert(Server.configMap("b"))
+        #expect(await eventually { informer.store.get(ObjectKey("default/b")) != nil })
+    }
+
     @Test func burstOfUpdatesToOneObjectCollapses() async throws {
         let server = Server()
         server.upsert(Server.configMap("hot"))

@@ -119,7 +119,8 @@ public final class Controller: Sendable {
 
     /// Waits for the watched informers' handlers to sync, then reconciles with `workers` workers until the calling
     /// task is cancelled. On cancellation the queue shuts down, in-flight reconciles see the cancellation, and
-    /// `run()` returns when they have finished. A controller runs once.
+    /// `run()` returns when they have finished; its event handlers are then removed from the informers. A
+    /// controller runs once.
     public func run() async {
         let registrations: [EventHandlerRegistration]? = state.withLock { s in
             guard !s.started else { return nil }
@@ -128,6 +129,9 @@ public final class Controller: Sendable {
         }
         guard let registrations else { return }
         defer {
+            // A stopped controller leaves nothing behind on informers that outlive it (a shared host informer
+            // serves the controllers of many member clusters, which come and go).
+            for r in registrations { r.remove() }
             queue.shutDown()
             state.withLock { $0.running = false }
         }

@@ -132,6 +132,9 @@ public final class SharedInformer<Object: JSONBacked>: Sendable {
         }
     }
 
+    /// How many event handlers are registered now (a diagnostic: handlers of stopped controllers are gone).
+    public var handlerCount: Int { state.withLock { $0.listeners.count } }
+
     // MARK: - Sync state
 
     /// Whether the first list has reached the cache.
