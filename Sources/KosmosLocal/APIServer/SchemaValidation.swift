@@ -48,6 +48,12 @@ enum SchemaValidation {
         }
     }
 
+    /// One allowed value in `supported values: ...`: strings quoted, anything else as quoted JSON.
+    private static func enumText(_ v: JSONValue) -> String {
+        if case .string(let s) = v { return FieldValidation.quoted(s) }
+        return FieldValidation.quoted(v.serializedString())
+    }
+
     private static func number(_ v: JSONValue?) -> String {
         guard let v else { return "" }
         if case .double(let d) = v, d != d.rounded() { return String(d) }
@@ -87,52 +93,60 @@ enum SchemaValidation {
             }
             return
         }
+        // kube-openapi reports a type mismatch and still runs the checks that apply to the value's actual kind.
         if let t = schema["type"]?.stringValue, !typeMatches(t, v) {
             causes.append(("FieldValueTypeInvalid", field,
                            "Invalid value: \"\(typeName(v))\": \(inBody) in body must be of type \(t): "
                            + "\"\(typeName(v))\""))
-            return
         }
-        func invalid(_ text: String) {
-            causes.append(("FieldValueInvalid", field, "Invalid value: \(render(v)): \(inBody) in body \(text)"))
+        func invalid(_ text: String, value: JSONValue? = nil) {
+            causes.append(("FieldValueInvalid", field,
+                           "Invalid value: \(render(value ?? v)): \(inBody) in body \(text)"))
         }
         switch v {
         case .string(let s):
+            // Lengths count runes, and only the first failing string keyword is reported, as kube-openapi does.
             let length = s.unicodeScalars.count
             if let max = schema["maxLength"]?.intValue, length > max {
-                causes.append(("FieldValueTooLong", field, "Too long: may not be more than \(max) bytes"))
-            }
-            if let min = schema["minLength"]?.intValue, length < min { invalid("should be at least \(min) chars long") }
-            if let p = schema["pattern"]?.stringValue, let re = try? NSRegularExpression(pattern: p),
-               re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil {
+                causes.append(("FieldValueTooLong", field,
+                               "Too long: may not be more than \(max) \(max == 1 ? "byte" : "bytes")"))
+            } else if let min = schema["minLength"]?.intValue, length < min {
+                invalid("should be at least \(min) chars long")
+            } else if let p = schema["pattern"]?.stringValue, let re = try? NSRegularExpression(pattern: p),
+                      re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil {
                 invalid("should match '\(p)'")
+            }
+            if let format = schema["format"]?.stringValue, !SchemaFormats.accepts(s, format: format) {
+                causes.append(("FieldValueTypeInvalid", field, "Invalid value: \(render(v)): \(inBody) in body must "
+                               + "be of type \(format): \(render(v))"))
             }
         case .int, .double:
             let d = v.doubleValue ?? 0
-            if let max = schema["maximum"], let m = max.doubleValue {
-                if schema["exclusiveMaximum"]?.boolValue == true {
-                    if d >= m { invalid("should be less than \(number(max))") }
-                } else if d > m { invalid("should be less than or equal to \(number(max))") }
+            if let mult = schema["multipleOf"]?.doubleValue, mult > 0, (d / mult) != (d / mult).rounded() {
+                invalid("should be a multiple of \(number(schema["multipleOf"]))")
             }
             if let min = schema["minimum"], let m = min.doubleValue {
                 if schema["exclusiveMinimum"]?.boolValue == true {
                     if d <= m { invalid("should be greater than \(number(min))") }
                 } else if d < m { invalid("should be greater than or equal to \(number(min))") }
             }
-            if let mult = schema["multipleOf"]?.doubleValue, mult > 0, (d / mult) != (d / mult).rounded() {
-                invalid("should be a multiple of \(number(schema["multipleOf"]))")
+            if let max = schema["maximum"], let m = max.doubleValue {
+                if schema["exclusiveMaximum"]?.boolValue == true {
+                    if d >= m { invalid("should be less than \(number(max))") }
+                } else if d > m { invalid("should be less than or equal to \(number(max))") }
             }
         default: break
         }
         if let allowed = schema["enum"]?.arrayValue, !allowed.contains(v) {
             causes.append(("FieldValueNotSupported", field, "Unsupported value: \(render(v)): supported values: "
-                           + allowed.map(render).joined(separator: ", ")))
+                           + allowed.map(enumText).joined(separator: ", ")))
         }
         switch v {
         case .object(let o):
             let count = o.fieldNames.count
             if let max = schema["maxProperties"]?.intValue, count > max {
-                causes.append(("FieldValueTooMany", field, "Too many: \(count): must have at most \(max) items"))
+                causes.append(("FieldValueTooMany", field,
+                               "Too many: \(count): must have at most \(max) \(max == 1 ? "item" : "items")"))
             }
             if let min = schema["minProperties"]?.intValue, count < min {
                 causes.append(("FieldValueInvalid", field,
@@ -150,19 +164,20 @@ enum SchemaValidation {
                 if let sub = properties[k] {
                     walk(child, schema: sub, path: join(path, k), into: &causes)
                 } else if case .object? = schema["additionalProperties"], let sub = schema["additionalProperties"] {
-                    walk(child, schema: sub, path: path + "[\(k)]", into: &causes)
+                    // kube-openapi names map entries with a dot here (CEL rules below use `[key]`).
+                    walk(child, schema: sub, path: join(path, k), into: &causes)
                 }
             }
         case .array(let items):
-            if let max = schema["maxItems"]?.intValue, items.count > max {
-                causes.append(("FieldValueTooMany", field,
-                               "Too many: \(items.count): must have at most \(max) items"))
-            }
-            if let min = schema["minItems"]?.intValue, items.count < min {
-                invalid("should have at least \(min) items")
-            }
             if let sub = schema["items"] {
                 for (i, item) in items.enumerated() { walk(item, schema: sub, path: path + "[\(i)]", into: &causes) }
+            }
+            if let min = schema["minItems"]?.intValue, items.count < min {
+                invalid("should have at least \(min) items", value: .int(Int64(items.count)))
+            }
+            if let max = schema["maxItems"]?.intValue, items.count > max {
+                causes.append(("FieldValueTooMany", field,
+                               "Too many: \(items.count): must have at most \(max) \(max == 1 ? "item" : "items")"))
             }
         default: break
         }
