@@ -124,4 +124,39 @@ struct APIServerCELMacroTests {
                 .status == 404)
         #expect(try h.request("GET", "/apis/demo.example.com/v1/namespaces/default/widgets").status == 404)
     }
+
+    @Test func kubectlShowsRefusedRulesAndMessageExpressions() async throws {
+        guard KubectlTests.kubectlPath != nil else {
+            skipBecause("kubectl is not installed")
+            return
+        }
+        let h = try await APIServerTestHarness.start(tls: true)
+        defer { Task { await h.stop() } }
+        try KubectlTests.ok(h, ["create", "namespace", "demo"])
+        let refused = try KubectlTests.kubectl(h, ["apply", "-f", "-"],
+                                               stdin: Self.crd(rules: #"[{"rule":"self.name.frobnicate()"}]"#))
+        #expect(refused.status != 0)
+        #expect(refused.err.contains("The CustomResourceDefinition \"gadgets.demo.example.com\" is invalid"),
+                "\(refused.err)")
+        #expect(refused.err.contains("x-kubernetes-validations[0].rule: Invalid value: apiextensions.ValidationRule"),
+                "\(refused.err)")
+        let rules = #"[{"rule":"self.ports.all(p, p >= 1024)","messageExpression":"'port ' + string(self.ports[0]) + ' is privileged'"}]"#
+        let created = try KubectlTests.kubectl(h, ["apply", "-f", "-"], stdin: Self.crd(rules: rules))
+        #expect(created.status == 0, "\(created.err)")
+        // Discovery of the new group may lag a moment behind the CRD write.
+        var result = KubectlTests.Result(status: 1, out: "", err: "")
+        for _ in 0..<20 {
+            result = try KubectlTests.kubectl(h, ["apply", "-f", "-"], stdin: """
+                apiVersion: demo.example.com/v1
+                kind: Gadget
+                metadata: {name: g, namespace: demo}
+                spec: {name: g, ports: [80]}
+                """)
+            if result.err.contains("is invalid") { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        #expect(result.status != 0)
+        #expect(result.err.contains("The Gadget \"g\" is invalid: spec: Invalid value: \"object\": port 80 is privileged"),
+                "\(result.err)")
+    }
 }
