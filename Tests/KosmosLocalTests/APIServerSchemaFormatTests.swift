@@ -133,4 +133,38 @@ struct APIServerSchemaFormatTests {
             """#)
         #expect(good.status == 201, "\(good.text)")
     }
+
+    @Test func onlyBlockingErrorsSkipCELRulesAndListTypesMustBeUnique() throws {
+        let props = #"""
+            {"color":{"type":"string","pattern":"^[a-z]+$"},"replicas":{"type":"integer","maximum":10},
+             "tags":{"type":"array","x-kubernetes-list-type":"set","items":{"type":"string"}},
+             "conditions":{"type":"array","x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["type"],
+              "items":{"type":"object","properties":{"type":{"type":"string"},"status":{"type":"string"}}}}}
+            """#
+        var schema = try Self.schema(props)
+        schema[path: ["properties", "spec", "x-kubernetes-validations"]] = [["rule": "self.replicas < 5",
+                                                                           "message": "at most 4 replicas"]]
+        func causes(_ spec: String) throws -> [String] {
+            let object = try JSONValue.parse(Array(#"{"spec":"#.utf8) + Array(spec.utf8) + Array("}".utf8))
+            return SchemaValidation.validate(object, old: nil, schema: schema).map { "\($0.field): \($0.message)" }
+        }
+        // A pattern or range error does not stop the CEL rules (kube's hasBlockingErr), a duplicate neither.
+        #expect(try causes(#"""
+            {"color":"Red","replicas":12,"tags":["a","b","a","a"],
+             "conditions":[{"type":"Ready","status":"True"},{"type":"Ready","status":"False"}]}
+            """#) == [
+            #"spec.color: Invalid value: "Red": spec.color in body should match '^[a-z]+$'"#,
+            "spec.replicas: Invalid value: 12: spec.replicas in body should be less than or equal to 10",
+            #"spec.conditions[1]: Duplicate value: map[string]interface {}{"type":"Ready"}"#,
+            #"spec.tags[2]: Duplicate value: "a""#,
+            #"spec: Invalid value: "object": at most 4 replicas"#,
+        ])
+        // A type error does.
+        #expect(try causes(#"{"color":"red","replicas":"many"}"#) == [
+            #"spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string""#,
+            #"<nil>: Invalid value: "null": some validation rules were not checked because the object was invalid; "#
+                + "correct the existing errors to complete validation",
+        ])
+    }
 }
+

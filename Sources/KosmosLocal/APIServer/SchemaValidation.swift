@@ -2,26 +2,96 @@ import Foundation
 import KosmosAPI
 
 /// Validates a custom object against its CRD version's `openAPIV3Schema` after defaulting, the way
-/// kube-apiserver does: OpenAPI v3 keywords first, then the CEL `x-kubernetes-validations` rules (only when the
-/// schema checks passed). Produces kube's causes, in kube's order.
+/// kube-apiserver does: OpenAPI v3 keywords first, then `x-kubernetes-list-type` set/map uniqueness, then the CEL
+/// `x-kubernetes-validations` rules (skipped when an earlier error is a blocking one). Produces kube's causes, in
+/// kube's order.
 enum SchemaValidation {
     typealias Cause = (reason: String, field: String, message: String)
+
+    /// Errors after which kube does not run the CEL rules: the object does not have the shape they were written
+    /// for (type, required, enum, too long, too many). Pattern or range errors do not block.
+    static let blockingReasons: Set<String> = ["FieldValueNotSupported", "FieldValueRequired", "FieldValueTooLong",
+                                               "FieldValueTooMany", "FieldValueTypeInvalid"]
 
     /// All causes for `object`; `old` is the stored object on updates (enables `oldSelf` transition rules).
     /// `only` limits the walk to one top-level property (`status` for the status subresource).
     static func validate(_ object: JSONValue, old: JSONValue?, schema: JSONValue, only: String? = nil) -> [Cause] {
         var causes: [Cause] = []
         walk(object, schema: schema, path: "", only: only, into: &causes)
-        if !causes.isEmpty {
-            if containsRules(schema) {
-                causes.append(("FieldValueInvalid", "<nil>", "Invalid value: \"null\": some validation rules were not "
-                               + "checked because the object was invalid; correct the existing errors to complete "
-                               + "validation"))
-            }
+        listTypes(object, schema: schema, path: "", only: only, into: &causes)
+        guard containsRules(schema) else { return causes }
+        if causes.contains(where: { blockingReasons.contains($0.reason) }) {
+            causes.append(("FieldValueInvalid", "<nil>", "Invalid value: \"null\": some validation rules were not "
+                           + "checked because the object was invalid; correct the existing errors to complete "
+                           + "validation"))
             return causes
         }
         rules(object, old: old, schema: schema, path: "", only: only, into: &causes)
         return causes
+    }
+
+    // MARK: - List types
+
+    /// `x-kubernetes-list-type: set` items and `map` keys must be unique; the second occurrence of a value is
+    /// reported once as `Duplicate value: <value>` (for maps, the key fields as a Go map literal).
+    private static func listTypes(_ v: JSONValue, schema: JSONValue, path: String, only: String?,
+                                  into causes: inout [Cause]) {
+        switch v {
+        case .object(let o):
+            let properties = schema["properties"]?.objectValue ?? JSONObject()
+            for k in o.fieldNames.sorted() where only == nil || only == k {
+                guard let child = o[k] else { continue }
+                if path.isEmpty, k == "metadata" || k == "apiVersion" || k == "kind" { continue }
+                if let sub = properties[k] {
+                    listTypes(child, schema: sub, path: join(path, k), only: nil, into: &causes)
+                } else if case .object? = schema["additionalProperties"], let sub = schema["additionalProperties"] {
+                    listTypes(child, schema: sub, path: path + "[\(k)]", only: nil, into: &causes)
+                }
+            }
+        case .array(let items):
+            let kind = schema["x-kubernetes-list-type"]?.stringValue
+            var seen: [String: Int] = [:]
+            for (i, item) in items.enumerated() {
+                let shown: String
+                switch kind {
+                case "set":
+                    shown = goSyntax(item)
+                case "map":
+                    let keys = (schema["x-kubernetes-list-map-keys"]?.arrayValue ?? []).compactMap(\.stringValue)
+                    var picked = JSONObject()
+                    for k in keys { if let value = item[k] { picked[k] = value } }
+                    shown = goSyntax(.object(picked))
+                default:
+                    continue
+                }
+                seen[shown, default: 0] += 1
+                if seen[shown] == 2 {
+                    causes.append(("FieldValueDuplicate", "\(path)[\(i)]", "Duplicate value: \(shown)"))
+                }
+            }
+            if let sub = schema["items"] {
+                for (i, item) in items.enumerated() {
+                    listTypes(item, schema: sub, path: "\(path)[\(i)]", only: nil, into: &causes)
+                }
+            }
+        default:
+            break
+        }
+    }
+
+    /// A JSON value as Go's `%#v` prints the decoded `interface{}`: `"a"`, `1`, `map[string]interface {}{"k":"v"}`.
+    static func goSyntax(_ v: JSONValue) -> String {
+        switch v {
+        case .string(let s): return FieldValidation.quoted(s)
+        case .int(let i): return String(i)
+        case .double(let d): return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        case .bool(let b): return String(b)
+        case .null: return "interface {}(nil)"
+        case .array(let a): return "[]interface {}{" + a.map(goSyntax).joined(separator: ", ") + "}"
+        case .object(let o):
+            let entries = o.fieldNames.sorted().map { "\(FieldValidation.quoted($0)):\(goSyntax(o[$0] ?? .null))" }
+            return "map[string]interface {}{" + entries.joined(separator: ", ") + "}"
+        }
     }
 
     /// The text of a failed rule: its `messageExpression` when that yields a non-blank string, else `message`, else
