@@ -49,6 +49,7 @@ public enum CELSubset {
     }
 
     /// Evaluates `rule` with `self` (and `oldSelf` when given) bound; returns the boolean result.
+    /// - Throws: `Failure`, as `value(of:self:oldSelf:)`; `.runtime` also when the rule is not a boolean.
     public static func evaluate(_ rule: String, self value: JSONValue, oldSelf: JSONValue? = nil) throws(Failure)
         -> Bool {
         guard case .bool(let b) = try CELSubset.value(of: rule, self: value, oldSelf: oldSelf) else {
@@ -58,6 +59,8 @@ public enum CELSubset {
     }
 
     /// Evaluates any expression (a `messageExpression` yields a string) with `self`/`oldSelf` bound.
+    /// - Throws: `Failure.unsupported` for syntax or types outside the subset, `Failure.runtime` for CEL's own
+    ///   evaluation errors (`no such key: x`, division by zero).
     public static func value(of expression: String, self value: JSONValue, oldSelf: JSONValue? = nil)
         throws(Failure) -> JSONValue {
         let node = try parse(expression)
