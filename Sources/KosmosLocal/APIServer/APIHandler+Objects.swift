@@ -493,6 +493,8 @@ extension APIHandler {
             if object["spec"]?["selector"] == nil {
                 causes.append(("FieldValueRequired", "spec.selector", "Required value"))
             }
+        case "CustomResourceDefinition" where info.group == "apiextensions.k8s.io":
+            causes += CRDRuleValidation.causes(object)
         default: break
         }
         if !causes.isEmpty { throw APIError.invalid(kind: info.kind, group: info.group, name: name, causes: causes) }

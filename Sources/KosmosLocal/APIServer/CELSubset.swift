@@ -3,8 +3,9 @@ import KosmosAPI
 
 /// A small evaluator for the part of CEL (Common Expression Language) that CRD `x-kubernetes-validations` rules
 /// use most: `self`/`oldSelf`, field access, `has()`, literals, `size()`, comparisons, logic, arithmetic, `in`,
-/// parentheses and the ternary operator. Anything outside that subset is reported as `unsupported`, and callers
-/// skip such a rule instead of rejecting an object over it.
+/// parentheses, the ternary operator, the macros `all`, `exists`, `exists_one`, `map` and `filter`, and the string
+/// functions `matches`, `startsWith`, `endsWith`, `contains`, `lowerAscii`, `upperAscii`. Syntax outside that subset
+/// is reported as `unsupported` by `compile`, so the API server refuses such a rule when the CRD is written.
 public enum CELSubset {
     /// Why a rule could not produce a boolean.
     public enum Failure: Error, Equatable {
@@ -22,6 +23,8 @@ public enum CELSubset {
         case index(Node, Node)
         case has(Node)
         case call(String, [Node])
+        /// A macro over a list's items or a map's keys: kind, range, variable, then predicate and/or transform.
+        case comprehension(String, Node, String, [Node])
         case unary(String, Node)
         case binary(String, Node, Node)
         case ternary(Node, Node, Node)
@@ -32,16 +35,38 @@ public enum CELSubset {
         (try? tokenize(rule))?.contains { if case .ident("oldSelf") = $0 { return true }; return false } ?? false
     }
 
-    /// Evaluates `rule` with `self` (and `oldSelf` when given) bound; returns the boolean result.
-    public static func evaluate(_ rule: String, self value: JSONValue, oldSelf: JSONValue? = nil) throws(Failure)
-        -> Bool {
-        var parser = Parser(tokens: try tokenize(rule))
+    /// Parses `expression` without running it: what the API server checks when a CRD is written.
+    /// - Throws: `Failure.unsupported` naming the construct this subset does not implement.
+    public static func compile(_ expression: String) throws(Failure) {
+        _ = try parse(expression)
+    }
+
+    static func parse(_ expression: String) throws(Failure) -> Node {
+        var parser = Parser(tokens: try tokenize(expression))
         let node = try parser.parseExpression()
         guard parser.pos == parser.tokens.count else { throw .unsupported("unexpected trailing input") }
+        return node
+    }
+
+    /// Evaluates `rule` with `self` (and `oldSelf` when given) bound; returns the boolean result.
+    /// - Throws: `Failure`, as `value(of:self:oldSelf:)`; `.runtime` also when the rule is not a boolean.
+    public static func evaluate(_ rule: String, self value: JSONValue, oldSelf: JSONValue? = nil) throws(Failure)
+        -> Bool {
+        guard case .bool(let b) = try CELSubset.value(of: rule, self: value, oldSelf: oldSelf) else {
+            throw .runtime("rule did not evaluate to a bool")
+        }
+        return b
+    }
+
+    /// Evaluates any expression (a `messageExpression` yields a string) with `self`/`oldSelf` bound.
+    /// - Throws: `Failure.unsupported` for syntax or types outside the subset, `Failure.runtime` for CEL's own
+    ///   evaluation errors (`no such key: x`, division by zero).
+    public static func value(of expression: String, self value: JSONValue, oldSelf: JSONValue? = nil)
+        throws(Failure) -> JSONValue {
+        let node = try parse(expression)
         var vars: [String: JSONValue] = ["self": value]
         if let oldSelf { vars["oldSelf"] = oldSelf }
-        guard case .bool(let b) = try eval(node, vars) else { throw .runtime("rule did not evaluate to a bool") }
-        return b
+        return try eval(node, vars)
     }
 
     // MARK: Tokens
@@ -113,6 +138,8 @@ public enum CELSubset {
     struct Parser {
         var tokens: [Token]
         var pos = 0
+        /// Identifiers in scope: `self`, `oldSelf` and the variables of enclosing macros.
+        var bound: Set<String> = ["self", "oldSelf"]
 
         var peek: Token? { pos < tokens.count ? tokens[pos] : nil }
         mutating func accept(_ op: String) -> Bool {
@@ -177,9 +204,16 @@ public enum CELSubset {
                     guard case .ident(let name)? = peek else { throw .unsupported("member name") }
                     pos += 1
                     if accept("(") {
+                        if Self.macros.contains(name) {
+                            n = try parseMacro(name, target: n)
+                            continue
+                        }
                         let args = try parseArgs()
-                        guard name == "size", args.isEmpty else { throw .unsupported("method \(name)") }
-                        n = .call("size", [n])
+                        guard let arity = Self.methods[name] else { throw .unsupported("function \(name)") }
+                        guard args.count == arity else {
+                            throw .unsupported("\(name) takes \(arity) argument\(arity == 1 ? "" : "s")")
+                        }
+                        n = .call(name, [n] + args)
                     } else { n = .member(n, name) }
                 } else if accept("[") {
                     let i = try parseExpression()
@@ -188,6 +222,26 @@ public enum CELSubset {
                 } else { return n }
             }
         }
+        static let macros: Set<String> = ["all", "exists", "exists_one", "map", "filter"]
+        /// Receiver-style functions and their argument counts.
+        static let methods: [String: Int] = ["size": 0, "matches": 1, "startsWith": 1, "endsWith": 1,
+                                             "contains": 1, "lowerAscii": 0, "upperAscii": 0]
+
+        /// `range.macro(var, expr)` (and `range.map(var, filter, expr)`); the cursor is after `(`.
+        mutating func parseMacro(_ name: String, target: Node) throws(Failure) -> Node {
+            guard case .ident(let variable)? = peek, !["self", "oldSelf", "true", "false", "null"].contains(variable)
+            else { throw .unsupported("\(name)() needs a variable name first") }
+            pos += 1
+            try expect(",")
+            let saved = bound
+            bound.insert(variable)
+            defer { bound = saved }
+            var args = [try parseExpression()]
+            if name == "map", accept(",") { args.append(try parseExpression()) }
+            try expect(")")
+            return .comprehension(name, target, variable, args)
+        }
+
         mutating func parseArgs() throws(Failure) -> [Node] {
             var args: [Node] = []
             if accept(")") { return args }
@@ -223,10 +277,12 @@ public enum CELSubset {
                         guard args.count == 1, case .member = args[0] else { throw .unsupported("has() argument") }
                         return .has(args[0])
                     }
-                    guard name == "size", args.count == 1 else { throw .unsupported("function \(name)") }
-                    return .call("size", args)
+                    switch (name, args.count) {
+                    case ("size", 1), ("int", 1), ("string", 1), ("matches", 2): return .call(name, args)
+                    default: throw .unsupported("function \(name)")
+                    }
                 }
-                guard name == "self" || name == "oldSelf" else { throw .unsupported("identifier \(name)") }
+                guard bound.contains(name) else { throw .unsupported("identifier \(name)") }
                 return .ident(name)
             default: throw .unsupported("token")
             }
@@ -264,13 +320,12 @@ public enum CELSubset {
             guard case .member(let base, let name) = m else { throw .unsupported("has") }
             guard case .object(let o) = try eval(base, vars) else { throw .unsupported("has on non-object") }
             return .bool(o[name] != nil)
-        case .call(_, let args):
-            switch try eval(args[0], vars) {
-            case .string(let s): return .int(Int64(s.count))
-            case .array(let a): return .int(Int64(a.count))
-            case .object(let o): return .int(Int64(o.fieldNames.count))
-            default: throw .unsupported("size of this type")
-            }
+        case .call(let name, let args):
+            var values: [JSONValue] = []
+            for a in args { values.append(try eval(a, vars)) }
+            return try call(name, values)
+        case .comprehension(let kind, let range, let variable, let body):
+            return try comprehension(kind, range: try eval(range, vars), variable: variable, body: body, vars)
         case .unary(let op, let x):
             let v = try eval(x, vars)
             switch (op, v) {
@@ -284,6 +339,90 @@ public enum CELSubset {
             return try eval(cond ? a : b, vars)
         case .binary(let op, let l, let r):
             return try binary(op, l, r, vars)
+        }
+    }
+
+    static func call(_ name: String, _ args: [JSONValue]) throws(Failure) -> JSONValue {
+        // The parser checked each function's arity; `second` is the argument of the receiver-style ones.
+        let second: JSONValue? = args.count > 1 ? args[1] : nil
+        switch (name, args[0], second) {
+        case ("size", .string(let s), _): return .int(Int64(s.unicodeScalars.count))
+        case ("size", .array(let a), _): return .int(Int64(a.count))
+        case ("size", .object(let o), _): return .int(Int64(o.fieldNames.count))
+        case ("matches", .string(let s), .string(let p)?):
+            guard let re = try? NSRegularExpression(pattern: p) else { throw .runtime("invalid regular expression") }
+            return .bool(re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil)
+        case ("startsWith", .string(let s), .string(let p)?): return .bool(s.hasPrefix(p))
+        case ("endsWith", .string(let s), .string(let p)?): return .bool(s.hasSuffix(p))
+        case ("contains", .string(let s), .string(let p)?): return .bool(p.isEmpty || s.contains(p))
+        case ("lowerAscii", .string(let s), _):
+            return .string(String(String.UnicodeScalarView(s.unicodeScalars.map {
+                $0.isASCII ? Unicode.Scalar(UInt8(ascii: $0) | ($0.properties.isUppercase ? 0x20 : 0)) : $0
+            })))
+        case ("upperAscii", .string(let s), _):
+            return .string(String(String.UnicodeScalarView(s.unicodeScalars.map {
+                $0.isASCII && $0.properties.isLowercase ? Unicode.Scalar(UInt8(ascii: $0) & ~0x20) : $0
+            })))
+        case ("int", .int, _): return args[0]
+        case ("int", .double(let d), _):
+            guard d.isFinite, d >= -9.2e18, d <= 9.2e18 else { throw .runtime("range error converting \(d) to int") }
+            return .int(Int64(d))
+        case ("int", .string(let s), _):
+            guard let i = Int64(s) else { throw .runtime("cannot convert \"\(s)\" to int") }
+            return .int(i)
+        case ("string", .string, _): return args[0]
+        case ("string", .int(let i), _): return .string(String(i))
+        case ("string", .bool(let b), _): return .string(String(b))
+        case ("string", .double(let d), _): return .string(String(d))
+        default: throw .unsupported("\(name) on these argument types")
+        }
+    }
+
+    /// The CEL macros: a list ranges over its items, a map over its keys.
+    static func comprehension(_ kind: String, range: JSONValue, variable: String, body: [Node],
+                              _ vars: [String: JSONValue]) throws(Failure) -> JSONValue {
+        let elements: [JSONValue]
+        switch range {
+        case .array(let a): elements = a
+        case .object(let o): elements = o.fieldNames.map { .string($0) }
+        default: throw .unsupported("\(kind)() over a value that is not a list or map")
+        }
+        var scope = vars
+        func predicate(_ e: JSONValue, _ node: Node) throws(Failure) -> Bool {
+            scope[variable] = e
+            guard case .bool(let b) = try eval(node, scope) else {
+                throw .unsupported("\(kind)() predicate is not a bool")
+            }
+            return b
+        }
+        switch kind {
+        case "all", "exists":
+            // Like && and ||, a decisive element wins over an element whose predicate failed.
+            let decisive = kind == "exists"
+            var failure: Failure?
+            for e in elements {
+                do {
+                    if try predicate(e, body[0]) == decisive { return .bool(decisive) }
+                } catch { failure = failure ?? error }
+            }
+            if let failure { throw failure }
+            return .bool(!decisive)
+        case "exists_one":
+            var count = 0
+            for e in elements where try predicate(e, body[0]) { count += 1 }
+            return .bool(count == 1)
+        case "filter":
+            var out: [JSONValue] = []
+            for e in elements where try predicate(e, body[0]) { out.append(e) }
+            return .array(out)
+        default: // map, with an optional filter first
+            var out: [JSONValue] = []
+            for e in elements {
+                if body.count == 2, try !predicate(e, body[0]) { continue }
+                scope[variable] = e
+                out.append(try eval(body[body.count - 1], scope))
+            }
+            return .array(out)
         }
     }
 

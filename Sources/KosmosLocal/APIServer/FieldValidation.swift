@@ -25,7 +25,8 @@ enum FieldValidationMode: Sendable {
 }
 
 /// Finds and drops the fields of a request body that its kind's schema does not declare (the built-in kinds' field
-/// lists from `KubeProtobufSchema`, a CRD's structural schema), and finds fields written twice in a JSON object.
+/// lists from `KubeProtobufSchema` or, for groups without protobuf schemas, `FieldTables`; a CRD's structural
+/// schema), and finds fields written twice in a JSON object.
 ///
 /// Paths are written as kube-apiserver's strict decoder writes them: `spec.template.spec.containers[0].imagee`.
 enum FieldValidation {
@@ -54,6 +55,9 @@ enum FieldValidation {
             problems += unknown.sorted().map { "unknown field \(quoted($0))" }
         } else if let message = builtinMessage(info) {
             pruneMessage(message, &object, path: "", top: true, into: &problems)
+        } else if let definition = FieldTables.shared.definition(apiVersion: info.apiVersion, kind: info.kind) {
+            // Groups without a protobuf schema: the field table derived from kube's OpenAPI.
+            FieldTables.shared.prune(definition, &object, path: "", top: true, into: &problems)
         }
         guard !problems.isEmpty else { return [] }
         switch mode {
