@@ -112,6 +112,14 @@ final class APIServerTestHarness: @unchecked Sendable {
 
 /// Replaces values that differ between two servers (uids, times, resourceVersions, tokens) and drops
 /// managedFields, keeping key order, so that two answers can be compared by shape.
+/// Runs blocking work (curl, kubectl) on a thread of its own, so that it does not hold one of the few threads of
+/// Swift's cooperative pool (two on a two-core machine) while other tasks of the test need to run.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
 func comparableShape(_ v: JSONValue) -> JSONValue {
     switch v {
     case .object(let o):

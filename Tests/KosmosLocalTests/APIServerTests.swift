@@ -33,9 +33,12 @@ import Testing
         defer { Task { await h.stop() } }
         let list = try h.request("GET", "/api/v1/namespaces/default/configmaps")
         let rv = list.json?["metadata"]?["resourceVersion"]?.stringValue ?? "0"
-        let watch = Task.detached {
-            try h.request("GET", "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=\(rv)&timeoutSeconds=25",
-                          maxTime: 60)
+        let watch = Task {
+            try await onOwnThread {
+                try h.request(
+                    "GET", "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=\(rv)&timeoutSeconds=25",
+                    maxTime: 60)
+            }
         }
         try await Task.sleep(for: .milliseconds(500))
         let writes = 10_000
@@ -205,8 +208,9 @@ import Testing
         #expect(try await waitUntilReady(), "server came up")
 
         // Four writers create ConfigMaps until the server dies under them; each remembers what was acknowledged.
+        // They run on threads of their own: blocked in curl, they would otherwise starve the task that kills.
         let writers = (0..<4).map { w in
-            Task.detached { () -> [(name: String, rv: Int64)] in
+            Task { try await onOwnThread { () -> [(name: String, rv: Int64)] in
                 var acknowledged: [(name: String, rv: Int64)] = []
                 for i in 0..<10_000 {
                     let name = "k-\(w)-\(i)"
@@ -219,7 +223,7 @@ import Testing
                     }
                 }
                 return acknowledged
-            }
+            } }
         }
         // Kill once the writers are well under way (or after 30 s on a very slow machine).
         for _ in 0..<300 {
@@ -230,7 +234,7 @@ import Testing
         kill(proc.processIdentifier, SIGKILL)
         proc.waitUntilExit()
         var acknowledged: [(name: String, rv: Int64)] = []
-        for t in writers { acknowledged += await t.value }
+        for t in writers { acknowledged += try await t.value }
         #expect(acknowledged.count >= 100, "writes were acknowledged before the kill")
 
         proc = try launch()
