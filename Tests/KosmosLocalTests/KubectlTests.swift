@@ -179,7 +179,9 @@ import Testing
         try Self.ok(h, ["create", "configmap", "before", "--from-literal=a=1"])
         // Warm kubectl's discovery cache first so the watch starts quickly.
         try Self.ok(h, ["get", "cm"])
-        let watcher = Task.detached { try Self.kubectl(h, ["get", "cm", "-w", "--request-timeout=20s"], timeout: 40) }
+        let watcher = Task {
+            try await onOwnThread { try Self.kubectl(h, ["get", "cm", "-w", "--request-timeout=20s"], timeout: 40) }
+        }
         try await Task.sleep(for: .seconds(8))
         try Self.ok(h, ["create", "configmap", "during", "--from-literal=a=1"])
         try Self.ok(h, ["delete", "configmap", "during"])
