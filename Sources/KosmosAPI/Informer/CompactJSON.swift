@@ -16,6 +16,12 @@ struct CompactJSON: Sendable {
         }
     }
 
+    /// Keeps JSON text as it is, e.g. an object's text as a watch event carried it (the server's serialisation of
+    /// the same value, so decoding it gives the value the event decoded to).
+    init(text: ArraySlice<UInt8>) {
+        bytes = Array(text)
+    }
+
     /// The size of the JSON text in bytes.
     var count: Int { bytes.count }
 

@@ -218,11 +218,11 @@ public final class SharedInformer<Object: JSONBacked>: Sendable {
             }
         }
 
-        func apply(_ event: ReflectorEvent<Object>, resourceVersion: String?) {
+        func apply(_ event: ReflectorEvent<Object>, json: CompactJSON?, resourceVersion: String?) {
             informer.state.withLock { s in
                 switch event {
                 case .added(let o), .modified(let o):
-                    let (old, cached) = informer.store.store(o)
+                    let (old, cached) = informer.store.store(o, text: json)
                     // With no handler registered the replaced object is not needed: skip decoding it.
                     if let old, !s.listeners.isEmpty {
                         s.notify(.updated(old: cached ?? Object(json: old.json.decode()), new: o))
