@@ -122,13 +122,14 @@ extension SharedInformer {
     ///   - labelSelector: optional label selector.
     ///   - fieldSelector: optional field selector.
     ///   - resyncPeriod: when set, handlers get every cached object again this often.
+    ///   - transform: applied to every object before it is cached and handed to handlers (see `ObjectTransform`).
     public convenience init(
         client: KubeClient, _ type: Object.Type, namespace: String? = nil, labelSelector: String? = nil,
-        fieldSelector: String? = nil, resyncPeriod: Duration? = nil
+        fieldSelector: String? = nil, resyncPeriod: Duration? = nil, transform: ObjectTransform<Object>? = nil
     ) where Object: Resource {
         self.init(
             listerWatcher: KubeListerWatcher<Object>(
                 client: client, namespace: namespace, labelSelector: labelSelector, fieldSelector: fieldSelector),
-            resyncPeriod: resyncPeriod)
+            resyncPeriod: resyncPeriod, transform: transform)
     }
 }
