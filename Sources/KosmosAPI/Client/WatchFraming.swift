@@ -58,6 +58,8 @@ public struct WatchLineSplitter: Sendable {
                 if length > 0 && bytes[start + length - 1] == 0x0D { length -= 1 }
                 line = [UInt8](UnsafeRawBufferPointer(start: base + start, count: length))
             } else {
+                // Sized exactly: the line may be kept (an informer caches the object text inside it).
+                partial.reserveCapacity(partial.count + length)
                 partial.append(contentsOf: UnsafeRawBufferPointer(start: base + start, count: length))
                 line = partial
                 partial = []
