@@ -188,6 +188,43 @@ struct FixtureConfigMap: NamespacedResource {
         #expect(s.finish() == nil)
     }
 
+    @Test func lineSplitterOverRawBytesMatchesTheCollectionPathForAnyChunking() {
+        let text = Array("{\"a\":1}\r\n\n{\"b\":[2,3]}\n{\"c\":\"x\\ny\"}\r\n{\"tail\":4}".utf8)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            var bySlices = WatchLineSplitter(), byPointer = WatchLineSplitter()
+            var fromSlices: [[UInt8]] = [], fromPointer: [[UInt8]] = []
+            var start = 0
+            while start < text.count {
+                let end = min(text.count, start + Int.random(in: 1...9, using: &generator))
+                fromSlices += bySlices.feed(text[start..<end])
+                fromPointer += text[start..<end].withUnsafeBytes { byPointer.feed($0) }
+                start = end
+            }
+            #expect(fromPointer == fromSlices)
+            #expect(fromPointer.map { String(decoding: $0, as: UTF8.self) }
+                    == ["{\"a\":1}", "{\"b\":[2,3]}", "{\"c\":\"x\\ny\"}"])
+            #expect(byPointer.pendingByteCount == bySlices.pendingByteCount)
+            #expect(byPointer.finish() == Array("{\"tail\":4}".utf8))
+        }
+    }
+
+    @Test func watchLinesKeepTheObjectTextTheyCarried() throws {
+        let line = Array(#"{"type":"MODIFIED","object":{"kind":"ConfigMap","data":{"k":"a\"b"}},"x":[1]}"#.utf8)
+        let (event, text) = try WatchEvent<DynamicObject>.decodeKeepingJSON(line: line, kind: "ConfigMap",
+                                                                            operation: "watch configmaps")
+        #expect(event.type == .modified)
+        #expect(String(decoding: text, as: UTF8.self) == #"{"kind":"ConfigMap","data":{"k":"a\"b"}}"#)
+        #expect(try JSONValue.parse(text) == event.object.json)
+        #expect(throws: KubeDecodingError.self) {
+            _ = try WatchEvent<DynamicObject>.decode(line: Array("[1]".utf8), kind: "Pod", operation: "watch pods")
+        }
+        #expect(throws: KubeDecodingError.self) {
+            _ = try WatchEvent<DynamicObject>.decode(line: Array(#"{"type":"ADDED","object":{}"#.utf8),
+                                                     kind: "Pod", operation: "watch pods")
+        }
+    }
+
     @Test func malformedWatchLinesNameKindAndPath() {
         #expect(throws: KubeDecodingError.self) {
             _ = try WatchEvent<DynamicObject>.decode(line: Array("{\"type\":\"ADDED\"}".utf8), kind: "Pod",

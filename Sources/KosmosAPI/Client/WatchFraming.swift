@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Splits a byte stream into newline-terminated lines, keeping a partial line until the rest arrives.
 ///
 /// A watch stream is one JSON object per line, but the server's chunks are not event boundaries (a watch without
@@ -34,6 +40,35 @@ public struct WatchLineSplitter: Sendable {
             i = bytes.index(after: i)
         }
         if start != bytes.endIndex { partial.append(contentsOf: bytes[start...]) }
+        return lines
+    }
+
+    /// Feeds bytes from contiguous memory; the same as `feed(_:)` over a collection, but finds line ends with
+    /// `memchr` and copies each line with one allocation (the watch reader's path, which sees megabytes a second).
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer) -> [[UInt8]] {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return [] }
+        var lines: [[UInt8]] = []
+        var start = 0
+        let end = bytes.count
+        while start < end, let hit = memchr(base + start, 0x0A, end - start) {
+            let newline = base.distance(to: UnsafeRawPointer(hit))
+            var length = newline - start
+            var line: [UInt8]
+            if partial.isEmpty {
+                if length > 0 && bytes[start + length - 1] == 0x0D { length -= 1 }
+                line = [UInt8](UnsafeRawBufferPointer(start: base + start, count: length))
+            } else {
+                // Sized exactly: the line may be kept (an informer caches the object text inside it).
+                partial.reserveCapacity(partial.count + length)
+                partial.append(contentsOf: UnsafeRawBufferPointer(start: base + start, count: length))
+                line = partial
+                partial = []
+                if line.last == 0x0D { line.removeLast() }
+            }
+            if !line.isEmpty { lines.append(line) }
+            start = newline + 1
+        }
+        if start < end { partial.append(contentsOf: UnsafeRawBufferPointer(start: base + start, count: end - start)) }
         return lines
     }
 

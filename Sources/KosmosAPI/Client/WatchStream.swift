@@ -28,17 +28,30 @@ public struct WatchEvent<Object: JSONBacked>: Sendable, Hashable {
     /// - Throws: `KubeError` for an ERROR event (a 410 Expired one answers `isGone`), `KubeDecodingError` for a
     ///   malformed line.
     public static func decode(line: [UInt8], kind: String, operation: String) throws -> WatchEvent {
-        let value: JSONValue
-        do { value = try JSONValue.parse(line) } catch {
+        try decodeKeepingJSON(line: line, kind: kind, operation: operation).event
+    }
+
+    /// Parses one line of a watch stream once, and also returns the object's JSON text as it stood in the line.
+    /// - Throws: like `decode(line:kind:operation:)`.
+    static func decodeKeepingJSON(line: [UInt8], kind: String, operation: String) throws
+        -> (event: WatchEvent, json: ArraySlice<UInt8>) {
+        let envelope: WatchEnvelope
+        do {
+            guard let parsed = try JSONValue.parseWatchEnvelope(line) else {
+                let value = try JSONValue.parse(line)
+                throw KubeDecodingError(kind: kind, path: ".",
+                                        message: "watch event is a \(value.typeName), not an object")
+            }
+            envelope = parsed
+        } catch let error as KubeDecodingError {
+            throw error
+        } catch {
             throw KubeDecodingError(kind: kind, path: ".", message: "watch event is not JSON: \(error)")
         }
-        guard case .object(let o) = value else {
-            throw KubeDecodingError(kind: kind, path: ".", message: "watch event is a \(value.typeName), not an object")
-        }
-        guard let typeName = o["type"]?.stringValue else {
+        guard let typeName = envelope.type else {
             throw KubeDecodingError(kind: kind, path: ".type", message: "watch event has no type")
         }
-        guard let object = o["object"], case .object = object else {
+        guard let object = envelope.object, case .object = object, let range = envelope.objectRange else {
             throw KubeDecodingError(kind: kind, path: ".object", message: "watch event \(typeName) has no object")
         }
         if typeName == "ERROR" {
@@ -47,7 +60,7 @@ public struct WatchEvent<Object: JSONBacked>: Sendable, Hashable {
         guard let type = WatchEventType(rawValue: typeName) else {
             throw KubeDecodingError(kind: kind, path: ".type", message: "unknown watch event type \(typeName)")
         }
-        return WatchEvent(type: type, object: Object(json: object))
+        return (WatchEvent(type: type, object: Object(json: object)), line[range])
     }
 }
 
@@ -95,6 +108,13 @@ public struct WatchStream<Object: JSONBacked>: AsyncSequence, Sendable {
         public mutating func next() async throws -> WatchEvent<Object>? {
             guard let line = try await handle.sink.next() else { return nil }
             return try WatchEvent<Object>.decode(line: line, kind: handle.kind, operation: handle.operation)
+        }
+
+        /// The next event with its object's JSON text as received.
+        mutating func nextKeepingJSON() async throws -> (event: WatchEvent<Object>, json: ArraySlice<UInt8>)? {
+            guard let line = try await handle.sink.next() else { return nil }
+            return try WatchEvent<Object>.decodeKeepingJSON(line: line, kind: handle.kind,
+                                                            operation: handle.operation)
         }
     }
 }

@@ -64,28 +64,44 @@ public struct KubeWatchEvents<R: Resource>: AsyncSequence, Sendable {
         var base: WatchStream<R>.AsyncIterator
 
         public mutating func next() async throws -> ReflectorEvent<R>? {
-            let stream = self.stream
-            var it = base
-            defer { base = it }
-            let event = try await withTaskCancellationHandler {
-                try await it.next()
-            } onCancel: {
-                stream.stop()
-            }
-            guard var event else { return nil }
-            switch event.type {
-            case .added:
-                event.object.fillTypeMeta()
-                return .added(event.object)
-            case .modified:
-                event.object.fillTypeMeta()
-                return .modified(event.object)
-            case .deleted:
-                event.object.fillTypeMeta()
-                return .deleted(event.object)
-            case .bookmark:
-                return .bookmark(resourceVersion: event.object.metadata.resourceVersion ?? "")
-            }
+            try await nextEvent()?.event
+        }
+    }
+}
+
+extension KubeWatchEvents: ReflectorEventSource {
+    func makeEventIterator() -> AsyncIterator { makeAsyncIterator() }
+}
+
+extension KubeWatchEvents.AsyncIterator: ReflectorEventIterator {
+    mutating func nextEvent() async throws -> (event: ReflectorEvent<R>, json: CompactJSON?)? {
+        let stream = self.stream
+        var it = base
+        defer { base = it }
+        let received = try await withTaskCancellationHandler {
+            try await it.nextKeepingJSON()
+        } onCancel: {
+            stream.stop()
+        }
+        guard let (received, text) = received else { return nil }
+        var event = received
+        // The text is the stored object only while `fillTypeMeta` has nothing to add (servers send both fields);
+        // deletions and bookmarks store nothing.
+        let complete = event.object.json["apiVersion"] != nil && event.object.json["kind"] != nil
+        let keep = complete && (event.type == .added || event.type == .modified)
+        let json = keep ? CompactJSON(text: text) : nil
+        switch event.type {
+        case .added:
+            event.object.fillTypeMeta()
+            return (.added(event.object), json)
+        case .modified:
+            event.object.fillTypeMeta()
+            return (.modified(event.object), json)
+        case .deleted:
+            event.object.fillTypeMeta()
+            return (.deleted(event.object), nil)
+        case .bookmark:
+            return (.bookmark(resourceVersion: event.object.metadata.resourceVersion ?? ""), nil)
         }
     }
 }
@@ -106,13 +122,14 @@ extension SharedInformer {
     ///   - labelSelector: optional label selector.
     ///   - fieldSelector: optional field selector.
     ///   - resyncPeriod: when set, handlers get every cached object again this often.
+    ///   - transform: applied to every object before it is cached and handed to handlers (see `ObjectTransform`).
     public convenience init(
         client: KubeClient, _ type: Object.Type, namespace: String? = nil, labelSelector: String? = nil,
-        fieldSelector: String? = nil, resyncPeriod: Duration? = nil
+        fieldSelector: String? = nil, resyncPeriod: Duration? = nil, transform: ObjectTransform<Object>? = nil
     ) where Object: Resource {
         self.init(
             listerWatcher: KubeListerWatcher<Object>(
                 client: client, namespace: namespace, labelSelector: labelSelector, fieldSelector: fieldSelector),
-            resyncPeriod: resyncPeriod)
+            resyncPeriod: resyncPeriod, transform: transform)
     }
 }

@@ -73,3 +73,18 @@ public struct ResourceExpiredError: Error, Sendable, CustomStringConvertible {
         "\(operation) from resourceVersion \(resourceVersion): too old resource version (410 Gone)"
     }
 }
+
+/// A watch event sequence that can also hand over each object's JSON text as it arrived, so the cache keeps
+/// that text instead of encoding the decoded object again (`KubeWatchEvents` is one).
+protocol ReflectorEventSource<Object>: Sendable {
+    associatedtype Object: JSONBacked
+    associatedtype EventIterator: ReflectorEventIterator<Object>
+    func makeEventIterator() -> EventIterator
+}
+
+/// Reads a `ReflectorEventSource`.
+protocol ReflectorEventIterator<Object> {
+    associatedtype Object: JSONBacked
+    /// The next event and, when it is exactly the decoded object, that object's JSON text; `nil` at the end.
+    mutating func nextEvent() async throws -> (event: ReflectorEvent<Object>, json: CompactJSON?)?
+}

@@ -141,10 +141,11 @@ public final class ObjectStore<Object: JSONBacked>: Sendable {
     }
 
     /// Stores `object` without decoding the object it replaces.
+    /// - Parameter text: `object`'s JSON text when the caller has it (as received), so it is not encoded again.
     /// - Returns: the replaced entry, and its decoding when the cache had it.
-    func store(_ object: Object) -> (old: Entry?, oldObject: Object?) {
+    func store(_ object: Object, text: CompactJSON? = nil) -> (old: Entry?, oldObject: Object?) {
         let key = ObjectKey(of: object)
-        let json = CompactJSON(object.json)
+        let json = text ?? CompactJSON(object.json)
         return state.withLock { s in
             let cached = s.items[key].flatMap { s.decoded.peek(key, version: $0.version) }
             return (s.put(key, object, json), cached)

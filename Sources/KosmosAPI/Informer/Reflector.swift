@@ -6,8 +6,8 @@ protocol ReflectorSink<Object>: Sendable {
     associatedtype Object: JSONBacked
     /// A full list arrived: the cache must become exactly `items`.
     func replace(_ items: [Object], resourceVersion: String)
-    /// One watch event arrived (never a bookmark).
-    func apply(_ event: ReflectorEvent<Object>, resourceVersion: String?)
+    /// One watch event arrived (never a bookmark); `json`, when given, is the object's JSON text as received.
+    func apply(_ event: ReflectorEvent<Object>, json: CompactJSON?, resourceVersion: String?)
     /// A bookmark moved the collection's resourceVersion.
     func bookmark(resourceVersion: String)
 }
@@ -53,7 +53,7 @@ struct Reflector<Source: ListerWatcher>: Sendable {
                 let timeout = Duration.seconds(lo < hi ? Double.random(in: lo...hi) : lo)
                 let stream = try await listerWatcher.watch(resourceVersion: from, timeout: timeout)
                 var delivered = 0
-                for try await event in stream {
+                func handle(_ event: ReflectorEvent<Object>, json: CompactJSON?) {
                     delivered += 1
                     switch event {
                     case .bookmark(let rv):
@@ -62,8 +62,15 @@ struct Reflector<Source: ListerWatcher>: Sendable {
                     case .added(let o), .modified(let o), .deleted(let o):
                         let rv = o.json["metadata"]?["resourceVersion"]?.stringValue
                         if let rv { resourceVersion = rv }
-                        sink.apply(event, resourceVersion: rv)
+                        sink.apply(event, json: json, resourceVersion: rv)
                     }
+                }
+                if let source = stream as? any ReflectorEventSource<Object> {
+                    // Events with their JSON text: the cache keeps the text instead of encoding it again.
+                    var events = source.makeEventIterator()
+                    while let (event, json) = try await events.nextEvent() { handle(event, json: json) }
+                } else {
+                    for try await event in stream { handle(event, json: nil) }
                 }
                 try Task.checkCancellation()
                 if delivered == 0 && ContinuousClock.now - started < Self.shortWatch {

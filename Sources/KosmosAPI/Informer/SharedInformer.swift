@@ -1,5 +1,14 @@
 import Logging
 
+/// Rewrites an object before an informer caches it and hands it to event handlers (client-go's
+/// `TransformFunc`), for example to drop `metadata.managedFields`, which can be a third of a pod's JSON and which
+/// few controllers read.
+///
+/// The informer calls it once for every listed object and every watch event (deletions included), on its
+/// reflector task, before the object is stored; handlers and cache reads only ever see its result. It must be
+/// quick, must not block, and must keep the object's namespace and name (the cache key).
+public typealias ObjectTransform<Object> = @Sendable (Object) -> Object
+
 /// A cache of one collection kept current by a reflector, shared by many event handlers (client-go's
 /// `SharedIndexInformer`).
 ///
@@ -15,6 +24,7 @@ public final class SharedInformer<Object: JSONBacked>: Sendable {
     /// Runs the reflector (generic over the concrete lister/watcher) into a sink.
     private let runReflector: @Sendable (Sink) async -> Void
     private let resyncPeriod: Duration?
+    private let transform: ObjectTransform<Object>?
     private let logger: Logger
 
     private enum Notification: Sendable {
@@ -63,16 +73,20 @@ public final class SharedInformer<Object: JSONBacked>: Sendable {
     ///     so controllers periodically revisit every object.
     ///   - indexers: extra cache indices besides the namespace index.
     ///   - backoff: the delay policy after list/watch failures.
+    ///   - transform: applied to every listed and watched object before it is cached and handed to handlers
+    ///     (see `ObjectTransform`); objects are kept as received when `nil`.
     ///   - logger: where list/watch failures are logged (at `info` and below).
     public init(
         listerWatcher: some ListerWatcher<Object>,
         resyncPeriod: Duration? = nil,
         indexers: [String: IndexFunction<Object>] = [:],
         backoff: Backoff = .reflectorDefault,
+        transform: ObjectTransform<Object>? = nil,
         logger: Logger = Logger(label: "kosmos.informer")
     ) {
         store = ObjectStore(indexers: indexers)
         self.resyncPeriod = resyncPeriod
+        self.transform = transform
         self.logger = logger
         let reflector = Reflector(
             listerWatcher: listerWatcher, backoff: backoff, watchTimeout: .seconds(300) ... .seconds(600),
@@ -208,6 +222,8 @@ public final class SharedInformer<Object: JSONBacked>: Sendable {
         let informer: SharedInformer<Object>
 
         func replace(_ items: [Object], resourceVersion: String) {
+            // Transformed outside the lock: readers and handlers do not wait for it.
+            let items = informer.transform.map { items.map($0) } ?? items
             informer.state.withLock { s in
                 let r = informer.store.replace(with: items)
                 for o in r.deleted { s.notify(.deleted(o)) }
@@ -221,11 +237,12 @@ public final class SharedInformer<Object: JSONBacked>: Sendable {
             }
         }
 
-        func apply(_ event: ReflectorEvent<Object>, resourceVersion: String?) {
+        func apply(_ received: ReflectorEvent<Object>, json text: CompactJSON?, resourceVersion: String?) {
+            let (event, json) = transformed(received, text)
             informer.state.withLock { s in
                 switch event {
                 case .added(let o), .modified(let o):
-                    let (old, cached) = informer.store.store(o)
+                    let (old, cached) = informer.store.store(o, text: json)
                     // With no handler registered the replaced object is not needed: skip decoding it.
                     if let old, !s.listeners.isEmpty {
                         s.notify(.updated(old: cached ?? Object(json: old.json.decode()), new: o))
@@ -239,6 +256,19 @@ public final class SharedInformer<Object: JSONBacked>: Sendable {
                     break
                 }
                 if let resourceVersion { s.lastResourceVersion = resourceVersion }
+            }
+        }
+
+        /// The event with the informer's transform applied, and the JSON text still valid for its object.
+        private func transformed(_ event: ReflectorEvent<Object>, _ json: CompactJSON?)
+            -> (ReflectorEvent<Object>, CompactJSON?) {
+            guard let transform = informer.transform else { return (event, json) }
+            // The received text is no longer the object: the store encodes the transformed one.
+            switch event {
+            case .added(let o): return (.added(transform(o)), nil)
+            case .modified(let o): return (.modified(transform(o)), nil)
+            case .deleted(let o): return (.deleted(transform(o)), nil)
+            case .bookmark: return (event, nil)
             }
         }
 

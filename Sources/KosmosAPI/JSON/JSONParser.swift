@@ -283,3 +283,68 @@ struct JSONParser {
         return .double(d)
     }
 }
+
+/// A watch event line taken apart by one parse: its `type`, its `object`, and where the object's text lies in
+/// the line (so a cache can keep that text instead of encoding the decoded object again).
+struct WatchEnvelope {
+    /// The `type` field when it is a string.
+    var type: String?
+    /// The `object` field.
+    var object: JSONValue?
+    /// The byte range of `object`'s text in the line.
+    var objectRange: Range<Int>?
+}
+
+extension JSONValue {
+    /// Parses a watch event line, `{"type":...,"object":{...}}`, noting where the object's text lies.
+    /// - Returns: `nil` when the text is not a JSON object (the caller parses it generically for its message).
+    /// - Throws: `JSONParseError` for malformed JSON.
+    static func parseWatchEnvelope(_ bytes: [UInt8]) throws -> WatchEnvelope? {
+        try bytes.withUnsafeBufferPointer { buffer in
+            var p = JSONParser(buffer)
+            p.skipSpace()
+            guard p.pos < p.end, p.base[p.pos] == UInt8(ascii: "{") else { return nil }
+            p.pos += 1
+            var envelope = WatchEnvelope()
+            p.skipSpace()
+            if p.pos < p.end && p.base[p.pos] == UInt8(ascii: "}") {
+                p.pos += 1
+            } else {
+                fields: while true {
+                    p.skipSpace()
+                    guard p.pos < p.end, p.base[p.pos] == UInt8(ascii: "\"") else {
+                        throw p.error("expected a string key")
+                    }
+                    let key = try p.parseString()
+                    p.skipSpace()
+                    guard p.pos < p.end, p.base[p.pos] == UInt8(ascii: ":") else {
+                        throw p.error("expected ':' after key \"\(key)\"")
+                    }
+                    p.pos += 1
+                    p.skipSpace()
+                    let start = p.pos
+                    let value = try p.parseValue(depth: 1)
+                    // Duplicate keys: the last one wins, as in the generic parser.
+                    switch key {
+                    case "type": envelope.type = value.stringValue
+                    case "object":
+                        envelope.object = value
+                        envelope.objectRange = start..<p.pos
+                    default: break
+                    }
+                    p.skipSpace()
+                    guard p.pos < p.end else { throw p.error("unterminated object") }
+                    let c = p.base[p.pos]
+                    p.pos += 1
+                    if c == UInt8(ascii: ",") { continue }
+                    if c == UInt8(ascii: "}") { break fields }
+                    p.pos -= 1
+                    throw p.error("expected ',' or '}' in object")
+                }
+            }
+            p.skipSpace()
+            if p.pos != p.end { throw p.error("unexpected data after the JSON value") }
+            return envelope
+        }
+    }
+}

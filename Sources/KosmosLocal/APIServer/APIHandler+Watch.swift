@@ -55,13 +55,25 @@ extension APIHandler {
             bytes.append(0x0A)
             return ByteBuffer(bytes: bytes)
         }
+        // When the store hands over the object's stored JSON and the watcher is served that apiVersion, the line
+        // is that JSON between a fixed head and tail: no tree walk, no serialisation. It equals what
+        // `encodeLine` makes, since the stored bytes are the compact serialisation of the same object.
+        let splice: @Sendable (StoreEventType, JSONValue, [UInt8]?) -> ByteBuffer? = { type, object, encoded in
+            guard let encoded, object["apiVersion"]?.stringValue == info.apiVersion else { return nil }
+            return WatchLine.splice(type: type, object: encoded)
+        }
         // Table lines differ per watcher (the first carries the columns); every other line of a change is the same
         // bytes for all watchers of one apiVersion, encoded once.
-        let encode: @Sendable (StoreEventType, JSONValue, WatchLineMemo?) -> ByteBuffer = { type, object, memo in
+        let encode: @Sendable (WatchDelivery) -> ByteBuffer = { d in
+            let type = d.type, object = d.object
             guard !asTable && type != .bookmark && type != .error else { return encodeLine(type, object) }
-            if let memo {
-                return memo.line(variant: info.apiVersion, type: type) { encodeLine(type, object) }
+            if let memo = d.memo {
+                return memo.line(variant: info.apiVersion, type: type) {
+                    splice(type, object, d.encoded) ?? encodeLine(type, object)
+                }
             }
+            // A replay or an initial event from stored bytes: copying them is cheaper than keying the cache.
+            if let line = splice(type, object, d.encoded) { return line }
             guard let rv = object["metadata"]?["resourceVersion"]?.stringValue else { return encodeLine(type, object) }
             let key: String = "\(info.storageKey)|\(info.apiVersion)|\(type.rawValue)|\(rv)"
             return cache.line(for: key) { encodeLine(type, object) }
@@ -81,11 +93,9 @@ extension APIHandler {
         let start: @Sendable (@escaping @Sendable (@escaping @Sendable () -> ByteBuffer) -> Void) -> Result<Int, APIError> = {
             emit in
             do {
-                let send: @Sendable (StoreEventType, JSONValue, WatchLineMemo?) -> Void = { type, object, memo in
-                    emit { encode(type, object, memo) }
-                }
+                let send: @Sendable (WatchDelivery) -> Void = { delivery in emit { encode(delivery) } }
                 let id = try store.watch(info.storageKey, namespace: namespace, fromRevision: from,
-                                         matches: matches, sendShared: send)
+                                         matches: matches, deliver: send)
                 if sendInitial && bookmarks { store.bookmark(watcher: id, template: endMarker) }
                 return .success(id)
             } catch StoreError.expired(let requested, let oldest) {

@@ -115,6 +115,8 @@ final class WatchDispatcher: @unchecked Sendable {
     private let lock = NSLock()
     private var pending: [(sink: WatchSink, produce: @Sendable () -> ByteBuffer)] = []
     private var scheduled = false
+    /// Bytes of one connection's batch that are written at once without waiting for the end of the burst.
+    static let chunkLimit = 256 * 1024
 
     init(loop: any EventLoop) {
         self.loop = loop
@@ -145,6 +147,13 @@ final class WatchDispatcher: @unchecked Sendable {
                 touched.append(sink)
             } else {
                 sink.batched!.writeImmutableBuffer(line)
+                // A long burst (a replay of thousands of events) goes out in pieces, so the client parses the
+                // first events while later ones are still being encoded.
+                if sink.batched!.readableBytes >= Self.chunkLimit {
+                    let lines = sink.batched!
+                    sink.batched = nil
+                    sink.context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(lines))), promise: nil)
+                }
             }
         }
         for sink in touched {

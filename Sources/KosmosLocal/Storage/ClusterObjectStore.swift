@@ -48,19 +48,31 @@ enum StoreError: Error, Sendable {
     case io(String)
 }
 
-/// A watcher registered with the store. `send` is called under the store lock, in revision order, with the memo
-/// shared by every watcher of a live change (`nil` for initial, replayed and bookmark events).
+/// What the store hands a watcher for one event.
+struct WatchDelivery: Sendable {
+    /// The event type as this watcher sees it (a change that leaves its filter is a DELETED for it).
+    var type: StoreEventType
+    /// The object after the change (for deletions its last state; for bookmarks the bookmark object).
+    var object: JSONValue
+    /// `object` as compact JSON, when the store holds it already (the stored bytes of a put), so a watch line can
+    /// be spliced from it instead of serialising the tree again.
+    var encoded: [UInt8]?
+    /// Shared by every watcher of one live change (`nil` for initial, replayed and bookmark events).
+    var memo: WatchLineMemo?
+}
+
+/// A watcher registered with the store. `send` is called under the store lock, in revision order.
 final class StoreWatcher: @unchecked Sendable {
     let id: Int
     let resource: String
     let namespace: String?
     let matches: @Sendable (JSONValue) -> Bool
-    let send: @Sendable (StoreEventType, JSONValue, WatchLineMemo?) -> Void
+    let send: @Sendable (WatchDelivery) -> Void
     // Only touched under the store lock.
     var lastSentRV: Int64 = 0
 
     init(id: Int, resource: String, namespace: String?, matches: @escaping @Sendable (JSONValue) -> Bool,
-         send: @escaping @Sendable (StoreEventType, JSONValue, WatchLineMemo?) -> Void) {
+         send: @escaping @Sendable (WatchDelivery) -> Void) {
         self.id = id
         self.resource = resource
         self.namespace = namespace
@@ -272,7 +284,8 @@ final class ClusterObjectStore: @unchecked Sendable {
             buckets[resource, default: [:]][key] = StoredObject(object: object, resourceVersion: rv, encoded: bytes)
             indexOwners(resource: resource, key: key, old: current?.object, new: object)
             publish(StoreEvent(type: current == nil ? .added : .modified, resource: resource, namespace: namespace,
-                               name: name, object: object, previous: current?.object, resourceVersion: rv))
+                               name: name, object: object, previous: current?.object, resourceVersion: rv),
+                    encoded: bytes)
             return (object, extra)
         case .delete(var last):
             guard current != nil else { return (nil, extra) }
@@ -312,7 +325,7 @@ final class ClusterObjectStore: @unchecked Sendable {
     }
 
     /// Appends to the bounded history and hands the event to every matching watcher (under the lock).
-    private func publish(_ event: StoreEvent) {
+    private func publish(_ event: StoreEvent, encoded: [UInt8]? = nil) {
         history.append(event)
         if history.count - historyStart > historyLimit {
             compactedRevision = history[historyStart].resourceVersion
@@ -325,11 +338,12 @@ final class ClusterObjectStore: @unchecked Sendable {
         var memo: WatchLineMemo?
         for w in watchers.values where w.resource == event.resource {
             if memo == nil { memo = WatchLineMemo() }
-            deliver(event, to: w, memo: memo)
+            deliver(event, to: w, encoded: encoded, memo: memo)
         }
     }
 
-    private func deliver(_ event: StoreEvent, to w: StoreWatcher, memo: WatchLineMemo? = nil) {
+    private func deliver(_ event: StoreEvent, to w: StoreWatcher, encoded: [UInt8]? = nil,
+                         memo: WatchLineMemo? = nil) {
         if let ns = w.namespace, !ns.isEmpty, ns != event.namespace { return }
         guard event.resourceVersion > w.lastSentRV else { return }
         let now = event.type == .deleted ? false : w.matches(event.object)
@@ -342,7 +356,7 @@ final class ClusterObjectStore: @unchecked Sendable {
         }
         if let type {
             w.lastSentRV = event.resourceVersion
-            w.send(type, event.object, memo)
+            w.send(WatchDelivery(type: type, object: event.object, encoded: encoded, memo: memo))
         }
     }
 
@@ -378,15 +392,15 @@ final class ClusterObjectStore: @unchecked Sendable {
                matches: @escaping @Sendable (JSONValue) -> Bool,
                send: @escaping @Sendable (StoreEventType, JSONValue) -> Void) throws -> Int {
         try watch(resource, namespace: namespace, fromRevision: fromRevision, matches: matches,
-                  sendShared: { type, object, _ in send(type, object) })
+                  deliver: { send($0.type, $0.object) })
     }
 
-    /// Registers a watcher like `watch(_:namespace:fromRevision:matches:send:)`, whose `sendShared` also gets the
-    /// memo of each live change, so watchers can share one encoding of it.
+    /// Registers a watcher like `watch(_:namespace:fromRevision:matches:send:)`, whose `deliver` also gets the
+    /// object's stored JSON when the store has it and the memo of each live change, so watchers can share one
+    /// encoding of it.
     func watch(_ resource: String, namespace: String?, fromRevision: Int64?,
                matches: @escaping @Sendable (JSONValue) -> Bool,
-               sendShared send: @escaping @Sendable (StoreEventType, JSONValue, WatchLineMemo?) -> Void) throws
-        -> Int {
+               deliver send: @escaping @Sendable (WatchDelivery) -> Void) throws -> Int {
         lock.lock()
         defer { lock.unlock() }
         let w = StoreWatcher(id: nextWatcherID, resource: resource, namespace: namespace, matches: matches, send: send)
@@ -395,9 +409,19 @@ final class ClusterObjectStore: @unchecked Sendable {
             if from < compactedRevision {
                 throw StoreError.expired(requested: from, oldest: compactedRevision + 1)
             }
+            let bucket = buckets[resource]
             for i in historyStart..<history.count where history[i].resourceVersion > from
                 && history[i].resource == resource {
-                deliver(history[i], to: w)
+                let event = history[i]
+                // The history keeps trees, not bytes; while the object is still at this revision its stored
+                // bytes are the event's object (an informer replaying recent changes nearly always hits this).
+                var encoded: [UInt8]?
+                if event.type != .deleted,
+                   let current = bucket?[Self.key(namespace: event.namespace, name: event.name)],
+                   current.resourceVersion == event.resourceVersion, !current.encoded.isEmpty {
+                    encoded = current.encoded
+                }
+                deliver(event, to: w, encoded: encoded)
             }
             w.lastSentRV = max(w.lastSentRV, from)
         } else {
@@ -408,7 +432,10 @@ final class ClusterObjectStore: @unchecked Sendable {
                     guard let v = bucket[k] else { continue }
                     if let ns = namespace, !ns.isEmpty,
                        v.object[path: ["metadata", "namespace"]]?.stringValue != ns { continue }
-                    if matches(v.object) { send(.added, v.object, nil) }
+                    if matches(v.object) {
+                        send(WatchDelivery(type: .added, object: v.object,
+                                           encoded: v.encoded.isEmpty ? nil : v.encoded, memo: nil))
+                    }
                 }
             }
             w.lastSentRV = revision
@@ -424,7 +451,7 @@ final class ClusterObjectStore: @unchecked Sendable {
         guard let w = watchers[id] else { return }
         var object = template
         object[path: ["metadata", "resourceVersion"]] = .string(String(revision))
-        w.send(.bookmark, object, nil)
+        w.send(WatchDelivery(type: .bookmark, object: object, encoded: nil, memo: nil))
     }
 
     /// Removes a watcher.
