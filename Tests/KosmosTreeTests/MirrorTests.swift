@@ -35,4 +35,44 @@ import Testing
             #expect(e.object == "app/master-root-ca.crt")
         }
     }
+
+    @Test func copyTheCacheLacksIsCreatedWithoutAReadFirst() async throws {
+        let kind = DependencyKind<ConfigMap>.configMaps(clusterName: "member1", member: try Self.unreachable())
+        let source = ConfigMap(name: "settings", namespace: "app")
+        do { _ = try await kind.mirror.ensure(source, likelyAbsent: true) } catch let e as MirrorError {
+            #expect(e.step == "create copy")
+        }
+    }
+
+    @Test func createWithoutReadFallsBackWhenTheCacheLagged() async throws {
+        let target = try await TreeTestCluster.start(name: "mirror-target")
+        do {
+            let kind = DependencyKind<ConfigMap>.configMaps(clusterName: "member1", member: target.client)
+            var source = ConfigMap(name: "settings", namespace: "app")
+            source.data = ["a": "1"]
+            guard case .created = try await kind.mirror.ensure(source, likelyAbsent: true) else {
+                Issue.record("expected the copy (and its namespace) to be created")
+                return
+            }
+            // A cache that has not seen the copy yet: the create finds it, and the update rule still applies.
+            source.data = ["a": "2"]
+            let outcome = try await kind.mirror.ensure(source, likelyAbsent: true)
+            guard case .updated(let copy) = outcome else {
+                Issue.record("expected the existing copy to be updated, got \(outcome)")
+                return
+            }
+            #expect(copy.data == ["a": "2"])
+            // An object of that name someone else made stays theirs.
+            _ = try await target.client.create(ConfigMap(name: "theirs", namespace: "app"))
+            let foreign = try await kind.mirror.ensure(ConfigMap(name: "theirs", namespace: "app"), likelyAbsent: true)
+            guard case .foreign = foreign else {
+                Issue.record("expected the member's own object to be left alone, got \(foreign)")
+                return
+            }
+        } catch {
+            await target.stop()
+            throw error
+        }
+        await target.stop()
+    }
 }

@@ -131,4 +131,37 @@ import Testing
         #expect(deps.configMaps == ["env-cm": false, "all-cm": false, "vol-cm": false])
         #expect(deps.secrets == ["env-s": true, "pull": false])
     }
+
+    @Test func hostPodStatusChangesConcernNoDependency() {
+        let leaves = ["kosmos-m1": LeafNodePlan.plans(for: Self.enabledCluster("m1"))[0]]
+        var pod = Pod(name: "web", namespace: "app")
+        var c = Container(name: "main", image: "nginx")
+        c.envFrom = [EnvFromSource(json: ["configMapRef": ["name": "settings"]])]
+        pod.spec.containers = [c]
+        pod.spec.nodeName = "kosmos-m1"
+        func calls(_ event: InformerEvent<Pod>) -> [String] {
+            var seen: [String] = []
+            PodDependencies.changes(event, leaves: leaves) { needs, ns in
+                seen += needs.configMaps.keys.map { "\(ns)/\($0)" }
+            }
+            return seen
+        }
+        #expect(calls(.added(pod)) == ["app/settings"])
+        var running = pod
+        running.status.phase = .running
+        #expect(calls(.updated(old: pod, new: running)).isEmpty)
+        var other = running
+        other.spec.containers[0].envFrom = [EnvFromSource(json: ["configMapRef": ["name": "other"]])]
+        #expect(Set(calls(.updated(old: running, new: other))) == ["app/other", "app/settings"])
+        var elsewhere = pod
+        elsewhere.spec.nodeName = "node-1"
+        #expect(calls(.updated(old: elsewhere, new: elsewhere)).isEmpty)
+        #expect(calls(.deleted(pod)) == ["app/settings"])
+    }
+
+    static func enabledCluster(_ name: String) -> Cluster {
+        var c = Cluster(name: name)
+        c.spec.json["clusterTreeOptions"] = ["enable": true]
+        return c
+    }
 }

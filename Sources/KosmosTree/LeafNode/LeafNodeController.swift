@@ -32,7 +32,7 @@ public final class LeafNodeController: Sendable {
     public let plans: [LeafNodePlan]
     private let host: KubeClient
     private let member: KubeClient
-    private let memberPods: SharedInformer<Pod>?
+    private let memberPods: MemberPodUsage?
     private let configuration: Configuration
     private let logger: Logger
 
@@ -42,8 +42,9 @@ public final class LeafNodeController: Sendable {
     ///   - plans: its leaf nodes (``LeafNodePlan/plans(for:)``).
     ///   - host: client of the host cluster, where the virtual nodes live.
     ///   - member: client of the member cluster.
-    ///   - memberPods: an informer of the member's pods run by the caller; once synced, its cache replaces
-    ///     listing every member pod each round (which grows with the member's pods).
+    ///   - memberPods: an informer of the member's pods run by the caller; once synced, what its events say of
+    ///     each pod's node, phase and requests replaces listing every member pod each round (which grows with
+    ///     the member's pods).
     ///   - configuration: timing.
     ///   - logger: where sync failures go.
     public init(clusterName: String, plans: [LeafNodePlan], host: KubeClient, member: KubeClient,
@@ -52,7 +53,7 @@ public final class LeafNodeController: Sendable {
         self.plans = plans
         self.host = host
         self.member = member
-        self.memberPods = memberPods
+        self.memberPods = memberPods.map(MemberPodUsage.init(pods:))
         self.configuration = configuration
         self.logger = logger
     }
@@ -74,15 +75,15 @@ public final class LeafNodeController: Sendable {
     @discardableResult
     public func syncOnce() async -> Bool {
         var nodes: [Node] = []
-        var pods: [Pod] = []
+        var pods: [PodUsage] = []
         var failure: String?
         do {
             // The node list also tells whether the member answers.
             nodes = try await member.listAll(Node.self).items
             if let memberPods, memberPods.hasSynced {
-                pods = memberPods.store.list()
+                pods = memberPods.all
             } else {
-                pods = try await member.listAll(Pod.self).items
+                pods = try await member.listAll(Pod.self).items.compactMap(PodUsage.init(of:))
             }
         } catch {
             failure = "\(error)"
@@ -108,7 +109,7 @@ public final class LeafNodeController: Sendable {
 
     // MARK: - Node
 
-    private func apply(_ plan: LeafNodePlan, members: [Node], pods: [Pod], reachable: Bool,
+    private func apply(_ plan: LeafNodePlan, members: [Node], pods: [PodUsage], reachable: Bool,
                        failure: String?) async throws -> Node {
         var node: Node
         var exists = true
@@ -116,7 +117,7 @@ public final class LeafNodeController: Sendable {
             node = Node(name: plan.name)
             exists = false
         }
-        let resources = LeafResources(nodes: members, pods: pods)
+        let resources = LeafResources(nodes: members, usage: pods)
         var meta = node.metadata
         if reachable || !exists {
             for (k, v) in VirtualNode.labels(for: plan, members: members) { meta.labels[k] = v }

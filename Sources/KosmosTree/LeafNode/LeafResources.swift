@@ -16,21 +16,26 @@ public struct LeafResources: Sendable, Hashable {
     ///   - nodes: the member nodes behind the leaf.
     ///   - pods: member pods (pods on other nodes are ignored).
     public init(nodes: [Node], pods: [Pod]) {
+        self.init(nodes: nodes, usage: pods.compactMap(PodUsage.init(of:)))
+    }
+
+    /// Computes the resources from what the member pods use.
+    /// - Parameters:
+    ///   - nodes: the member nodes behind the leaf.
+    ///   - usage: the member pods' usage (pods on other nodes are ignored).
+    public init(nodes: [Node], usage pods: [PodUsage]) {
         let available = nodes.filter(Self.isAvailable).sorted { ($0.metadata.name ?? "") < ($1.metadata.name ?? "") }
         let names = Set(available.compactMap(\.metadata.name))
         var base: [String: Quantity] = [:]
         for n in available { base = base + n.status.allocatable }
-        var podsByNode: [String: [Pod]] = [:]
-        for p in pods {
-            guard let node = p.spec.nodeName, names.contains(node) else { continue }
-            podsByNode[node, default: []].append(p)
-        }
+        var podsByNode: [String: [PodUsage]] = [:]
+        for p in pods where names.contains(p.nodeName) { podsByNode[p.nodeName, default: []].append(p) }
         // The host scheduler already accounts for ClusterTree's own pods against the leaf node, so the leaf total
         // leaves them out; only Running pods count, as upstream.
         var requests: [String: Quantity] = [:]
         var podCount: Int64 = 0
-        for p in podsByNode.values.joined() where p.status.phase == .running && !Self.isKosmosPod(p) {
-            requests = requests + p.spec.effectiveRequests
+        for p in podsByNode.values.joined() where p.phase == .running && !p.isKosmosPod {
+            requests = requests + p.requests
             podCount += 1
         }
         var total = base
@@ -44,8 +49,8 @@ public struct LeafResources: Sendable, Hashable {
             let name = node.metadata.name ?? ""
             var free = node.status.allocatable
             var count: Int64 = 0
-            for p in podsByNode[name] ?? [] where p.status.phase != .succeeded && p.status.phase != .failed {
-                for (k, v) in p.spec.effectiveRequests where free[k] != nil { free[k] = free[k]! - v }
+            for p in podsByNode[name] ?? [] where p.phase != .succeeded && p.phase != .failed {
+                for (k, v) in p.requests where free[k] != nil { free[k] = free[k]! - v }
                 count += 1
             }
             if let pods = free[ResourceName.pods] { free[ResourceName.pods] = pods - Quantity(count) }

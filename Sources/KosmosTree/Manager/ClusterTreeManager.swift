@@ -52,7 +52,8 @@ public final class ClusterTreeManager: Sendable {
         self.logger = logger
         let factory = SharedInformerFactory(provider: host, logger: logger)
         let clusters = factory.informer(for: Cluster.self)
-        let hostPods = SharedInformer<Pod>.trimmedPods(host, logger: logger)
+        let hostPods = SharedInformer<Pod>.trimmedPods(host, indexers: [PodIndex.byNode: PodIndex.nodeName],
+                                                       logger: logger)
         let members = Members()
         hostInformers = factory
         self.clusters = clusters

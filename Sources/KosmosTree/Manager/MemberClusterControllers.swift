@@ -92,10 +92,18 @@ public final class MemberClusterControllers: Sendable {
 
     /// Queues every host pod on this member's leaf nodes at once, forgetting their backoff: after an outage,
     /// pods whose reconciles failed meanwhile would otherwise wait out per-key delays of up to minutes.
+    /// The keys come from the host pod index by node (``PodIndex/byNode``), without decoding a pod.
     private func requeuePods() {
-        let leaves = Set(leafNodes.plans.map(\.name))
-        for pod in hostPods.store.list() where leaves.contains(pod.spec.nodeName ?? "") {
-            let key = ObjectKey(of: pod)
+        let leaves = leafNodes.plans.map(\.name)
+        var keys: [ObjectKey] = []
+        do {
+            for leaf in leaves { keys += try hostPods.store.keys(index: PodIndex.byNode, value: leaf) }
+        } catch {
+            // A host pod informer made without the index (not the manager's).
+            let names = Set(leaves)
+            keys = hostPods.store.list().filter { names.contains($0.spec.nodeName ?? "") }.map { ObjectKey(of: $0) }
+        }
+        for key in keys {
             pods.controller.queue.forget(key)
             pods.controller.enqueue(key)
         }

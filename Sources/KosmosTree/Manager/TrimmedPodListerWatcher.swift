@@ -43,7 +43,20 @@ struct TrimmedPodListerWatcher: ListerWatcher {
 
 extension SharedInformer where Object == Pod {
     /// An informer of every pod of a cluster, kept without managedFields (``TrimmedPodListerWatcher``).
-    static func trimmedPods(_ client: KubeClient, logger: Logger) -> SharedInformer<Pod> {
-        SharedInformer(listerWatcher: TrimmedPodListerWatcher(client: client), logger: logger)
+    static func trimmedPods(_ client: KubeClient, indexers: [String: IndexFunction<Pod>] = [:],
+                            logger: Logger) -> SharedInformer<Pod> {
+        SharedInformer(listerWatcher: TrimmedPodListerWatcher(client: client), indexers: indexers, logger: logger)
+    }
+}
+
+/// Indices ClusterTree keeps on pod caches.
+enum PodIndex {
+    /// Pods by `spec.nodeName` (the host's: which host pods a member's leaf nodes hold).
+    static let byNode = "clustertree-node"
+
+    /// The ``byNode`` index function.
+    static let nodeName: IndexFunction<Pod> = { pod in
+        guard let node = pod.spec.nodeName, !node.isEmpty else { return [] }
+        return [node]
     }
 }

@@ -56,6 +56,26 @@ public struct PodDependencies: Sendable, Hashable {
 }
 
 extension PodDependencies {
+    /// Calls `body` with the dependencies, and namespace, of each state of a host pod change that is bound to one
+    /// of `leaves`: the new state, and the old one when the change moved the pod or changed what it needs. Status
+    /// changes, most of a pod's changes, call nothing.
+    static func changes(_ event: InformerEvent<Pod>, leaves: [String: LeafNodePlan],
+                        _ body: (PodDependencies, String) -> Void) {
+        func onLeaf(_ pod: Pod) -> Bool { leaves[pod.spec.nodeName ?? ""] != nil }
+        let ns = event.object.metadata.namespace ?? "default"
+        guard case .updated(let old, let new) = event else {
+            if onLeaf(event.object) { body(PodDependencies(of: event.object), ns) }
+            return
+        }
+        let (oldOnLeaf, newOnLeaf) = (onLeaf(old), onLeaf(new))
+        guard oldOnLeaf || newOnLeaf else { return }
+        let before = oldOnLeaf ? PodDependencies(of: old) : nil
+        let after = newOnLeaf ? PodDependencies(of: new) : nil
+        if old.spec.nodeName == new.spec.nodeName, before == after { return }
+        if let after { body(after, ns) }
+        if let before, before != after { body(before, ns) }
+    }
+
     /// The host pod store index of pods by what they depend on (``indexValue(kind:namespace:name:)``).
     static let indexName = "clustertree-dependencies"
 

@@ -10,7 +10,8 @@ import Synchronization
 ///   then the pod, converted (``PodConversion``) and rewritten by its convert policy (``PodConvertPolicies``),
 ///   is created (namespace ensured).
 ///   Later changes of images, labels, annotations and `activeDeadlineSeconds` are carried down.
-/// - The member pod's status (phase, conditions, IPs, container statuses) is written to the host pod.
+/// - The member pod's status (phase, conditions, IPs, container statuses) is written to the host pod; while the
+///   member pod is `Pending` the write may wait up to ``pendingStatusDelay`` for its next change.
 /// - Deleting the host pod deletes the member pod with the host pod's grace (cases §3.13); once the member pod
 ///   is gone the host pod is removed (grace 0). A member pod deleted on the member side removes the host pod
 ///   with grace 0.
@@ -29,7 +30,69 @@ public final class PodSyncController: Sendable {
         let dependencies: [any PodDependencySync]
         let policies: ConvertPolicySource
         let hostServiceAccounts: SharedInformer<ServiceAccount>
+        let created: RecentCopies
+        let pendingStatus: PendingStatusWaits
         let logger: Logger
+    }
+
+    /// How long the host may wait for the status of a member pod that is still `Pending`: a pod just bound in
+    /// the member usually turns Running a moment later, and one write of that status replaces two. A Running,
+    /// finished or failed member pod's status is written at once.
+    public static let pendingStatusDelay: Duration = .milliseconds(500)
+
+    /// Since when each host pod's write of a `Pending` member status has been put off.
+    final class PendingStatusWaits: Sendable {
+        private let since = Mutex<[ObjectKey: ContinuousClock.Instant]>([:])
+
+        /// How much longer the write for `key` may wait, or `nil` when it has waited `delay` already.
+        func remaining(_ key: ObjectKey, of delay: Duration) -> Duration? {
+            let now = ContinuousClock.now
+            return since.withLock { s in
+                guard let start = s[key] else {
+                    // Pods deleted while they waited leave entries behind; drop the old ones now and then.
+                    if s.count > 4_096 { s = s.filter { now - $0.value < delay * 10 } }
+                    s[key] = now
+                    return delay
+                }
+                let waited = now - start
+                return waited < delay ? delay - waited : nil
+            }
+        }
+
+        func clear(_ key: ObjectKey) {
+            _ = since.withLock { $0.removeValue(forKey: key) }
+        }
+    }
+
+    /// Member pods this controller created that the member informer may not have delivered yet (client-go's
+    /// "expectations"): a reconcile that comes right after the create (the host pod's own update event, most
+    /// often) finds the copy here instead of creating it again or reading it from the member apiserver.
+    /// An entry goes when the informer shows the pod, and is trusted for a few seconds at most.
+    final class RecentCopies: Sendable {
+        private let entries = Mutex<[ObjectKey: (pod: Pod, at: ContinuousClock.Instant)]>([:])
+        private let lifetime: Duration = .seconds(5)
+
+        func remember(_ key: ObjectKey, _ pod: Pod) {
+            let now = ContinuousClock.now
+            entries.withLock { e in
+                e[key] = (pod, now)
+                // Entries the informer never cleared (the member went away meanwhile) must not pile up.
+                if e.count > 4_096 { e = e.filter { now - $0.value.at < lifetime } }
+            }
+        }
+
+        func recent(_ key: ObjectKey) -> Pod? {
+            entries.withLock { e in
+                guard let entry = e[key] else { return nil }
+                if ContinuousClock.now - entry.at < lifetime { return entry.pod }
+                e[key] = nil
+                return nil
+            }
+        }
+
+        func forget(_ key: ObjectKey) {
+            _ = entries.withLock { $0.removeValue(forKey: key) }
+        }
     }
 
     /// Where the convert policies come from: the host's informers once synced, else a direct list (so that a
@@ -79,7 +142,7 @@ public final class PodSyncController: Sendable {
     ///   - hostPods: informer of all host pods (run by the caller).
     ///   - memberPods: informer of all member pods (run by the caller).
     ///   - dependencies: what makes a pod's ServiceAccount, Secrets, ConfigMaps and claims exist in the member,
-    ///     in that order, before the pod.
+    ///     in that order, before the pod; they are told of every change of what the member's host pods need.
     ///   - policies: the host's convert policies.
     ///   - hostServiceAccounts: informer of the host's ServiceAccounts (run by the caller), for their
     ///     `automountServiceAccountToken`.
@@ -106,16 +169,25 @@ public final class PodSyncController: Sendable {
         let shared = Shared(clusterName: clusterName, plans: byName, host: host, member: member,
                             hostPods: hostPods, memberPods: memberPods, pods: pods,
                             dependencies: dependencies, policies: policies,
-                            hostServiceAccounts: hostServiceAccounts, logger: l)
+                            hostServiceAccounts: hostServiceAccounts, created: RecentCopies(),
+                            pendingStatus: PendingStatusWaits(), logger: l)
         controller = Controller(name: "clustertree-pods-\(clusterName)",
                                 reconciler: ReconcileFunction { key in try await Self.reconcile(key, shared) },
                                 workers: max(1, workers), logger: l)
         for dependency in dependencies { dependency.wakesWaitingPods(of: controller) }
         controller.watch(hostPods) { event in
-            byName[event.object.spec.nodeName ?? ""] != nil ? [event.key] : []
+            // One look at each host pod change serves the pod and its dependency kinds alike.
+            if !dependencies.isEmpty {
+                PodDependencies.changes(event, leaves: byName) { needs, ns in
+                    for dependency in dependencies { dependency.podNeeds(needs, namespace: ns) }
+                }
+            }
+            return byName[event.object.spec.nodeName ?? ""] != nil ? [event.key] : []
         }
         controller.watch(memberPods) { event in
             guard LeafResources.isKosmosPod(event.object) else { return [] }
+            // The informer has the pod now (or saw it go): its cache speaks for it from here on.
+            shared.created.forget(event.key)
             if case .deleted(let gone) = event { Task { await Self.memberPodDeleted(gone, shared) } }
             return [event.key]
         }
@@ -127,7 +199,7 @@ public final class PodSyncController: Sendable {
     // MARK: - Reconcile
 
     private static func reconcile(_ key: ObjectKey, _ s: Shared) async throws -> ReconcileResult {
-        guard let hostPod = s.hostPods.store.get(key), s.plans[hostPod.spec.nodeName ?? ""] != nil else {
+        guard var hostPod = s.hostPods.store.get(key), s.plans[hostPod.spec.nodeName ?? ""] != nil else {
             // The host pod is gone (or no longer ours): its member copy goes too.
             if s.hostPods.store.get(key) == nil { try await s.pods.remove(key, lastSource: nil) }
             return .done
@@ -143,25 +215,35 @@ public final class PodSyncController: Sendable {
             } catch let e as KubeError where e.isNotFound || e.isConflict {}
             return .done
         }
-        if let updated = try await addTolerations(hostPod, s) { _ = updated; return .done }
+        // One pass: the tolerations, then the member pod and the status, from the pod as the host now has it.
+        switch try await addTolerations(hostPod, s) {
+        case .unchanged: break
+        case .updated(let updated): hostPod = updated
+        case .conflict: return .done  // a newer host pod is on its way through the informer
+        }
         let outcome: MirrorOutcome<Pod>
-        if let existing = s.memberPods.store.get(key), s.pods.marker.isMarked(existing.metadata) {
+        let existing = s.memberPods.store.get(key) ?? s.created.recent(key)
+        if let existing, s.pods.marker.isMarked(existing.metadata) {
             // Created already: only the update rule applies (policies and dependencies were settled then).
             outcome = try await s.pods.ensure(hostPod, cached: existing)
         } else {
             let plan = s.plans[hostPod.spec.nodeName ?? ""]!
-            for dependency in s.dependencies { try await dependency.ensureCopies(for: hostPod, plan: plan) }
+            let needs = PodDependencies(of: hostPod)
+            for dependency in s.dependencies {
+                try await dependency.ensureCopies(for: hostPod, needs: needs, plan: plan)
+            }
             let choice = try await convertPolicy(for: hostPod, plan: plan, s)
             // The account's choice applies when the pod makes none, whether or not the host's admission
             // honoured it.
-            let account = PodDependencies(of: hostPod).serviceAccount
             let noToken = hostPod.spec.automountServiceAccountToken == nil
-                && s.hostServiceAccounts.store.get(namespace: key.namespace, name: account)?
+                && s.hostServiceAccounts.store.get(namespace: key.namespace, name: needs.serviceAccount)?
                     .automountServiceAccountToken == false
+            // The member informer has synced (the controller runs only then) and has no pod of this name.
             outcome = try await s.pods.ensure(hostPod, adjusting: { pod in
                 if let choice { PodConvertPolicies.apply(choice, to: &pod) }
                 if noToken { PodConversion.disableTokenMount(&pod.spec) }
-            })
+            }, likelyAbsent: existing == nil)
+            if case .created(let copy) = outcome { s.created.remember(key, copy) }
         }
         if case .foreign(let other) = outcome {
             throw MirrorError(mirror: s.pods.name, object: other.key, step: "create copy",
@@ -169,8 +251,7 @@ public final class PodSyncController: Sendable {
                                                              message: "the member cluster already has a pod of "
                                                                  + "this name that ClusterTree did not create"))
         }
-        try await syncStatus(host: hostPod, member: outcome.object, s)
-        return .done
+        return try await syncStatus(host: hostPod, member: outcome.object, s)
     }
 
     private static func memberPodExists(_ key: ObjectKey, _ s: Shared) async throws -> Bool {
@@ -182,20 +263,33 @@ public final class PodSyncController: Sendable {
         }
     }
 
-    /// Adds the no-eviction tolerations the host pod lacks; returns the updated pod when it wrote one.
-    private static func addTolerations(_ pod: Pod, _ s: Shared) async throws -> Pod? {
+    /// What ``addTolerations(_:_:)`` did.
+    private enum TolerationChange {
+        /// The pod had them, or the apiserver refused them (logged).
+        case unchanged
+        /// The host pod as written.
+        case updated(Pod)
+        /// The cached pod was out of date.
+        case conflict
+    }
+
+    /// Adds the no-eviction tolerations the host pod lacks.
+    private static func addTolerations(_ pod: Pod, _ s: Shared) async throws -> TolerationChange {
+        let tolerations = pod.spec.tolerations
         let missing = PodConversion.noEvictionTolerations.filter { t in
-            !pod.spec.tolerations.contains { $0.key == t.key && $0.effect == t.effect && $0.tolerationSeconds == nil
+            !tolerations.contains { $0.key == t.key && $0.effect == t.effect && $0.tolerationSeconds == nil
                 && $0.operator == .exists }
         }
-        guard !missing.isEmpty else { return nil }
+        guard !missing.isEmpty else { return .unchanged }
         var next = pod
-        next.spec.tolerations += missing
-        do { return try await s.host.update(next) } catch let e as KubeError where e.isConflict { return pod } catch {
+        next.spec.tolerations = tolerations + missing
+        do { return .updated(try await s.host.update(next)) } catch let e as KubeError where e.isConflict {
+            return .conflict
+        } catch {
             // An apiserver that refuses the change must not keep the pod from running; it only loses the
             // protection against taint-based eviction.
             s.logger.info("add no-eviction tolerations to host pod \(pod.key): \(error)")
-            return nil
+            return .unchanged
         }
     }
 
@@ -213,13 +307,24 @@ public final class PodSyncController: Sendable {
                                          leafNodeLabels: nodeLabels)
     }
 
-    private static func syncStatus(host: Pod, member: Pod, _ s: Shared) async throws {
+    private static func syncStatus(host: Pod, member: Pod, _ s: Shared) async throws -> ReconcileResult {
+        let key = ObjectKey(of: host)
         let status = PodConversion.hostStatus(from: member, current: host.status)
-        guard status != host.status else { return }
+        guard status != host.status else {
+            s.pendingStatus.clear(key)
+            return .done
+        }
+        if member.status.phase == .pending, host.status.phase == .pending,
+           let wait = s.pendingStatus.remaining(key, of: pendingStatusDelay) {
+            // The member pod's next change (Running, usually) reconciles sooner and writes both at once.
+            return .requeueAfter(wait)
+        }
+        s.pendingStatus.clear(key)
         var next = host
         next.status = status
         // A conflict means a newer host pod is on its way through the informer, which reconciles again.
         do { _ = try await s.host.updateStatus(next) } catch let e as KubeError where e.isConflict {}
+        return .done
     }
 
     /// A ClusterTree pod vanished from the member while its host pod still runs: the host pod goes (grace 0).

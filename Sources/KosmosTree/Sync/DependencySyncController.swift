@@ -47,15 +47,23 @@ public protocol PodDependencySync: Sendable {
     /// host object's `kosmos-io/cluster-owners`.
     /// - Parameters:
     ///   - pod: the host pod.
+    ///   - needs: the pod's dependencies (`PodDependencies(of: pod)`, worked out once for every kind).
     ///   - plan: the leaf node it is bound to.
     /// - Throws: ``PodConversionError`` when a required object is missing in the host; ``MirrorError`` when a
     ///   copy cannot be written.
-    func ensureCopies(for pod: Pod, plan: LeafNodePlan) async throws
+    func ensureCopies(for pod: Pod, needs: PodDependencies, plan: LeafNodePlan) async throws
 
     /// Makes `podController` reconcile the member's host pods that need an object as soon as it appears in the
     /// host, instead of after their retry backoff.
     /// - Parameter podController: the pod controller, which reconciles host pod keys.
     func wakesWaitingPods(of podController: Controller)
+
+    /// Takes note that a host pod bound to one of the member's leaf nodes needs these objects (or needed them
+    /// before a change), so that their copies are reconciled.
+    /// - Parameters:
+    ///   - needs: the pod's dependencies.
+    ///   - namespace: the pod's namespace.
+    func podNeeds(_ needs: PodDependencies, namespace: String)
 }
 
 /// Keeps the member copies of one dependency kind in step with the host, for one member cluster:
@@ -94,10 +102,13 @@ public final class DependencySyncController<Object: NamespacedResource>: PodDepe
     ///   - memberObjects: informer of the member objects of this kind (run by the caller): a change of a copy
     ///     (its status, or its deletion) is reconciled, and copies left behind while the manager was down are
     ///     found when it starts.
+    ///   - watchesHostPods: whether the controller follows `hostPods` itself; `false` when the pod controller
+    ///     passes the changes on (``podNeeds(_:namespace:)``), so that the member's dependency kinds do not each
+    ///     look at every change of every host pod.
     ///   - logger: where failures go.
     public init(clusterName: String, plans: [LeafNodePlan], host: KubeClient, kind: DependencyKind<Object>,
                 hostObjects: SharedInformer<Object>, hostPods: SharedInformer<Pod>,
-                memberObjects: SharedInformer<Object>, logger: Logger) {
+                memberObjects: SharedInformer<Object>, watchesHostPods: Bool = true, logger: Logger) {
         let byName = Dictionary(plans.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         Self.indexDependencies(hostPods)
         let shared = Shared(clusterName: clusterName, plans: byName, host: host, kind: kind,
@@ -111,23 +122,14 @@ public final class DependencySyncController<Object: NamespacedResource>: PodDepe
             if case .updated(let old, _) = event { owners.append(old.metadata.annotations[TreeKeys.clusterOwners]) }
             return owners.contains { ClusterOwners.has($0, clusterName) } ? [event.key] : []
         }
-        controller.watch(hostPods) { event in
-            var pods = [event.object]
-            if case .updated(let old, let new) = event {
-                // Status updates are most of a pod's updates; they change nothing here.
-                if old.spec.nodeName == new.spec.nodeName, PodDependencies(of: old) == PodDependencies(of: new) {
-                    return []
+        if watchesHostPods {
+            controller.watch(hostPods) { event in
+                var keys: Set<ObjectKey> = []
+                PodDependencies.changes(event, leaves: byName) { needs, ns in
+                    for name in kind.needs(needs).keys { keys.insert(ObjectKey(namespace: ns, name: name)) }
                 }
-                pods.append(old)
+                return Array(keys)
             }
-            var keys: Set<ObjectKey> = []
-            for pod in pods where byName[pod.spec.nodeName ?? ""] != nil {
-                let ns = pod.metadata.namespace ?? "default"
-                for name in kind.needs(PodDependencies(of: pod)).keys {
-                    keys.insert(ObjectKey(namespace: ns, name: name))
-                }
-            }
-            return Array(keys)
         }
         controller.watch(memberObjects) { event in
             kind.mirror.marker.isMarked(event.object.metadata) ? [kind.sourceKey(event.key)] : []
@@ -137,20 +139,25 @@ public final class DependencySyncController<Object: NamespacedResource>: PodDepe
     /// Reconciles until the task is cancelled (the informers must be running).
     public func run() async { await controller.run() }
 
-    public func ensureCopies(for pod: Pod, plan: LeafNodePlan) async throws {
+    public func ensureCopies(for pod: Pod, needs: PodDependencies, plan: LeafNodePlan) async throws {
         let s = shared
         let ns = pod.metadata.namespace ?? "default"
-        for (name, optional) in s.kind.needs(PodDependencies(of: pod)).sorted(by: { $0.key < $1.key }) {
+        for (name, optional) in s.kind.needs(needs).sorted(by: { $0.key < $1.key }) {
             guard let source = try await Self.hostObject(ns, name, s) else {
                 if optional { continue }
                 throw PodConversionError(pod: pod.key, field: "\(Object.kind) \(ns)/\(name)",
                                          message: "not found in the host cluster; the pod waits for it")
             }
             let outcome = try await s.kind.mirror.ensure(source, adjusting: s.kind.adjust(plan),
-                                                         cached: Self.cachedCopy(source, s))
+                                                         cached: Self.cachedCopy(source, s),
+                                                         likelyAbsent: s.memberObjects.hasSynced)
             if case .foreign = outcome { continue }  // the pod uses the member's own object of that name
             try await Self.recordOwner(source, s)
         }
+    }
+
+    public func podNeeds(_ needs: PodDependencies, namespace: String) {
+        for name in shared.kind.needs(needs).keys { controller.enqueue(ObjectKey(namespace: namespace, name: name)) }
     }
 
     public func wakesWaitingPods(of podController: Controller) {
@@ -164,6 +171,8 @@ public final class DependencySyncController<Object: NamespacedResource>: PodDepe
     // MARK: - Reconcile
 
     private static func reconcile(_ key: ObjectKey, _ s: Shared) async throws -> ReconcileResult {
+        // Which pods need the object is read from the host pod cache: until it is filled, no copy is unneeded.
+        guard s.hostPods.hasSynced else { return .requeueAfter(.seconds(1)) }
         guard let source = s.hostObjects.store.get(key), !source.metadata.isBeingDeleted else {
             // The host object is gone or going: so is its copy.
             try await s.kind.mirror.remove(key, lastSource: nil)

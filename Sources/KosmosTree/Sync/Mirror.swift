@@ -124,10 +124,12 @@ public struct Mirror<Source: Resource, Target: Resource>: Sendable {
     ///     for), applied after `transform`.
     ///   - cached: the copy as an informer cache of the target cluster has it; when it is owned and up to date
     ///     the target cluster is not asked (a copy changed since then comes back through the informer).
+    ///   - likelyAbsent: the caller's synced cache of the target cluster has no copy: the copy is created without
+    ///     reading it first, and read only when the create finds one after all (a cache that lags behind).
     /// - Returns: what was done.
     /// - Throws: ``MirrorError`` naming the mirror, object and step, wrapping the transform's or client's error.
     public func ensure(_ source: Source, adjusting: (@Sendable (inout Target) -> Void)? = nil,
-                       cached: Target? = nil) async throws -> MirrorOutcome<Target> {
+                       cached: Target? = nil, likelyAbsent: Bool = false) async throws -> MirrorOutcome<Target> {
         var desired: Target
         do { desired = try transform(source) } catch {
             throw MirrorError(mirror: name, object: source.key, step: "transform", underlying: error)
@@ -138,6 +140,15 @@ public struct Mirror<Source: Resource, Target: Resource>: Sendable {
         let ns = Target.scope == .namespaced ? desired.metadata.namespace : nil
         let targetName = desired.metadata.name ?? ""
         let key = ObjectKey(namespace: ns, name: targetName)
+        if likelyAbsent && cached == nil {
+            // One request instead of a read that would only confirm what the cache says.
+            do { return .created(try await create(desired, namespace: ns)) } catch let e as KubeError
+                where e.isAlreadyExists {
+                // The cache lagged: go on as if it had not been asked.
+            } catch {
+                throw MirrorError(mirror: name, object: key.description, step: "create copy", underlying: error)
+            }
+        }
         let current: Target?
         do { current = try await get(namespace: ns, name: targetName) } catch {
             throw MirrorError(mirror: name, object: key.description, step: "read copy", underlying: error)
