@@ -44,7 +44,7 @@ public final class MemberClusterControllers: Sendable {
         clusterName = name
         let factory = SharedInformerFactory(provider: member, logger: logger)
         memberInformers = factory
-        // Pods, the most numerous objects, are cached without managedFields (TrimmedPodListerWatcher).
+        // Pods, the most numerous objects, are cached without managedFields (`trimmedPods`).
         let memberPods = SharedInformer<Pod>.trimmedPods(member, logger: logger)
         self.memberPods = memberPods
         self.hostPods = hostPods
