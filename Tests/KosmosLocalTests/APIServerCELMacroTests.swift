@@ -126,11 +126,7 @@ struct APIServerCELMacroTests {
     }
 
     @Test func kubectlShowsRefusedRulesAndMessageExpressions() async throws {
-        guard KubectlTests.kubectlPath != nil else {
-            skipBecause("kubectl is not installed")
-            return
-        }
-        let h = try await APIServerTestHarness.start(tls: true)
+        guard let h = try await APIServerTestHarness.startForKubectl() else { return }
         defer { Task { await h.stop() } }
         try KubectlTests.ok(h, ["create", "namespace", "demo"])
         let refused = try KubectlTests.kubectl(h, ["apply", "-f", "-"],

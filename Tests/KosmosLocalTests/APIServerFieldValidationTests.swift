@@ -106,11 +106,7 @@ struct APIServerFieldValidationTests {
     }
 
     @Test func kubectlValidateStrictPrintsTheServersUnknownFieldError() async throws {
-        guard KubectlTests.kubectlPath != nil else {
-            skipBecause("kubectl is not installed")
-            return
-        }
-        let h = try await APIServerTestHarness.start(tls: true)
+        guard let h = try await APIServerTestHarness.startForKubectl() else { return }
         defer { Task { await h.stop() } }
         try KubectlTests.ok(h, ["create", "namespace", "demo"])
         let manifest = """
@@ -234,11 +230,7 @@ struct APIServerFieldValidationTests {
     }
 
     @Test func serverSideApplyRemovesListElementsTheApplierNoLongerApplies() async throws {
-        guard KubectlTests.kubectlPath != nil else {
-            skipBecause("kubectl is not installed")
-            return
-        }
-        let h = try await APIServerTestHarness.start(tls: true)
+        guard let h = try await APIServerTestHarness.startForKubectl() else { return }
         defer { Task { await h.stop() } }
         try KubectlTests.ok(h, ["create", "namespace", "demo"])
         let first = Self.appliedDeployment(containers: [("web", ["A", "B"]), ("sidecar", ["C"])])

@@ -87,11 +87,7 @@ struct APIServerStrictFieldTableTests {
     }
 
     @Test func kubectlApplyValidateStrictReportsUnknownFieldsOfTheseKinds() async throws {
-        guard KubectlTests.kubectlPath != nil else {
-            skipBecause("kubectl is not installed")
-            return
-        }
-        let h = try await APIServerTestHarness.start(tls: true)
+        guard let h = try await APIServerTestHarness.startForKubectl() else { return }
         defer { Task { await h.stop() } }
         let manifest = """
             apiVersion: storage.k8s.io/v1

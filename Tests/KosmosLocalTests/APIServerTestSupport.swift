@@ -148,6 +148,18 @@ func comparableShape(_ v: JSONValue) -> JSONValue {
 }
 
 /// Prints why a test that needs a tool does not run (the skip is visible in the log, never silent).
+extension APIServerTestHarness {
+    /// A TLS server for a test that drives the real kubectl (which verifies the certificate), or `nil` with a
+    /// printed skip when kubectl is not installed.
+    static func startForKubectl(test: String = #function) async throws -> APIServerTestHarness? {
+        guard KubectlTests.kubectlPath != nil else {
+            skipBecause("kubectl is not installed", test: test)
+            return nil
+        }
+        return try await start(tls: true)
+    }
+}
+
 func skipBecause(_ reason: String, test: String = #function) {
     print("SKIPPED \(test): \(reason)")
 }

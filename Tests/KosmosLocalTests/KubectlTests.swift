@@ -64,11 +64,7 @@ import Testing
         """
 
     @Test func createApplyPatchLabelGetDeleteWithRealKubectl() async throws {
-        guard Self.kubectlPath != nil else {
-            skipBecause("kubectl is not installed")
-            return
-        }
-        let h = try await APIServerTestHarness.start(tls: true)
+        guard let h = try await APIServerTestHarness.startForKubectl() else { return }
         defer { Task { await h.stop() } }
         try Self.ok(h, ["create", "namespace", "kdemo"])
         try Self.ok(h, ["create", "-n", "kdemo", "-f", "-"], stdin: """
@@ -125,11 +121,7 @@ import Testing
     }
 
     @Test func imperativeCreatesDiscoveryAndAuthWithRealKubectl() async throws {
-        guard Self.kubectlPath != nil else {
-            skipBecause("kubectl is not installed")
-            return
-        }
-        let h = try await APIServerTestHarness.start(tls: true)
+        guard let h = try await APIServerTestHarness.startForKubectl() else { return }
         defer { Task { await h.stop() } }
         let resources = try Self.ok(h, ["api-resources"])
         #expect(resources.contains("deployments") && resources.contains("configmaps"))
@@ -170,11 +162,7 @@ import Testing
     }
 
     @Test func getWatchPrintsChangesUntilTimeout() async throws {
-        guard Self.kubectlPath != nil else {
-            skipBecause("kubectl is not installed")
-            return
-        }
-        let h = try await APIServerTestHarness.start(tls: true)
+        guard let h = try await APIServerTestHarness.startForKubectl() else { return }
         defer { Task { await h.stop() } }
         try Self.ok(h, ["create", "configmap", "before", "--from-literal=a=1"])
         // Warm kubectl's discovery cache first so the watch starts quickly.
@@ -193,11 +181,7 @@ import Testing
     }
 
     @Test func serverSideApplyRecordsManagersReportsConflictsAndForceTakesOwnership() async throws {
-        guard Self.kubectlPath != nil else {
-            skipBecause("kubectl is not installed")
-            return
-        }
-        let h = try await APIServerTestHarness.start(tls: true)
+        guard let h = try await APIServerTestHarness.startForKubectl() else { return }
         defer { Task { await h.stop() } }
         let applied = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: owned}\ndata: {mode: green, size: small}\n"
         #expect(try Self.ok(h, ["apply", "--server-side", "-f", "-"], stdin: applied).contains("serverside-applied"))
