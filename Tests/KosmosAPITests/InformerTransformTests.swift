@@ -105,4 +105,32 @@ import KosmosLocal
         }
         await cluster.remove()
     }
+
+    @Test func factoryInformersApplyTheTransformSetForTheirKindBeforeCreation() async throws {
+        let cluster = try await Cluster()
+        do {
+            let client = try cluster.client()
+            _ = try await client.create(configMap("listed", "a"))
+            let factory = SharedInformerFactory(provider: client, namespace: "default")
+            try factory.setTransform(for: ConfigMap.self, Self.trim)
+            #expect(throws: InformerFactoryError.transformAlreadySet(kind: "ConfigMap")) {
+                try factory.setTransform(for: ConfigMap.self, Self.trim)
+            }
+            let informer = factory.informer(for: ConfigMap.self)
+            _ = factory.informer(for: Secret.self)
+            #expect(throws: InformerFactoryError.informerAlreadyCreated(kind: "Secret")) {
+                try factory.setTransform(for: Secret.self) { $0 }
+            }
+            let run = Task { await factory.run() }
+            #expect(await factory.waitForCacheSync())
+            _ = try await client.create(configMap("watched", "b"))
+            #expect(await InformerTestSupport.eventually { informer.store.count == 2 })
+            for cm in informer.store.list() {
+                #expect(Self.isTransformed(cm), "cached \(cm.metadata.name ?? "")")
+            }
+            run.cancel()
+            await run.value
+        }
+        await cluster.remove()
+    }
 }

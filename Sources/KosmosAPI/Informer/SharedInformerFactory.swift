@@ -20,6 +20,8 @@ public final class SharedInformerFactory: Sendable {
 
     private struct State {
         var informers: [ObjectIdentifier: any RunnableInformer] = [:]
+        /// `ObjectTransform<R>` per kind, set before the kind's informer exists.
+        var transforms: [ObjectIdentifier: any Sendable] = [:]
         var spawn: AsyncStream<any RunnableInformer>.Continuation?
         var running = false
     }
@@ -46,6 +48,23 @@ public final class SharedInformerFactory: Sendable {
         self.logger = logger
     }
 
+    /// Sets the transform the informer of a kind applies to every object before caching it and handing it to
+    /// handlers (see `ObjectTransform`), e.g. to drop `metadata.managedFields`. Every user of the shared informer
+    /// sees the transformed objects, so set it once, where the process is wired, before anyone asks for the kind.
+    /// - Parameters:
+    ///   - type: the kind.
+    ///   - transform: the transform.
+    /// - Throws: `InformerFactoryError.informerAlreadyCreated` when the kind's informer exists already (its
+    ///   cache may hold untransformed objects), or `transformAlreadySet` when the kind has a transform.
+    public func setTransform<R: Resource>(for type: R.Type, _ transform: @escaping ObjectTransform<R>) throws {
+        try state.withLock { s in
+            let id = ObjectIdentifier(type)
+            guard s.informers[id] == nil else { throw InformerFactoryError.informerAlreadyCreated(kind: R.kind) }
+            guard s.transforms[id] == nil else { throw InformerFactoryError.transformAlreadySet(kind: R.kind) }
+            s.transforms[id] = transform
+        }
+    }
+
     /// The shared informer of a kind, created on first use.
     /// - Parameter type: the kind.
     /// - Returns: the same informer for every call with the same kind.
@@ -58,7 +77,7 @@ public final class SharedInformerFactory: Sendable {
             l[metadataKey: "kind"] = "\(R.kind)"
             let informer = SharedInformer(
                 listerWatcher: provider.listerWatcher(for: type, namespace: ns), resyncPeriod: resyncPeriod,
-                backoff: backoff, logger: l)
+                backoff: backoff, transform: s.transforms[id] as? ObjectTransform<R>, logger: l)
             s.informers[id] = informer
             s.spawn?.yield(informer)
             return informer
@@ -87,6 +106,23 @@ public final class SharedInformerFactory: Sendable {
             for await i in stream { group.addTask { await i.run() } }
         }
         state.withLock { $0.spawn = nil }
+    }
+}
+
+/// Why `SharedInformerFactory.setTransform(for:_:)` refused.
+public enum InformerFactoryError: Error, Equatable, CustomStringConvertible {
+    /// The kind's informer was handed out before the transform was set.
+    case informerAlreadyCreated(kind: String)
+    /// The kind has a transform already.
+    case transformAlreadySet(kind: String)
+
+    public var description: String {
+        switch self {
+        case .informerAlreadyCreated(let kind):
+            "the \(kind) informer exists already: set its transform before the first informer(for:) call"
+        case .transformAlreadySet(let kind):
+            "the \(kind) informer has a transform already: compose the transforms into one"
+        }
     }
 }
 
