@@ -24,11 +24,7 @@ struct APIServerFieldValidationTests {
     }
 
     @Test func unknownFieldsMatchRecordedWarningsAndStrictErrors() async throws {
-        guard FileManager.default.fileExists(atPath: Replay.fixtures) else {
-            skipBecause("fixtures not found at \(Replay.fixtures)")
-            return
-        }
-        let h = try await APIServerTestHarness.start()
+        guard let h = try await APIServerTestHarness.startForFixtures() else { return }
         defer { Task { await h.stop() } }
         var mismatches: [String] = []
         for id in ["100", "308", "309", "600", "612", "613"] {
@@ -138,11 +134,7 @@ struct APIServerFieldValidationTests {
     // MARK: - Pod spec immutability
 
     @Test func podSpecUpdatesOutsideTheAllowedFieldsAreForbiddenLikeKube() async throws {
-        guard FileManager.default.fileExists(atPath: Replay.fixtures) else {
-            skipBecause("fixtures not found at \(Replay.fixtures)")
-            return
-        }
-        let h = try await APIServerTestHarness.start()
+        guard let h = try await APIServerTestHarness.startForFixtures() else { return }
         defer { Task { await h.stop() } }
         // Create the pod, then change a label and the image (allowed): same status codes as recorded.
         for id in ["100", "200", "205"] {

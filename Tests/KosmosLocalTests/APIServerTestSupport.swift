@@ -160,6 +160,19 @@ extension APIServerTestHarness {
     }
 }
 
+extension APIServerTestHarness {
+    /// A plain-HTTP server for a test that replays the recorded kube-apiserver fixtures, or `nil` with a printed
+    /// skip when the fixtures are not there.
+    static func startForFixtures(test: String = #function) async throws -> APIServerTestHarness? {
+        let fixtures = APIServerFixtureReplayTests.fixtures
+        guard FileManager.default.fileExists(atPath: fixtures) else {
+            skipBecause("fixtures not found at \(fixtures)", test: test)
+            return nil
+        }
+        return try await start()
+    }
+}
+
 func skipBecause(_ reason: String, test: String = #function) {
     print("SKIPPED \(test): \(reason)")
 }
