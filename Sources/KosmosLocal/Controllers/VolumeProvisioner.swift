@@ -1,5 +1,6 @@
 import Foundation
 import KosmosAPI
+import KosmosTree
 import Logging
 
 /// Gives PersistentVolumeClaims volumes on a local cluster: the part of kube-controller-manager's PV controller
@@ -51,10 +52,6 @@ struct VolumeProvisioner: Reconciler {
     static let selectedNodeAnnotation = "volume.kubernetes.io/selected-node"
     static let storageProvisionerAnnotation = "volume.kubernetes.io/storage-provisioner"
     static let betaStorageProvisionerAnnotation = "volume.beta.kubernetes.io/storage-provisioner"
-    /// The label of ClusterTree leaf nodes.
-    static let leafNodeLabel = "kosmos.io/node"
-    /// The annotation ClusterTree puts on the volumes it mirrors from member clusters.
-    static let clusterOwnersAnnotation = "kosmos-io/cluster-owners"
 
     var events: ControllerEvents { ControllerEvents(client: client, component: "persistentvolume-controller",
                                                     logger: logger) }
@@ -191,7 +188,7 @@ struct VolumeProvisioner: Reconciler {
         if storageClass.string("volumeBindingMode") == "WaitForFirstConsumer" {
             node = pvc.metadata.annotations[Self.selectedNodeAnnotation] ?? consumerNode(of: pvc)
             guard let node else { return .done }  // a consumer's binding brings the claim back
-            if nodes.store.get(namespace: nil, name: node)?.metadata.labels[Self.leafNodeLabel] == "true" {
+            if nodes.store.get(namespace: nil, name: node)?.metadata.labels[TreeKeys.leafNodeLabel] == "true" {
                 logger.debug("claim \(key) is used on leaf node \(node); its member cluster provisions it")
                 return .done
             }
@@ -377,7 +374,7 @@ struct VolumeProvisioner: Reconciler {
     private func reconcileVolume(_ name: String) async throws -> ReconcileResult {
         guard let pv = volumes.store.get(namespace: nil, name: name), !pv.isTerminating else { return .done }
         // A volume mirrored from a member cluster lives and goes with its original: ClusterTree manages it.
-        if pv.metadata.annotations[Self.clusterOwnersAnnotation] != nil { return .done }
+        if pv.metadata.annotations[TreeKeys.clusterOwners] != nil { return .done }
         let volumes = client.dynamic(ClusterResources.persistentVolumes)
         guard let ref = Self.claimRef(pv) else {
             if pv.string("status", "phase") != "Available" {
