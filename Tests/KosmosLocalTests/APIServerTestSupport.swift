@@ -1,6 +1,7 @@
 import Foundation
 import KosmosAPI
 @testable import KosmosLocal
+import KosmosTestSupport
 
 /// One HTTP answer as `curl -i` reported it.
 struct CurlResponse {
@@ -24,7 +25,7 @@ final class APIServerTestHarness: @unchecked Sendable {
 
     static func start(tls: Bool = false, eventHistoryLimit: Int = 10_000, directory: String? = nil) async throws
         -> APIServerTestHarness {
-        let dir = directory ?? NSTemporaryDirectory() + "kosmos-apiserver-test-" + UUID().uuidString
+        let dir = directory ?? scratchDirectory("kosmos-apiserver-test-")
         let server = try LocalAPIServer(configuration: .init(dataDirectory: dir, tls: tls,
                                                              eventHistoryLimit: eventHistoryLimit, threads: 2))
         try await server.start()

@@ -1,6 +1,7 @@
 import Foundation
 import KosmosAPI
 import KosmosLocal
+import KosmosTestSupport
 import Testing
 @testable import KosmosNet
 
@@ -23,15 +24,6 @@ final class ClusterLinkTestServer: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Polls `condition` every 50 ms until it holds or `seconds` pass.
-    static func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return try await condition()
-    }
 }
 
 @Suite(.serialized) struct ClusterLinkAgentTests {
@@ -60,11 +52,12 @@ final class ClusterLinkTestServer: Sendable {
             // Applied: packets flow, status says so.
             let pod4B = try #require(IPAddress(AgentFixture.b.pod4))
             let podA = IPAddress(AgentFixture.a.pod4)
-            #expect(await ClusterLinkTestServer.eventually(10) {
+            #expect(await eventually("both routes are in table 200 and the agent reports no error",
+                                     timeout: .seconds(10)) {
                 (try? ha.routes(table: 200).count) == 2 && agent.status.lastError == nil
             })
             #expect(try Probe.ping(pod4B, from: podA, in: ns[0], attempts: 10))
-            #expect(try await ClusterLinkTestServer.eventually(10) {
+            #expect(await eventually("NodeConfig c1-a reports Applied with a sync time", timeout: .seconds(10)) {
                 let status = try await api.client.get(NodeConfig.self, name: "c1-a").status
                 return status.lastSyncTime != nil && status.conditions[type: "Applied"]?.status == .true
             })
@@ -79,7 +72,8 @@ final class ClusterLinkTestServer: Sendable {
             try ha.deleteFDB(entry)
             try ha.deleteRule(Rule(family: .ipv4, priority: 200, table: 200))
             let repaired = ContinuousClock.now
-            #expect(await ClusterLinkTestServer.eventually(5) {
+            #expect(await eventually("the agent restores the deleted route, neighbour, fdb entry and rule",
+                                     timeout: .seconds(5)) {
                 let routes = (try? ha.routes(table: 200)) ?? []
                 let neighbors = (try? ha.neighbors(device: "vx-bridge")) ?? []
                 let fdb = (try? ha.fdb(device: "vx-bridge")) ?? []
@@ -97,7 +91,7 @@ final class ClusterLinkTestServer: Sendable {
             routes[0].gw = "not-an-address"
             bad.spec.routes = routes
             _ = try await api.client.update(bad)
-            #expect(try await ClusterLinkTestServer.eventually(10) {
+            #expect(await eventually("Applied=False names spec.routes[0].gw", timeout: .seconds(10)) {
                 let condition = try await api.client.get(NodeConfig.self, name: "c1-a").status.conditions[type: "Applied"]
                 return condition?.status == .false && condition?.message?.contains("spec.routes[0].gw") == true
             })
@@ -106,7 +100,7 @@ final class ClusterLinkTestServer: Sendable {
 
             // Deleting the NodeConfig tears everything down.
             try await api.client.delete(NodeConfig.self, namespace: nil, name: "c1-a")
-            #expect(await ClusterLinkTestServer.eventually(10) {
+            #expect(await eventually("the agent removed every link it owned", timeout: .seconds(10)) {
                 ((try? NodeNetworkApplier(handle: ha).observe().ownedLinks.isEmpty) ?? false)
             })
             #expect(try ha.routes(table: 200).isEmpty)

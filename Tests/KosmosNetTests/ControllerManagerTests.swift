@@ -1,5 +1,6 @@
 import Foundation
 import KosmosAPI
+import KosmosTestSupport
 import Testing
 @testable import KosmosNet
 
@@ -93,7 +94,7 @@ import Testing
         func clusterNodes() async throws -> [String: ClusterNode] {
             Dictionary(uniqueKeysWithValues: try await client.listAll(ClusterNode.self).items.map { ($0.name, $0) })
         }
-        #expect(try await ClusterLinkTestServer.eventually(15) {
+        #expect(await eventually("ClusterNodes m1-n1 and m1-n2 exist", timeout: .seconds(15)) {
             try await clusterNodes().keys.sorted() == ["m1-n1", "m1-n2"]
         })
         let n1 = try #require(try await clusterNodes()["m1-n1"])
@@ -102,7 +103,7 @@ import Testing
         #expect(n1.metadata.labels["kosmos.io/cluster"] == "m1")
         #expect(!node1.spec.podCIDRs.isEmpty && n1.spec.podCIDRs == node1.spec.podCIDRs)
 
-        #expect(try await ClusterLinkTestServer.eventually(15) {
+        #expect(await eventually("Cluster m1's status lists its pod and service CIDRs", timeout: .seconds(15)) {
             let status = try await client.get(Cluster.self, name: "m1").status.clusterLinkStatus
             return status.podCIDRs.count == 2 && status.serviceCIDRs == ["10.96.0.0/12"]
         })
@@ -118,13 +119,14 @@ import Testing
 
         // A node goes away: its ClusterNode follows.
         try await client.delete(Node.self, namespace: nil, name: "n2")
-        #expect(try await ClusterLinkTestServer.eventually(15) { try await clusterNodes().keys.sorted() == ["m1-n1"] })
+        #expect(await eventually("only ClusterNode m1-n1 remains",
+                                 timeout: .seconds(15)) { try await clusterNodes().keys.sorted() == ["m1-n1"] })
         let kept = try #require(try await clusterNodes()["m1-n1"])
         #expect(kept.spec.ip == "172.30.1.1" && kept.spec.interfaceName == "eth0" && kept.isGateway)
 
         // The Cluster is deleted: ClusterNodes go first, then the finalizer is released and the Cluster is gone.
         try await client.delete(Cluster.self, namespace: nil, name: "m1")
-        #expect(try await ClusterLinkTestServer.eventually(15) {
+        #expect(await eventually("Cluster m1 and its ClusterNodes are gone", timeout: .seconds(15)) {
             let gone: Bool
             do { _ = try await client.get(Cluster.self, name: "m1"); gone = false } catch let e as KubeError where e.isNotFound {
                 gone = true

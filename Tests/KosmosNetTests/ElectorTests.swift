@@ -1,5 +1,6 @@
 import Foundation
 import KosmosAPI
+import KosmosTestSupport
 import Testing
 @testable import KosmosNet
 
@@ -79,13 +80,13 @@ import Testing
         }
         defer { for (_, task) in electors.values { task.cancel() } }
 
-        #expect(try await ClusterLinkTestServer.eventually(15) { try await gateways().count == 1 })
+        #expect(await eventually("one gateway is elected", timeout: .seconds(15)) { try await gateways().count == 1 })
         let first = try #require(try await gateways().first)
         #expect(electors.values.filter { $0.0.isLeading }.map(\.0.configuration.nodeName) == [first])
 
         let died = ContinuousClock.now
         electors[first]?.1.cancel()
-        #expect(try await ClusterLinkTestServer.eventually(20) {
+        #expect(await eventually("another node takes over as the gateway", timeout: .seconds(20)) {
             let now = try await gateways()
             return now.count == 1 && now[0] != first
         })

@@ -2,6 +2,7 @@ import Foundation
 import KosmosAPI
 import KosmosLocal
 import KosmosNet
+import KosmosTestSupport
 import Testing
 
 /// The network-manager against a real local API server: NodeConfigs appear, follow changes and go away.
@@ -28,17 +29,6 @@ import Testing
         }
     }
 
-    /// Polls until `condition` holds, up to `seconds`.
-    static func eventually(
-        seconds: Double = 30, _ condition: @Sendable () async throws -> Bool
-    ) async throws -> Bool {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return try await condition()
-    }
 
     static func nodeConfigs(_ client: KubeClient) async throws -> [String: NodeConfig] {
         let items = try await client.list(NodeConfig.self).items
@@ -62,7 +52,8 @@ import Testing
             // 1. Every valid node gets its NodeConfig, equal to what the planner computes.
             let expected = NodeConfigPlanner.plan(
                 clusters: PlannerTests.gatewayClusters, clusterNodes: PlannerTests.gatewayNodes, existing: [])
-            let appeared = try await Self.eventually {
+            let appeared = await eventually("the NodeConfigs of the three nodes match the plan",
+                                            timeout: .seconds(30)) {
                 let now = try await Self.nodeConfigs(client)
                 return now.count == 3 && expected.allSatisfy { now[$0.name]?.spec == $0.spec }
             }
@@ -75,7 +66,8 @@ import Testing
             var moved = try await client.get(ClusterNode.self, name: "c2-n1")
             moved.spec.ip = "192.168.2.99"
             _ = try await client.update(moved)
-            let followed = try await Self.eventually {
+            let followed = await eventually("c2-n1's NodeConfig carries its new device address",
+                                            timeout: .seconds(30)) {
                 let now = try await Self.nodeConfigs(client)
                 return now["c2-n1"]?.spec.devices.contains { $0.addr == "220.168.2.99/8" } == true
                     && now["c1-n1"]?.spec.routes.contains { $0.gw == "220.168.2.99" } == true
@@ -89,7 +81,8 @@ import Testing
 
             // 3. A node goes: its NodeConfig goes, and no peer routes to it any more.
             try await client.delete(ClusterNode.self, namespace: nil, name: "c2-n1")
-            let cleaned = try await Self.eventually {
+            let cleaned = await eventually("c2-n1's NodeConfig is gone and c1-n1 has no routes",
+                                           timeout: .seconds(30)) {
                 let now = try await Self.nodeConfigs(client)
                 return now["c2-n1"] == nil && now["c1-n1"]?.spec.routes.isEmpty == true
             }
@@ -123,14 +116,16 @@ import Testing
             let client = s.client
             for c in PlannerTests.gatewayClusters { _ = try await client.create(c) }
             for n in PlannerTests.gatewayNodes { _ = try await client.create(n) }
-            #expect(try await Self.eventually { try await Self.nodeConfigs(client).count == 3 })
+            #expect(await eventually("three NodeConfigs exist",
+                                     timeout: .seconds(30)) { try await Self.nodeConfigs(client).count == 3 })
             let lease = try await client.get(Lease.self, namespace: "default", name: "clusterlink-network-manager")
             let leader = try #require(lease.spec.holderIdentity)
             let follower = try #require(managers.keys.first { $0 != leader })
             // A sync counts once all its writes are done, a moment after the last one is visible.
             let leaderManager = try #require(managers[leader])
             let followerManager = try #require(managers[follower])
-            #expect(try await Self.eventually { leaderManager.completedSyncs > 0 })
+            #expect(await eventually("the leader completed a sync",
+                                     timeout: .seconds(30)) { leaderManager.completedSyncs > 0 })
             #expect(followerManager.completedSyncs == 0, "a replica that does not lead must not plan or write")
 
             // The leader stops and releases the lease; the other replica takes over at once (generous lease timings
@@ -140,11 +135,13 @@ import Testing
             var moved = try await client.get(ClusterNode.self, name: "c1-n2")
             moved.spec.ip = "192.168.1.77"
             _ = try await client.update(moved)
-            let followed = try await Self.eventually {
+            let followed = await eventually("c1-n1's NodeConfig has the fdb entry for 192.168.1.77",
+                                            timeout: .seconds(30)) {
                 try await Self.nodeConfigs(client)["c1-n1"]?.spec.fdbs.contains { $0.ip == "192.168.1.77" } == true
             }
             #expect(followed, "the new leader did not take over")
-            #expect(try await Self.eventually { followerManager.completedSyncs > 0 })
+            #expect(await eventually("the new leader completed a sync",
+                                     timeout: .seconds(30)) { followerManager.completedSyncs > 0 })
         } catch {
             for t in tasks.values { t.cancel() }
             for t in tasks.values { await t.value }

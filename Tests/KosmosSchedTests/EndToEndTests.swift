@@ -100,14 +100,14 @@ import Testing
             let client = cluster.client
             let nodes = [("real-1", false), ("real-2", false), ("leaf-1", true), ("leaf-2", true)].map { name, leaf in
                 var labels = ["e2e.kosmos.io/domain": name]
-                if leaf { labels[leafNodeLabel] = "true" }
+                if leaf { labels[KosmosKeys.leafNode] = "true" }
                 return (name: name, options: SimulatedKubelet.Options(labels: labels))
             }
             #expect(await cluster.kubelets(nodes))
             // Leaf nodes carry the leaf taint, which the Kosmos profile tolerates.
             for name in ["leaf-1", "leaf-2"] {
                 var node = try await client.get(Node.self, name: name)
-                node.spec.taints = [Taint(key: leafNodeLabel, value: "true", effect: .noSchedule)]
+                node.spec.taints = [Taint(key: KosmosKeys.leafNode, value: "true", effect: .noSchedule)]
                 _ = try await client.update(node)
             }
             try cluster.scheduler(identity: "e2e") {
@@ -175,7 +175,7 @@ import Testing
             #expect(
                 await cluster.kubelets(
                     [("real-1", false), ("leaf-1", true), ("leaf-2", true)].map { name, leaf in
-                        (name: name, options: SimulatedKubelet.Options(labels: leaf ? [leafNodeLabel: "true"] : [:]))
+                        (name: name, options: SimulatedKubelet.Options(labels: leaf ? [KosmosKeys.leafNode: "true"] : [:]))
                     }))
             var policy = DistributionPolicy(name: "to-leaf", namespace: "default")
             policy.json["spec"] = [
@@ -236,7 +236,7 @@ import Testing
             let client = cluster.client
             #expect(
                 await cluster.kubelets([
-                    (name: "leaf", options: .init(cpu: "10", memory: "40Gi", labels: [leafNodeLabel: "true"]))
+                    (name: "leaf", options: .init(cpu: "10", memory: "40Gi", labels: [KosmosKeys.leafNode: "true"]))
                 ]))
             let members = (0..<10).map { MemberNodeFree(name: "m\($0)", free: ["cpu": "1", "pods": "110"]) }
             #expect(

@@ -30,13 +30,13 @@ enum Fixture {
         members: [MemberNodeFree]? = nil, cluster: String? = nil
     ) -> Node {
         var l = labels
-        l[leafNodeLabel] = "true"
+        l[KosmosKeys.leafNode] = "true"
         var annotations: [String: String] = [:]
         if let members { annotations[MemberNodeFree.annotation] = MemberNodeFree.render(members) }
-        if let cluster { annotations[ownedByClusterAnnotation] = cluster }
+        if let cluster { annotations[KosmosKeys.ownedByCluster] = cluster }
         return node(
             name, cpu: cpu, memory: memory, labels: l,
-            taints: [Taint(key: leafNodeLabel, value: "true", effect: .noSchedule)], annotations: annotations)
+            taints: [Taint(key: KosmosKeys.leafNode, value: "true", effect: .noSchedule)], annotations: annotations)
     }
 
     static func pod(

@@ -230,7 +230,7 @@ import Testing
             Fixture.leaf("leaf-b", cluster: "cluster-b"),
         ]
         var pv = PersistentVolume(name: "pv1")
-        pv.metadata.annotations = [clusterOwnersAnnotation: "cluster-a"]
+        pv.metadata.annotations = [KosmosKeys.clusterOwners: "cluster-a"]
         var pvc = PersistentVolumeClaim(name: "data", namespace: "default")
         pvc.spec.volumeName = "pv1"
         let pod = Fixture.pod("p") { p in

@@ -95,6 +95,56 @@ extension DynamicObject {
     }
 }
 
+// MARK: - Objects from templates
+
+/// How an object made from a template is named.
+enum TemplateObjectName {
+    /// Exactly this name.
+    case fixed(String)
+    /// A name the server generates from this prefix (`metadata.generateName`).
+    case generated(prefix: String)
+}
+
+extension DynamicObject {
+    /// An object a workload controller makes from a template (`{metadata: {labels, annotations, finalizers},
+    /// spec}`): the template's annotations (and finalizers when asked), the given labels and owner, and the
+    /// template's spec unless another is given.
+    /// - Parameters:
+    ///   - template: the pod or claim template.
+    ///   - apiVersion: the new object's apiVersion, e.g. `v1`.
+    ///   - kind: the new object's kind, e.g. `Pod`.
+    ///   - name: a fixed name or a `generateName` prefix.
+    ///   - namespace: the new object's namespace.
+    ///   - labels: the new object's labels (left out when empty); the template's when `nil`.
+    ///   - owner: the controller reference, if the object is owned.
+    ///   - copyFinalizers: whether the template's finalizers carry over (pods: yes; claims: no).
+    ///   - spec: the spec to use instead of the template's.
+    static func fromTemplate(
+        _ template: JSONValue, apiVersion: String, kind: String, name: TemplateObjectName, namespace: String,
+        labels: JSONObject? = nil, owner: OwnerReference?, copyFinalizers: Bool, spec: JSONValue? = nil
+    ) -> DynamicObject {
+        let source = template["metadata"]
+        var meta = JSONObject()
+        switch name {
+        case .fixed(let n): meta.append("name", .string(n))
+        case .generated(let prefix): meta.append("generateName", .string(prefix))
+        }
+        meta.append("namespace", .string(namespace))
+        if let labels = labels ?? source?["labels"]?.objectValue, !labels.isEmpty {
+            meta.append("labels", .object(labels))
+        }
+        if let annotations = source?["annotations"] { meta.append("annotations", annotations) }
+        if copyFinalizers, let finalizers = source?["finalizers"] { meta.append("finalizers", finalizers) }
+        if let owner { meta.append("ownerReferences", [owner.json]) }
+        var o = JSONObject()
+        o.append("apiVersion", .string(apiVersion))
+        o.append("kind", .string(kind))
+        o.append("metadata", .object(meta))
+        o.append("spec", spec ?? template["spec"] ?? .object(JSONObject()))
+        return DynamicObject(json: .object(o))
+    }
+}
+
 // MARK: - Pods
 
 extension DynamicObject {

@@ -81,20 +81,10 @@ struct ReplicaSetController: Reconciler {
 
     /// The pod a ReplicaSet's template describes.
     static func pod(for rs: DynamicObject) -> DynamicObject {
-        let template = rs.json[path: ["spec", "template"]] ?? .object(JSONObject())
-        var meta = JSONObject()
-        meta.append("generateName", .string("\(rs.name)-"))
-        meta.append("namespace", .string(rs.namespace))
-        if let labels = template["metadata"]?["labels"] { meta.append("labels", labels) }
-        if let annotations = template["metadata"]?["annotations"] { meta.append("annotations", annotations) }
-        if let finalizers = template["metadata"]?["finalizers"] { meta.append("finalizers", finalizers) }
-        meta.append("ownerReferences", [ownerReference(rs, kind: "ReplicaSet").json])
-        var o = JSONObject()
-        o.append("apiVersion", "v1")
-        o.append("kind", "Pod")
-        o.append("metadata", .object(meta))
-        o.append("spec", template["spec"] ?? .object(JSONObject()))
-        return DynamicObject(json: .object(o))
+        DynamicObject.fromTemplate(
+            rs.json[path: ["spec", "template"]] ?? .object(JSONObject()), apiVersion: "v1", kind: "Pod",
+            name: .generated(prefix: "\(rs.name)-"), namespace: rs.namespace,
+            owner: ownerReference(rs, kind: "ReplicaSet"), copyFinalizers: true)
     }
 
     /// Creates `count` pods in batches of 1, 2, 4, ... (a failing batch stops the rest), then waits until the

@@ -172,32 +172,42 @@ struct StatefulSetController: Reconciler {
         let revision = rolling && ordinal < partition ? s.currentRevision : s.updateRevision
         let pod = Self.pod(ordinal, set: set, template: Self.template(of: revision) ?? .object(JSONObject()),
                            revision: revision.name, claims: claimNames)
-        do {
-            let created = try await client.dynamic(ClusterResources.pods).create(pod)
-            logger.debug("created pod \(set.namespace)/\(created.name)")
-            await events.record(set, ClusterResources.statefulSets, reason: "SuccessfulCreate",
-                                message: "create Pod \(created.name) in StatefulSet \(set.name) successful")
+        let name = "\(set.name)-\(ordinal)"
+        if try await create(pod, ClusterResources.pods, for: set,
+                            succeeded: "create Pod \(name) in StatefulSet \(set.name) successful",
+                            failed: "create Pod \(name) in StatefulSet \(set.name) failed",
+                            operation: "create pod \(name)") {
+            logger.debug("created pod \(set.namespace)/\(name)")
             let store = pods.store
             let ns = set.namespace
-            _ = await waitUntil(timeout: ReplicaSetController.cacheWait) {
-                store.get(namespace: ns, name: created.name) != nil
-            }
-        } catch let e as KubeError where e.isAlreadyExists {
+            _ = await waitUntil(timeout: ReplicaSetController.cacheWait) { store.get(namespace: ns, name: name) != nil }
+        } else if let other = pods.store.get(namespace: set.namespace, name: name), !other.isTerminating,
+                  other.controllerRef?.uid != set.uid {
             // Usually the previous pod of that name is still going away and its deletion brings us back; a pod
             // of that name that is not ours blocks the ordinal until someone removes it.
-            let name = "\(set.name)-\(ordinal)"
-            if let other = pods.store.get(namespace: set.namespace, name: name), !other.isTerminating,
-               other.controllerRef?.uid != set.uid {
-                await events.record(set, ClusterResources.statefulSets, type: "Warning", reason: "FailedCreate",
-                                    message: "create Pod \(name) in StatefulSet \(set.name) failed error: a pod "
-                                        + "of that name exists and is not owned by the StatefulSet")
-            }
+            await events.record(set, ClusterResources.statefulSets, type: "Warning", reason: "FailedCreate",
+                                message: "create Pod \(name) in StatefulSet \(set.name) failed error: a pod "
+                                    + "of that name exists and is not owned by the StatefulSet")
+        }
+    }
+
+    /// Creates an object for `set` and records the outcome on the set as kube's StatefulSet controller does
+    /// (`SuccessfulCreate`, or `FailedCreate` with the error appended to `failed`).
+    /// - Returns: `true` when created, `false` when an object of that name already exists.
+    /// - Throws: `ControllerError` naming `operation` for any other failure.
+    private func create(_ object: DynamicObject, _ resource: GroupVersionResource, for set: DynamicObject,
+                        succeeded: String, failed: String, operation: String) async throws -> Bool {
+        do {
+            _ = try await client.dynamic(resource).create(object)
+            await events.record(set, ClusterResources.statefulSets, reason: "SuccessfulCreate", message: succeeded)
+            return true
+        } catch let e as KubeError where e.isAlreadyExists {
+            return false
         } catch {
             await events.record(set, ClusterResources.statefulSets, type: "Warning", reason: "FailedCreate",
-                                message: "create Pod \(set.name)-\(ordinal) in StatefulSet \(set.name) failed "
-                                    + "error: \(error)")
+                                message: "\(failed) error: \(error)")
             throw ControllerError(controller: "statefulset", object: "\(set.namespace)/\(set.name)",
-                                  operation: "create pod \(set.name)-\(ordinal)", cause: "\(error)")
+                                  operation: operation, cause: "\(error)")
         }
     }
 
@@ -221,19 +231,11 @@ struct StatefulSetController: Reconciler {
                 continue
             }
             let claim = Self.claim(template, name: name, set: set, ownedBySet: ownedBySet)
-            do {
-                _ = try await client.dynamic(ClusterResources.persistentVolumeClaims).create(claim)
-                await events.record(set, ClusterResources.statefulSets, reason: "SuccessfulCreate",
-                                    message: "create Claim \(name) Pod \(set.name)-\(ordinal) in StatefulSet "
-                                        + "\(set.name) success")
-            } catch let e as KubeError where e.isAlreadyExists {
-            } catch {
-                await events.record(set, ClusterResources.statefulSets, type: "Warning", reason: "FailedCreate",
-                                    message: "create Claim \(name) for Pod \(set.name)-\(ordinal) in StatefulSet "
-                                        + "\(set.name) failed error: \(error)")
-                throw ControllerError(controller: "statefulset", object: "\(set.namespace)/\(set.name)",
-                                      operation: "create claim \(name)", cause: "\(error)")
-            }
+            _ = try await create(
+                claim, ClusterResources.persistentVolumeClaims, for: set,
+                succeeded: "create Claim \(name) Pod \(set.name)-\(ordinal) in StatefulSet \(set.name) success",
+                failed: "create Claim \(name) for Pod \(set.name)-\(ordinal) in StatefulSet \(set.name) failed",
+                operation: "create claim \(name)")
         }
         return names
     }
@@ -275,13 +277,6 @@ struct StatefulSetController: Reconciler {
         labels[podNameLabel] = .string(name)
         labels[podIndexLabel] = .string(String(ordinal))
         labels[revisionLabel] = .string(revision)
-        var meta = JSONObject()
-        meta.append("name", .string(name))
-        meta.append("namespace", .string(set.namespace))
-        meta.append("labels", .object(labels))
-        if let annotations = template["metadata"]?["annotations"] { meta.append("annotations", annotations) }
-        if let finalizers = template["metadata"]?["finalizers"] { meta.append("finalizers", finalizers) }
-        meta.append("ownerReferences", [ReplicaSetController.ownerReference(set, kind: "StatefulSet").json])
         var spec = template["spec"] ?? .object(JSONObject())
         spec["hostname"] = .string(name)
         if let service = set.string("spec", "serviceName"), !service.isEmpty { spec["subdomain"] = .string(service) }
@@ -295,12 +290,9 @@ struct StatefulSetController: Reconciler {
             }
             spec["volumes"] = .array(claimVolumes + others)
         }
-        var o = JSONObject()
-        o.append("apiVersion", "v1")
-        o.append("kind", "Pod")
-        o.append("metadata", .object(meta))
-        o.append("spec", spec)
-        return DynamicObject(json: .object(o))
+        return DynamicObject.fromTemplate(
+            template, apiVersion: "v1", kind: "Pod", name: .fixed(name), namespace: set.namespace, labels: labels,
+            owner: ReplicaSetController.ownerReference(set, kind: "StatefulSet"), copyFinalizers: true, spec: spec)
     }
 
     /// The claim of one template for one ordinal: the template's spec, its labels plus the set's `matchLabels`.
@@ -309,22 +301,10 @@ struct StatefulSetController: Reconciler {
         for (k, v) in set.json[path: ["spec", "selector", "matchLabels"]]?.objectValue ?? JSONObject() {
             labels[k] = v
         }
-        var meta = JSONObject()
-        meta.append("name", .string(name))
-        meta.append("namespace", .string(set.namespace))
-        if !labels.isEmpty { meta.append("labels", .object(labels)) }
-        if let annotations = template["metadata"]?["annotations"] { meta.append("annotations", annotations) }
-        if ownedBySet {
-            let ref = OwnerReference(apiVersion: "apps/v1", kind: "StatefulSet", name: set.name, uid: set.uid,
-                                     controller: true, blockOwnerDeletion: true)
-            meta.append("ownerReferences", [ref.json])
-        }
-        var o = JSONObject()
-        o.append("apiVersion", "v1")
-        o.append("kind", "PersistentVolumeClaim")
-        o.append("metadata", .object(meta))
-        o.append("spec", template["spec"] ?? .object(JSONObject()))
-        return DynamicObject(json: .object(o))
+        return DynamicObject.fromTemplate(
+            template, apiVersion: "v1", kind: "PersistentVolumeClaim", name: .fixed(name), namespace: set.namespace,
+            labels: labels, owner: ownedBySet ? ReplicaSetController.ownerReference(set, kind: "StatefulSet") : nil,
+            copyFinalizers: false)
     }
 
     /// The ordinal of a pod named `<set>-<ordinal>`.

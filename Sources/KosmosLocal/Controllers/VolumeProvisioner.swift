@@ -1,6 +1,5 @@
 import Foundation
 import KosmosAPI
-import KosmosTree
 import Logging
 
 /// Gives PersistentVolumeClaims volumes on a local cluster: the part of kube-controller-manager's PV controller
@@ -188,7 +187,7 @@ struct VolumeProvisioner: Reconciler {
         if storageClass.string("volumeBindingMode") == "WaitForFirstConsumer" {
             node = pvc.metadata.annotations[Self.selectedNodeAnnotation] ?? consumerNode(of: pvc)
             guard let node else { return .done }  // a consumer's binding brings the claim back
-            if nodes.store.get(namespace: nil, name: node)?.metadata.labels[TreeKeys.leafNodeLabel] == "true" {
+            if nodes.store.get(namespace: nil, name: node)?.metadata.labels[KosmosKeys.leafNode] == "true" {
                 logger.debug("claim \(key) is used on leaf node \(node); its member cluster provisions it")
                 return .done
             }
@@ -374,7 +373,7 @@ struct VolumeProvisioner: Reconciler {
     private func reconcileVolume(_ name: String) async throws -> ReconcileResult {
         guard let pv = volumes.store.get(namespace: nil, name: name), !pv.isTerminating else { return .done }
         // A volume mirrored from a member cluster lives and goes with its original: ClusterTree manages it.
-        if pv.metadata.annotations[TreeKeys.clusterOwners] != nil { return .done }
+        if pv.metadata.annotations[KosmosKeys.clusterOwners] != nil { return .done }
         let volumes = client.dynamic(ClusterResources.persistentVolumes)
         guard let ref = Self.claimRef(pv) else {
             if pv.string("status", "phase") != "Available" {

@@ -1,8 +1,5 @@
 import KosmosAPI
 
-/// The label that marks a leaf (virtual) node standing for a member cluster.
-public let leafNodeLabel = "kosmos.io/node"
-
 /// A node and the pods placed on it, in evaluation form.
 ///
 /// Instances belong to one `Snapshot` and change only through it; plugins read them, also from several threads
@@ -64,7 +61,7 @@ public final class NodeInfo: @unchecked Sendable {
         taints = node.spec.taints.map(TaintInfo.init)
         unschedulable = node.spec.unschedulable
         allocatable = ResourceVector(node.status.allocatable)
-        isLeaf = labels[leafNodeLabel] != nil
+        isLeaf = labels[KosmosKeys.leafNode] != nil
         let free = annotations[MemberNodeFree.annotation]
         if free != oldFree {
             memberNodes = free.flatMap { try? MemberNodeFree.parse($0) }

@@ -11,7 +11,7 @@ import KosmosAPI
 /// out is not limited. The scheduler subtracts the pods it placed on the leaf since the annotation last changed.
 public struct MemberNodeFree: Sendable, Hashable {
     /// The annotation key on the leaf node.
-    public static let annotation = "kosmos.io/member-node-free"
+    public static let annotation = KosmosKeys.memberNodeFree
 
     /// The member node name.
     public var name: String

@@ -1,3 +1,5 @@
+import KosmosAPI
+
 /// `TaintToleration` for mixed scheduling: the leaf taint `kosmos.io/node` with effect NoSchedule (any value) is
 /// always tolerated, so pods reach leaf nodes without a toleration. Other taints as in `TaintToleration`, with
 /// the Kosmos message `node(s) had taint {key: value}, that the pod didn't tolerate`.
@@ -9,7 +11,7 @@ public struct LeafNodeTaintToleration: FilterPlugin, ScorePlugin {
 
     public func filter(_ state: CycleState, pod: PodInfo, node: NodeInfo) -> PluginStatus {
         for t in node.taints where t.effect == "NoSchedule" || t.effect == "NoExecute" {
-            if t.key == leafNodeLabel && t.effect == "NoSchedule" { continue }
+            if t.key == KosmosKeys.leafNode && t.effect == "NoSchedule" { continue }
             if !pod.tolerations.tolerate(t) {
                 return PluginStatus(
                     .unschedulableAndUnresolvable,

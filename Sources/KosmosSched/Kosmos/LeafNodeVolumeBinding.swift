@@ -1,3 +1,5 @@
+import KosmosAPI
+
 /// `VolumeBinding` aware of leaf nodes. Claims and volumes annotated `kosmos-io/cluster-owners` live in those
 /// member clusters: they keep the pod off real nodes and on leaf nodes whose `kosmos-io/owned-by-cluster` is an
 /// owner. Unbound claims are allowed on leaf nodes (the member cluster binds them); on real nodes they must be
@@ -25,7 +27,7 @@ public struct LeafNodeVolumeBinding: PreFilterPlugin, FilterPlugin {
         for c in r.claims {
             if node.isLeaf {
                 if !c.owners.isEmpty {
-                    guard let cluster = node.annotations[ownedByClusterAnnotation], c.owners.contains(cluster) else {
+                    guard let cluster = node.annotations[KosmosKeys.ownedByCluster], c.owners.contains(cluster) else {
                         return c.volume == nil ? ResolvedClaims.noVolumeToBind : conflict
                     }
                 } else if let pv = c.volume, !ResolvedClaims.volumeFits(pv, node) {

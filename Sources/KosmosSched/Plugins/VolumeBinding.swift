@@ -1,10 +1,5 @@
 import KosmosAPI
 
-/// The cluster-owner annotation Kosmos puts on PVCs and PVs that live in one member cluster.
-public let clusterOwnersAnnotation = "kosmos-io/cluster-owners"
-/// The annotation on a leaf node naming the member cluster it stands for.
-public let ownedByClusterAnnotation = "kosmos-io/owned-by-cluster"
-
 /// A pod's claims resolved against the snapshot.
 struct ResolvedClaims: Sendable {
     struct Claim: Sendable {
@@ -72,7 +67,7 @@ struct ResolvedClaims: Sendable {
 
     static func owners(_ annotations: [String: String]) -> Set<String> {
         Set(
-            (annotations[clusterOwnersAnnotation] ?? "").split(separator: ",").map { String($0) }.filter {
+            (annotations[KosmosKeys.clusterOwners] ?? "").split(separator: ",").map { String($0) }.filter {
                 !$0.isEmpty
             })
     }

@@ -6,7 +6,7 @@ public struct ClusterNode: ClusterScopedResource {
     public static let plural = "clusternodes"
 
     /// The label naming the node's cluster.
-    public static let clusterLabel = "kosmos.io/cluster"
+    public static let clusterLabel = KosmosKeys.cluster
 
     public var json: JSONValue
     public init(json: JSONValue) { self.json = json }

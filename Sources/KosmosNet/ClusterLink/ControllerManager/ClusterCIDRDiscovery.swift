@@ -153,7 +153,7 @@ public enum ClusterCIDRDiscovery {
         }
         if pods.isEmpty {
             // Virtual (leaf) nodes stand for other clusters; their pod CIDRs are not this cluster's.
-            let nodes = try await client.listAll(Node.self).items.filter { $0.metadata.labels["kosmos.io/node"] != "true" }
+            let nodes = try await client.listAll(Node.self).items.filter { $0.metadata.labels[KosmosKeys.leafNode] != "true" }
             pods = try podCIDRs(nodes: nodes)
         }
 

@@ -153,7 +153,7 @@ public final class ClusterLinkControllerManager: Sendable {
             }
         }
         let members = memberNodes.filter { node in
-            node.metadata.labels["kosmos.io/node"] != "true" && node.metadata.labels["kosmos.io/exclude"] != "true"
+            node.metadata.labels[KosmosKeys.leafNode] != "true" && node.metadata.labels[KosmosKeys.excludeNode] != "true"
         }
         let wanted = Set(members.map { "\(name)-\($0.name)" })
         for node in members {
