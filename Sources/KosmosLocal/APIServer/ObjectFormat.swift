@@ -135,7 +135,7 @@ enum ObjectFormat {
     }
 
     /// The fields of the value of `field` (whose parent field is `parent`).
-    private static func fields(_ v: JSONValue, field: String, parent: String?) -> JSONValue {
+    static func fields(_ v: JSONValue, field: String, parent: String?) -> JSONValue {
         switch v {
         case .object(let o):
             var m: [String: JSONValue] = [".": .object(JSONObject())]
