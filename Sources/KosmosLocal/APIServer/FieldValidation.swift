@@ -268,19 +268,41 @@ enum FieldValidation {
     static func duplicateFields(_ bytes: [UInt8]) -> [String] {
         var scanner = DuplicateKeyScanner(bytes: bytes)
         scanner.skipSpace()
-        scanner.value(path: "")
+        scanner.value()
         return scanner.found
     }
 }
 
 /// A small JSON walker that only tracks object keys and the path to them.
+///
+/// It runs on every write's body, so the path is a stack spelled out only for a duplicate, string values are
+/// skipped without decoding, and the keys of an object are compared in a list until there are many of them.
 private struct DuplicateKeyScanner {
+    /// One step of the path: an object key or a list index.
+    enum Step {
+        case key(String)
+        case index(Int)
+    }
+
     let bytes: [UInt8]
     var i = 0
     var found: [String] = []
     var failed = false
+    var path: [Step] = []
 
     init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// The path as the messages write it: `spec.containers[0].name`.
+    var pathString: String {
+        var s = ""
+        for step in path {
+            switch step {
+            case .key(let k): s = s.isEmpty ? k : s + "." + k
+            case .index(let n): s += "[\(n)]"
+            }
+        }
+        return s
+    }
 
     mutating func skipSpace() {
         while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 {
@@ -288,33 +310,43 @@ private struct DuplicateKeyScanner {
         }
     }
 
-    mutating func value(path: String) {
+    mutating func value() {
         guard !failed, i < bytes.count else { failed = true; return }
         switch bytes[i] {
-        case UInt8(ascii: "{"): object(path: path)
-        case UInt8(ascii: "["): array(path: path)
-        case UInt8(ascii: "\""): _ = string()
+        case UInt8(ascii: "{"): object()
+        case UInt8(ascii: "["): array()
+        case UInt8(ascii: "\""): skipString()
         default:
             // Numbers and literals: up to the next delimiter.
             while i < bytes.count, !",}] \n\r\t".utf8.contains(bytes[i]) { i += 1 }
         }
     }
 
-    mutating func object(path: String) {
+    mutating func object() {
         i += 1
-        var seen = Set<String>()
+        var seen: [String] = []
+        var seenSet: Set<String>?
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return }
         while !failed {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\""), let key = string() else { failed = true; return }
-            let keyPath = path.isEmpty ? key : path + "." + key
-            if !seen.insert(key).inserted { found.append("duplicate field \(FieldValidation.quoted(keyPath))") }
+            let duplicate: Bool
+            if seenSet != nil {
+                duplicate = !seenSet!.insert(key).inserted
+            } else {
+                duplicate = seen.contains(key)
+                seen.append(key)
+                if seen.count > 32 { seenSet = Set(seen) }
+            }
+            path.append(.key(key))
+            if duplicate { found.append("duplicate field \(FieldValidation.quoted(pathString))") }
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { failed = true; return }
             i += 1
             skipSpace()
-            value(path: keyPath)
+            value()
+            path.removeLast()
             skipSpace()
             guard i < bytes.count else { failed = true; return }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -323,14 +355,16 @@ private struct DuplicateKeyScanner {
         }
     }
 
-    mutating func array(path: String) {
+    mutating func array() {
         i += 1
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return }
         var index = 0
         while !failed {
             skipSpace()
-            value(path: "\(path)[\(index)]")
+            path.append(.index(index))
+            value()
+            path.removeLast()
             index += 1
             skipSpace()
             guard i < bytes.count else { failed = true; return }
@@ -338,6 +372,21 @@ private struct DuplicateKeyScanner {
             if bytes[i] == UInt8(ascii: "]") { i += 1; return }
             failed = true
         }
+    }
+
+    /// Skips a string token (the cursor is on its opening quote) without decoding it.
+    mutating func skipString() {
+        i += 1
+        while i < bytes.count {
+            let c = bytes[i]
+            i += 1
+            if c == UInt8(ascii: "\\") {
+                i += 1
+            } else if c == UInt8(ascii: "\"") {
+                return
+            }
+        }
+        failed = true
     }
 
     /// A string token (the cursor is on its opening quote), decoded.

@@ -236,9 +236,21 @@ enum ManagedFields {
                                      parent: String?) {
             let newPaths = ManagedFields.subtreePaths(new, field: field, parent: parent)
             let oldPaths = ManagedFields.subtreePaths(old, field: field, parent: parent)
+            // Finding a list element by its `k:{...}` segment parses the segment and scans the list: do it once
+            // per segment and side, not once per path below it.
+            var firstNew: [String: JSONValue?] = [:]
+            var firstOld: [String: JSONValue?] = [:]
             for p in newPaths {
-                let nv = ManagedFields.value(at: p, in: new)
-                let ov = ManagedFields.value(at: p, in: old)
+                let nv: JSONValue?, ov: JSONValue?
+                if let first = p.first {
+                    if firstNew[first] == nil { firstNew[first] = .some(ManagedFields.value(at: [first], in: new)) }
+                    if firstOld[first] == nil { firstOld[first] = .some(ManagedFields.value(at: [first], in: old)) }
+                    let rest = Array(p.dropFirst())
+                    nv = firstNew[first]!.flatMap { ManagedFields.value(at: rest, in: $0) }
+                    ov = firstOld[first]!.flatMap { ManagedFields.value(at: rest, in: $0) }
+                } else {
+                    (nv, ov) = (new, old)
+                }
                 if ov == nil || (!ManagedFields.isContainer(nv) && nv != ov) { changed.insert(path + p) }
             }
             for p in oldPaths.subtracting(newPaths) { removed.insert(path + p) }
