@@ -79,3 +79,21 @@ import Testing
         #expect(removed == [["f:status", "f:podIP"]])
     }
 }
+
+extension ManagedFieldsTests {
+    @Test func namesAgreesWithTheTreesPathSet() {
+        let fields = ObjectFormat.fieldsV1(of: Self.pod, excludingStatus: false)
+        let all = ManagedFields.paths(fields)
+        #expect(all.count > 30)
+        for p in all {
+            #expect(ManagedFields.names(fields, p), "\(p)")
+            // A step further or a step short is named only when the tree has that path too.
+            let longer = p + ["f:absent"]
+            #expect(!ManagedFields.names(fields, longer))
+            let shorter = Array(p.dropLast())
+            #expect(ManagedFields.names(fields, shorter) == all.contains(shorter), "\(shorter)")
+        }
+        #expect(!ManagedFields.names(fields, []))
+        #expect(!ManagedFields.names(fields, ["f:spec", "."]))
+    }
+}

@@ -26,6 +26,18 @@ enum ManagedFields {
         return out
     }
 
+    /// Whether `paths(fields)` contains `path`, found by walking down the tree: the node there is a leaf (no
+    /// children) or names itself with a `"."` entry.
+    static func names(_ fields: JSONValue?, _ path: Path) -> Bool {
+        guard var node = fields, !path.isEmpty else { return false }
+        for k in path {
+            guard k != ".", case .object(let o) = node, let child = o[k] else { return false }
+            node = child
+        }
+        guard case .object(let o) = node, !o.isEmpty else { return true }
+        return o["."] != nil
+    }
+
     /// The `fieldsV1` tree of a set of paths, keys sorted at every level as kube writes them.
     static func tree(_ paths: Set<Path>) -> JSONValue {
         final class Node {
@@ -336,6 +348,9 @@ enum ManagedFields {
         guard !paths.isEmpty else { return entries }
         return entries.compactMap { e in
             if keeping(e) { return e }
+            // Most writes touch none of another manager's fields: a few lookups in its tree say so, without
+            // taking the whole tree apart.
+            if !paths.contains(where: { names(e["fieldsV1"], $0) }) { return e }
             let owned = Self.paths(e["fieldsV1"])
             let left = owned.subtracting(paths)
             if left.count == owned.count { return e }
