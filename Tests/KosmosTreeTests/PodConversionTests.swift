@@ -22,6 +22,26 @@ import Testing
     }
 
     /// The ALL-mode example of cases §3.11.
+    @Test func statusPatchCarriesChangedSyncedFieldsAndRemovesMissingOnes() throws {
+        let host = PodStatus(json: try JSONValue.parse(#"""
+            {"phase":"Pending","message":"waiting","qosClass":"Burstable","nominatedNodeName":"n1"}
+            """#))
+        let member = Pod(json: try JSONValue.parse(#"""
+            {"status":{"phase":"Running","qosClass":"Burstable","podIP":"10.0.0.5",
+                       "conditions":[{"type":"Ready","status":"True"}]}}
+            """#))
+        let status = PodConversion.hostStatus(from: member, current: host)
+        let patch = PodConversion.statusPatch(from: host, to: status)
+        // Changed and new fields, `null` for the message the member no longer has; unchanged and unsynced
+        // fields (qosClass, nominatedNodeName) are left out.
+        #expect(patch == (try JSONValue.parse(#"""
+            {"phase":"Running","message":null,"podIP":"10.0.0.5","conditions":[{"type":"Ready","status":"True"}]}
+            """#)))
+        let guarded = PodSyncController.changePatch(of: try Self.hostPod(), ["status": patch])
+        #expect(guarded["metadata"] == ["resourceVersion": "7"])
+        #expect(guarded["status"] == patch)
+    }
+
     @Test func wholeClusterPodDropsHostSchedulingAndTokenVolumes() throws {
         let leaf = try PodConversion.memberPod(from: try Self.hostPod(), leaf: Self.wholeCluster)
         #expect(leaf.metadata.name == "web-1")

@@ -68,9 +68,16 @@ enum ClusterTreeBench {
         }
         log("leaf nodes Ready; creating \(waveSize) pods in the host")
 
+        let clients = [host] + env.members.map(\.client)
+        let before = try await revisions(clients)
         let ours = try await wave(clients: [host], namespace: "bench", names: (0..<waveSize).map { "web-\($0)" },
                                   nodes: leaves, logger: logger)
         log("ClusterTree: \(ours.summary)")
+        // Writes per pod in each cluster while the wave ran (the store's revision counts every write): what each
+        // pod cost the API servers, beside the time.
+        let after = try await revisions(clients)
+        log("writes per pod (host, members): " + zip(before, after).map {
+            String(format: "%.2f", Double($1 - $0) / Double(waveSize)) }.joined(separator: ", "))
         let memberClients = env.members.map(\.client)
         for c in memberClients { _ = try await c.create(Namespace(name: "direct")) }
         let direct = try await wave(clients: memberClients, namespace: "direct",
@@ -84,6 +91,16 @@ enum ClusterTreeBench {
         managerTask.cancel()
         await managerTask.value
         try await measureManagerMemory(env, hostPods: waveSize, total: memorySize, leaves: leaves, logger: logger)
+    }
+
+    /// Each cluster's current revision (the resourceVersion of a list).
+    static func revisions(_ clients: [KubeClient]) async throws -> [Int] {
+        var out: [Int] = []
+        for c in clients {
+            let list = try await c.list(Namespace.self, options: .init(limit: 1))
+            out.append(Int(list.metadata.resourceVersion ?? "") ?? 0)
+        }
+        return out
     }
 
     // MARK: - One wave of pods

@@ -80,7 +80,23 @@ extension APIHandler {
             return APIResponse(status: status, headers: [("Content-Type", "application/yaml")] + extra,
                                body: .bytes(Array(YAML.serialize(object, options: .kubectl).utf8)))
         }
+        if !request.wantsPretty, let encoded = storedEncoding(of: object, info: info) {
+            return .json(encoded: encoded, status: status, extraHeaders: extra)
+        }
         return .json(object, status: status, pretty: request.wantsPretty, extraHeaders: extra)
+    }
+
+    /// The compact JSON the store holds for `object` when `object` is the stored state of its object (as after a
+    /// write or on a read): the answer then needs no second serialisation of the tree.
+    private func storedEncoding(of object: JSONValue, info: ResourceInfo) -> [UInt8]? {
+        guard case .object(let o) = object, let meta = o["metadata"], let name = meta["name"]?.stringValue,
+              let rv = meta["resourceVersion"]?.stringValue.flatMap({ Int64($0) }) else { return nil }
+        let namespace = info.namespaced ? meta["namespace"]?.stringValue ?? "" : ""
+        // The same resourceVersion is the same write; the comparison (instant for the tree the store returned)
+        // keeps out a dry run's answer, which carries the live resourceVersion with other content.
+        guard let stored = store.get(info.storageKey, namespace: namespace, name: name),
+              stored.resourceVersion == rv, !stored.encoded.isEmpty, stored.object == object else { return nil }
+        return stored.encoded
     }
 
     func checkAcceptable(_ accept: String) throws {

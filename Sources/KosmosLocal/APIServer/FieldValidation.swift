@@ -54,7 +54,7 @@ enum FieldValidation {
             // kube prunes custom objects by schema and reports those paths sorted, after the decoder's findings.
             problems += unknown.sorted().map { "unknown field \(quoted($0))" }
         } else if let message = builtinMessage(info) {
-            pruneMessage(message, &object, path: "", top: true, into: &problems)
+            pruneMessage(message, &object, path: { "" }, top: true, into: &problems)
         } else if let definition = FieldTables.shared.definition(apiVersion: info.apiVersion, kind: info.kind) {
             // Groups without a protobuf schema: the field table derived from kube's OpenAPI.
             FieldTables.shared.prune(definition, &object, path: "", top: true, into: &problems)
@@ -86,6 +86,14 @@ enum FieldValidation {
         return schema.messages[name] == nil ? nil : name
     }
 
+    /// ``declaredFields(_:)`` of every message, by message name, worked out once: a pod alone names a few dozen
+    /// messages, and building their tables on every request cost more than the pruning itself.
+    private static let declaredFieldsByMessage: [String: [String: KubeProtobufSchema.Field]] = {
+        var out: [String: [String: KubeProtobufSchema.Field]] = [:]
+        for (name, message) in schema.messages { out[name] = declaredFields(message) }
+        return out
+    }()
+
     /// The fields of a message by JSON name, embedded (inline) structs' fields included.
     private static func declaredFields(_ message: KubeProtobufSchema.Message) -> [String: KubeProtobufSchema.Field] {
         var out: [String: KubeProtobufSchema.Field] = [:]
@@ -99,22 +107,23 @@ enum FieldValidation {
         return out
     }
 
-    private static func pruneMessage(_ name: String, _ value: inout JSONValue, path: String, top: Bool,
+    // The path of a field is only spelled out when something is wrong there: `path` makes it on demand.
+    private static func pruneMessage(_ name: String, _ value: inout JSONValue, path: () -> String, top: Bool,
                                      into problems: inout [String]) {
-        guard KubeProtobufSpecialType(rawValue: name) == nil, let message = schema.messages[name],
+        guard KubeProtobufSpecialType(rawValue: name) == nil, let fields = declaredFieldsByMessage[name],
               case .object(var o) = value else { return }
-        let fields = declaredFields(message)
         var changed = false
         for key in o.fieldNames {
             if top && (key == "kind" || key == "apiVersion") { continue }
             guard let field = fields[key] else {
-                problems.append("unknown field \(quoted(join(path, key)))")
+                problems.append("unknown field \(quoted(join(path(), key)))")
                 o[key] = nil
                 changed = true
                 continue
             }
             guard var child = o[key] else { continue }
-            if pruneField(field.type, repeated: field.repeated, &child, path: join(path, key), into: &problems) {
+            if pruneField(field.type, repeated: field.repeated, &child, path: { join(path(), key) },
+                          into: &problems) {
                 o[key] = child
                 changed = true
             }
@@ -122,27 +131,38 @@ enum FieldValidation {
         if changed { value = .object(o) }
     }
 
-    /// Prunes one field's value; returns whether it changed.
+    /// Prunes one field's value; returns whether it changed (a value with nothing to prune is not copied).
     private static func pruneField(_ type: KubeProtobufSchema.FieldType, repeated: Bool, _ value: inout JSONValue,
-                                   path: String, into problems: inout [String]) -> Bool {
+                                   path: () -> String, into problems: inout [String]) -> Bool {
         let before = problems.count
         switch type {
         case .message(let m):
             if repeated, case .array(var items) = value {
-                for i in items.indices { pruneMessage(m, &items[i], path: "\(path)[\(i)]", top: false, into: &problems) }
-                value = .array(items)
+                var changed = false
+                for i in items.indices {
+                    var item = items[i]
+                    let found = problems.count
+                    pruneMessage(m, &item, path: { "\(path())[\(i)]" }, top: false, into: &problems)
+                    if problems.count != found {
+                        items[i] = item
+                        changed = true
+                    }
+                }
+                if changed { value = .array(items) }
             } else {
                 pruneMessage(m, &value, path: path, top: false, into: &problems)
             }
         case .map(let valueType):
             guard case .message = valueType, case .object(var o) = value else { return false }
+            var changed = false
             for key in o.fieldNames {
                 guard var entry = o[key] else { continue }
-                if pruneField(valueType, repeated: false, &entry, path: join(path, key), into: &problems) {
+                if pruneField(valueType, repeated: false, &entry, path: { join(path(), key) }, into: &problems) {
                     o[key] = entry
+                    changed = true
                 }
             }
-            value = .object(o)
+            if changed { value = .object(o) }
         default:
             break
         }
@@ -159,7 +179,7 @@ enum FieldValidation {
         guard case .object(var o) = object else { return }
         if var meta = o["metadata"] {
             var metaProblems: [String] = []
-            pruneMessage(objectMeta, &meta, path: "metadata", top: false, into: &metaProblems)
+            pruneMessage(objectMeta, &meta, path: { "metadata" }, top: false, into: &metaProblems)
             if !metaProblems.isEmpty {
                 o["metadata"] = meta
                 // Already in kube's wording; strip it back to the path for sorting with the others.
@@ -248,19 +268,41 @@ enum FieldValidation {
     static func duplicateFields(_ bytes: [UInt8]) -> [String] {
         var scanner = DuplicateKeyScanner(bytes: bytes)
         scanner.skipSpace()
-        scanner.value(path: "")
+        scanner.value()
         return scanner.found
     }
 }
 
 /// A small JSON walker that only tracks object keys and the path to them.
+///
+/// It runs on every write's body, so the path is a stack spelled out only for a duplicate, string values are
+/// skipped without decoding, and the keys of an object are compared in a list until there are many of them.
 private struct DuplicateKeyScanner {
+    /// One step of the path: an object key or a list index.
+    enum Step {
+        case key(String)
+        case index(Int)
+    }
+
     let bytes: [UInt8]
     var i = 0
     var found: [String] = []
     var failed = false
+    var path: [Step] = []
 
     init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// The path as the messages write it: `spec.containers[0].name`.
+    var pathString: String {
+        var s = ""
+        for step in path {
+            switch step {
+            case .key(let k): s = s.isEmpty ? k : s + "." + k
+            case .index(let n): s += "[\(n)]"
+            }
+        }
+        return s
+    }
 
     mutating func skipSpace() {
         while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 {
@@ -268,33 +310,43 @@ private struct DuplicateKeyScanner {
         }
     }
 
-    mutating func value(path: String) {
+    mutating func value() {
         guard !failed, i < bytes.count else { failed = true; return }
         switch bytes[i] {
-        case UInt8(ascii: "{"): object(path: path)
-        case UInt8(ascii: "["): array(path: path)
-        case UInt8(ascii: "\""): _ = string()
+        case UInt8(ascii: "{"): object()
+        case UInt8(ascii: "["): array()
+        case UInt8(ascii: "\""): skipString()
         default:
             // Numbers and literals: up to the next delimiter.
             while i < bytes.count, !",}] \n\r\t".utf8.contains(bytes[i]) { i += 1 }
         }
     }
 
-    mutating func object(path: String) {
+    mutating func object() {
         i += 1
-        var seen = Set<String>()
+        var seen: [String] = []
+        var seenSet: Set<String>?
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return }
         while !failed {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\""), let key = string() else { failed = true; return }
-            let keyPath = path.isEmpty ? key : path + "." + key
-            if !seen.insert(key).inserted { found.append("duplicate field \(FieldValidation.quoted(keyPath))") }
+            let duplicate: Bool
+            if seenSet != nil {
+                duplicate = !seenSet!.insert(key).inserted
+            } else {
+                duplicate = seen.contains(key)
+                seen.append(key)
+                if seen.count > 32 { seenSet = Set(seen) }
+            }
+            path.append(.key(key))
+            if duplicate { found.append("duplicate field \(FieldValidation.quoted(pathString))") }
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { failed = true; return }
             i += 1
             skipSpace()
-            value(path: keyPath)
+            value()
+            path.removeLast()
             skipSpace()
             guard i < bytes.count else { failed = true; return }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -303,14 +355,16 @@ private struct DuplicateKeyScanner {
         }
     }
 
-    mutating func array(path: String) {
+    mutating func array() {
         i += 1
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return }
         var index = 0
         while !failed {
             skipSpace()
-            value(path: "\(path)[\(index)]")
+            path.append(.index(index))
+            value()
+            path.removeLast()
             index += 1
             skipSpace()
             guard i < bytes.count else { failed = true; return }
@@ -318,6 +372,21 @@ private struct DuplicateKeyScanner {
             if bytes[i] == UInt8(ascii: "]") { i += 1; return }
             failed = true
         }
+    }
+
+    /// Skips a string token (the cursor is on its opening quote) without decoding it.
+    mutating func skipString() {
+        i += 1
+        while i < bytes.count {
+            let c = bytes[i]
+            i += 1
+            if c == UInt8(ascii: "\\") {
+                i += 1
+            } else if c == UInt8(ascii: "\"") {
+                return
+            }
+        }
+        failed = true
     }
 
     /// A string token (the cursor is on its opening quote), decoded.

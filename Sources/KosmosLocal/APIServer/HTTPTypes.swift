@@ -110,6 +110,18 @@ struct APIResponse: Sendable {
                            body: .bytes(bytes))
     }
 
+    /// A compact JSON answer from bytes already serialised (as `json(_:status:pretty:extraHeaders:)` would make
+    /// them without `pretty`).
+    static func json(encoded: [UInt8], status: HTTPResponseStatus = .ok, extraHeaders: [(String, String)] = [])
+        -> APIResponse {
+        var bytes = encoded
+        bytes.append(0x0A)
+        return APIResponse(status: status,
+                           headers: [("Content-Type", "application/json"), ("Cache-Control", "no-cache, private")]
+                               + extraHeaders,
+                           body: .bytes(bytes))
+    }
+
     static func text(_ s: String, status: HTTPResponseStatus = .ok,
                      contentType: String = "text/plain; charset=utf-8") -> APIResponse {
         APIResponse(status: status, headers: [("Content-Type", contentType)], body: .bytes(Array(s.utf8)))

@@ -26,6 +26,18 @@ enum ManagedFields {
         return out
     }
 
+    /// Whether `paths(fields)` contains `path`, found by walking down the tree: the node there is a leaf (no
+    /// children) or names itself with a `"."` entry.
+    static func names(_ fields: JSONValue?, _ path: Path) -> Bool {
+        guard var node = fields, !path.isEmpty else { return false }
+        for k in path {
+            guard k != ".", case .object(let o) = node, let child = o[k] else { return false }
+            node = child
+        }
+        guard case .object(let o) = node, !o.isEmpty else { return true }
+        return o["."] != nil
+    }
+
     /// The `fieldsV1` tree of a set of paths, keys sorted at every level as kube writes them.
     static func tree(_ paths: Set<Path>) -> JSONValue {
         final class Node {
@@ -146,8 +158,50 @@ enum ManagedFields {
 
     /// The paths of `new` whose value differs from `old` (scalars changed or added; maps and list elements
     /// added), and the paths of `old` that `new` no longer has.
+    ///
+    /// The same sets as comparing the whole `fieldsV1` trees of both objects path by path
+    /// (``changedPathsByTrees(old:new:excludingStatus:)``), but maps are walked side by side and a field whose
+    /// value is equal on both sides is skipped whole: an update usually changes a few fields of a large object.
     static func changedPaths(old: JSONValue, new: JSONValue, excludingStatus: Bool) -> (changed: Set<Path>,
                                                                                        removed: Set<Path>) {
+        guard case .object(let n) = new, case .object(let o) = old else {
+            return changedPathsByTrees(old: old, new: new, excludingStatus: excludingStatus)
+        }
+        var diff = PathDiff()
+        func skipped(_ k: String) -> Bool {
+            k == "kind" || k == "apiVersion" || (k == "status" && excludingStatus)
+        }
+        for (k, nv) in n where !skipped(k) {
+            if k == "metadata" {
+                // Only these metadata fields are owned; `f:metadata` itself is no path.
+                let om = o[k]
+                for mk in ["labels", "annotations", "finalizers", "ownerReferences"] {
+                    if let mv = nv[mk] {
+                        diff.node(["f:metadata", "f:" + mk], mv, om?[mk], field: mk, parent: "metadata")
+                    } else if let ov = om?[mk] {
+                        diff.removeAll(["f:metadata", "f:" + mk], ov, field: mk, parent: "metadata")
+                    }
+                }
+            } else {
+                diff.node(["f:" + k], nv, o[k], field: k, parent: nil)
+            }
+        }
+        for (k, ov) in o where !skipped(k) && n[k] == nil {
+            if k == "metadata" {
+                for mk in ["labels", "annotations", "finalizers", "ownerReferences"] {
+                    if let mv = ov[mk] { diff.removeAll(["f:metadata", "f:" + mk], mv, field: mk, parent: "metadata") }
+                }
+            } else {
+                diff.removeAll(["f:" + k], ov, field: k, parent: nil)
+            }
+        }
+        return (diff.changed, diff.removed)
+    }
+
+    /// ``changedPaths(old:new:excludingStatus:)`` computed from the two whole `fieldsV1` trees (the definition;
+    /// kept for objects that are not maps and to check the walk against).
+    static func changedPathsByTrees(old: JSONValue, new: JSONValue, excludingStatus: Bool)
+        -> (changed: Set<Path>, removed: Set<Path>) {
         let newPaths = paths(ObjectFormat.fieldsV1(of: new, excludingStatus: excludingStatus))
         let oldPaths = paths(ObjectFormat.fieldsV1(of: old, excludingStatus: excludingStatus))
         var changed = Set<Path>()
@@ -157,6 +211,69 @@ enum ManagedFields {
             if ov == nil || (!isContainer(nv) && nv != ov) { changed.insert(p) }
         }
         return (changed, oldPaths.subtracting(newPaths))
+    }
+
+    /// The walk behind ``changedPaths(old:new:excludingStatus:)``. Every field's own path is a path of its
+    /// object's `fieldsV1` (a map or non-empty list has a `"."` entry, anything else is a leaf), and below a path
+    /// made of `f:` segments the values are the fields' values, so a subtree can be compared on its own.
+    private struct PathDiff {
+        var changed = Set<Path>()
+        var removed = Set<Path>()
+
+        /// The field at `path` with value `new` (and `old`, when the old object has the field).
+        mutating func node(_ path: Path, _ new: JSONValue, _ old: JSONValue?, field: String, parent: String?) {
+            guard let old else {
+                // Everything below a new field is new.
+                for p in ManagedFields.subtreePaths(new, field: field, parent: parent) { changed.insert(path + p) }
+                return
+            }
+            if new == old { return }
+            guard case .object(let n) = new, case .object(let o) = old else {
+                compareByTrees(path, new, old, field: field, parent: parent)
+                return
+            }
+            // A map is changed itself only when it became empty.
+            if n.isEmpty { changed.insert(path) }
+            for (k, nv) in n { node(path + ["f:" + k], nv, o[k], field: k, parent: field) }
+            for (k, ov) in o where n[k] == nil { removeAll(path + ["f:" + k], ov, field: k, parent: field) }
+        }
+
+        /// Every path of a field the new object no longer has.
+        mutating func removeAll(_ path: Path, _ old: JSONValue, field: String, parent: String?) {
+            for p in ManagedFields.subtreePaths(old, field: field, parent: parent) { removed.insert(path + p) }
+        }
+
+        /// Lists, scalars and changes of type: the paths of both subtrees compared one by one.
+        mutating func compareByTrees(_ path: Path, _ new: JSONValue, _ old: JSONValue, field: String,
+                                     parent: String?) {
+            let newPaths = ManagedFields.subtreePaths(new, field: field, parent: parent)
+            let oldPaths = ManagedFields.subtreePaths(old, field: field, parent: parent)
+            // Finding a list element by its `k:{...}` segment parses the segment and scans the list: do it once
+            // per segment and side, not once per path below it.
+            var firstNew: [String: JSONValue?] = [:]
+            var firstOld: [String: JSONValue?] = [:]
+            for p in newPaths {
+                let nv: JSONValue?, ov: JSONValue?
+                if let first = p.first {
+                    if firstNew[first] == nil { firstNew[first] = .some(ManagedFields.value(at: [first], in: new)) }
+                    if firstOld[first] == nil { firstOld[first] = .some(ManagedFields.value(at: [first], in: old)) }
+                    let rest = Array(p.dropFirst())
+                    nv = firstNew[first]!.flatMap { ManagedFields.value(at: rest, in: $0) }
+                    ov = firstOld[first]!.flatMap { ManagedFields.value(at: rest, in: $0) }
+                } else {
+                    (nv, ov) = (new, old)
+                }
+                if ov == nil || (!ManagedFields.isContainer(nv) && nv != ov) { changed.insert(path + p) }
+            }
+            for p in oldPaths.subtracting(newPaths) { removed.insert(path + p) }
+        }
+    }
+
+    /// The paths of a field's value relative to the field, the field itself (`[]`) included.
+    private static func subtreePaths(_ value: JSONValue, field: String, parent: String?) -> Set<Path> {
+        var out = paths(ObjectFormat.fields(value, field: field, parent: parent))
+        out.insert([])
+        return out
     }
 
     // MARK: - Conflicts
@@ -231,6 +348,9 @@ enum ManagedFields {
         guard !paths.isEmpty else { return entries }
         return entries.compactMap { e in
             if keeping(e) { return e }
+            // Most writes touch none of another manager's fields: a few lookups in its tree say so, without
+            // taking the whole tree apart.
+            if !paths.contains(where: { names(e["fieldsV1"], $0) }) { return e }
             let owned = Self.paths(e["fieldsV1"])
             let left = owned.subtracting(paths)
             if left.count == owned.count { return e }

@@ -1,5 +1,6 @@
 import Foundation
 import KosmosAPI
+import Synchronization
 
 /// How kube-apiserver lays out objects on the wire, and the small pieces of metadata the server fills in.
 enum ObjectFormat {
@@ -80,7 +81,18 @@ enum ObjectFormat {
 
     /// `metav1.Time`: RFC 3339 in UTC with whole seconds.
     static func timestamp(_ date: Date = Date()) -> String {
-        var t = time_t(date.timeIntervalSince1970)
+        let seconds = time_t(date.timeIntervalSince1970)
+        // Every write stamps a time, hundreds in one second under load: format each second once.
+        if let cached = lastTimestamp.withLock({ $0.seconds == seconds ? $0.text : nil }) { return cached }
+        var t = seconds
+        let text = formatTimestamp(&t)
+        lastTimestamp.withLock { $0 = (seconds, text) }
+        return text
+    }
+
+    private static let lastTimestamp = Mutex<(seconds: time_t, text: String)>((-1, ""))
+
+    private static func formatTimestamp(_ t: inout time_t) -> String {
         var tmv = tm()
         gmtime_r(&t, &tmv)
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(tmv.tm_year) + 1900, Int(tmv.tm_mon) + 1,
@@ -135,7 +147,7 @@ enum ObjectFormat {
     }
 
     /// The fields of the value of `field` (whose parent field is `parent`).
-    private static func fields(_ v: JSONValue, field: String, parent: String?) -> JSONValue {
+    static func fields(_ v: JSONValue, field: String, parent: String?) -> JSONValue {
         switch v {
         case .object(let o):
             var m: [String: JSONValue] = [".": .object(JSONObject())]

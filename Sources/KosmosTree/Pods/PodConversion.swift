@@ -116,12 +116,25 @@ public enum PodConversion {
     ///   - host: the host pod's current status.
     public static func hostStatus(from member: Pod, current host: PodStatus) -> PodStatus {
         var status = host
-        for field in ["phase", "conditions", "podIP", "podIPs", "hostIP", "hostIPs", "startTime", "qosClass",
-                      "message", "reason", "containerStatuses", "initContainerStatuses",
-                      "ephemeralContainerStatuses"] {
-            status.json[field] = member.status.json[field]
-        }
+        for field in syncedStatusFields { status.json[field] = member.status.json[field] }
         return status
+    }
+
+    /// The fields of a pod's status that ``hostStatus(from:current:)`` takes from the member pod (every other
+    /// field of the host pod's status stays as it is).
+    static let syncedStatusFields = ["phase", "conditions", "podIP", "podIPs", "hostIP", "hostIPs", "startTime",
+                                     "qosClass", "message", "reason", "containerStatuses", "initContainerStatuses",
+                                     "ephemeralContainerStatuses"]
+
+    /// A JSON merge patch taking `current` to `status`, where the two differ only in ``syncedStatusFields`` (as
+    /// ``hostStatus(from:current:)`` makes them): the changed fields, `null` for those to remove. Each of them
+    /// is a scalar or a list, which a merge patch replaces whole.
+    static func statusPatch(from current: PodStatus, to status: PodStatus) -> JSONValue {
+        var patch = JSONObject()
+        for field in syncedStatusFields where current.json[field] != status.json[field] {
+            patch[field] = status.json[field] ?? .null
+        }
+        return .object(patch)
     }
 
     /// Turns off the token mount of a member pod: `automountServiceAccountToken: false` and no token volume.

@@ -283,7 +283,13 @@ public final class PodSyncController: Sendable {
         guard !missing.isEmpty else { return .unchanged }
         var next = pod
         next.spec.tolerations = tolerations + missing
-        do { return .updated(try await s.host.update(next)) } catch let e as KubeError where e.isConflict {
+        // A merge patch of the whole list (merge patches replace lists) under the cached resourceVersion: the
+        // same change and conflict as an update of the cached pod, without sending the rest of the pod.
+        let patch = changePatch(of: pod, ["spec": ["tolerations": next.spec.json["tolerations"] ?? .array([])]])
+        do {
+            return .updated(try await s.host.patch(Pod.self, namespace: pod.metadata.namespace, name: pod.name,
+                                                   patch: .merge(patch)))
+        } catch let e as KubeError where e.isConflict {
             return .conflict
         } catch {
             // An apiserver that refuses the change must not keep the pod from running; it only loses the
@@ -320,11 +326,24 @@ public final class PodSyncController: Sendable {
             return .requeueAfter(wait)
         }
         s.pendingStatus.clear(key)
-        var next = host
-        next.status = status
-        // A conflict means a newer host pod is on its way through the informer, which reconciles again.
-        do { _ = try await s.host.updateStatus(next) } catch let e as KubeError where e.isConflict {}
+        // Only the fields that changed, under the cached resourceVersion (as an update of the cached pod's status
+        // would be). A conflict means a newer host pod is on its way through the informer, which reconciles again.
+        let patch = changePatch(of: host, ["status": PodConversion.statusPatch(from: host.status, to: status)])
+        do {
+            _ = try await s.host.patch(Pod.self, namespace: host.metadata.namespace, name: host.name,
+                                       patch: .merge(patch), subresource: "status")
+        } catch let e as KubeError where e.isConflict {}
         return .done
+    }
+
+    /// A merge patch of `fields` that applies only to `pod` as cached: it carries the pod's resourceVersion, which
+    /// the apiserver checks like an update's.
+    static func changePatch(of pod: Pod, _ fields: JSONObject) -> JSONValue {
+        var patch = fields
+        if let rv = pod.metadata.resourceVersion, !rv.isEmpty {
+            patch["metadata"] = ["resourceVersion": .string(rv)]
+        }
+        return .object(patch)
     }
 
     /// A ClusterTree pod vanished from the member while its host pod still runs: the host pod goes (grace 0).
