@@ -6,7 +6,7 @@ import Logging
 import Synchronization
 
 /// `kosmos-bench clustertree`: a host and two member `LocalAPIServer`s in this process (plain HTTP on loopback);
-/// each member has 10 simulated 600-pod nodes and its own controllers and scheduler. A `ClusterTreeManager` runs
+/// each member has 10 simulated 700-pod nodes and its own controllers and scheduler. A `ClusterTreeManager` runs
 /// in this process with unlimited member QPS (the local servers are on loopback; Go Kosmos caps leaf clients at
 /// 40 QPS, which alone would hold pods to a few dozen per second).
 ///
@@ -16,10 +16,15 @@ import Synchronization
 ///   the host (status synced back). Baseline: the same 1,000 pods created straight in the member clusters
 ///   (scheduled there, no ClusterTree), until the last is seen Running in its member.
 /// - `p50-seconds-per-pod`, `p99-seconds-per-pod` (s): per pod, from just before its create request to the
-///   moment an informer on the host sees it Running; baseline as above.
+///   moment an informer on the host sees it Running; baseline as above. The writers outrun ClusterTree, so
+///   these include the time a pod waits behind the pods created before it.
+/// - `p50-seconds-per-pod-at-200-pods-per-s`, `p99-...` (s): the same for another 1,000 host pods that arrive
+///   at 200 pods/s (the throughput goal), timed from each pod's due time; baseline: 1,000 pods arriving at that
+///   rate straight in the members.
 /// - `manager-rss-10000-pods` (MiB): the resident memory of a `clustertree-manager` *process* (the executable
-///   beside this one, `--no-leader-elect --member-qps 0 --host-qps 0`) once 10,000 host pods (the 1,000 above plus 9,000)
-///   all show Running; measured in its own process so the API servers and kubelets of this process do not count.
+///   beside this one, `--no-leader-elect --member-qps 0 --host-qps 0`) once 10,000 host pods (the 2,000 above
+///   plus 8,000) all show Running; measured in its own process so the API servers and kubelets of this process do
+///   not count.
 ///   Baseline: the goal (300 MiB; ratio < 1 meets it). Skipped with a note when the executable is missing
 ///   (build it with `--product clustertree-manager`).
 ///
@@ -28,7 +33,9 @@ enum ClusterTreeBench {
     static let scenario = "clustertree"
     static let members = ["member1", "member2"]
     static let nodesPerMember = 10
-    static let podsPerNode = 600
+    static let podsPerNode = 700
+    /// The arrival rate of the paced waves: the throughput goal.
+    static let pacedRate = 200.0
     static let creators = 8
 
     static func run() async throws {
@@ -88,9 +95,26 @@ enum ClusterTreeBench {
         NetBench.report(scenario, "p50-seconds-per-pod", unit: "s", ours: ours.p50, baseline: direct.p50)
         NetBench.report(scenario, "p99-seconds-per-pod", unit: "s", ours: ours.p99, baseline: direct.p99)
 
+        // The same number of pods arriving at the throughput goal's rate: the time each pod takes through
+        // ClusterTree when no queue of earlier pods stands in front of it.
+        let rate = pacedRate
+        log("creating \(waveSize) pods at \(Int(rate)) pods/s in the host, then the same straight in the members")
+        let paced = try await wave(clients: [host], namespace: "bench", names: (0..<waveSize).map { "paced-\($0)" },
+                                   nodes: leaves, rate: rate, logger: logger)
+        log("ClusterTree at \(Int(rate)) pods/s: \(paced.summary)")
+        let directPaced = try await wave(clients: memberClients, namespace: "direct",
+                                         names: (0..<waveSize).map { "direct-paced-\($0)" }, nodes: nil, rate: rate,
+                                         logger: logger)
+        log("direct in members at \(Int(rate)) pods/s: \(directPaced.summary)")
+        NetBench.report(scenario, "p50-seconds-per-pod-at-\(Int(rate))-pods-per-s", unit: "s", ours: paced.p50,
+                        baseline: directPaced.p50)
+        NetBench.report(scenario, "p99-seconds-per-pod-at-\(Int(rate))-pods-per-s", unit: "s", ours: paced.p99,
+                        baseline: directPaced.p99)
+
         managerTask.cancel()
         await managerTask.value
-        try await measureManagerMemory(env, hostPods: waveSize, total: memorySize, leaves: leaves, logger: logger)
+        try await measureManagerMemory(env, hostPods: 2 * waveSize, total: memorySize, leaves: leaves,
+                                       logger: logger)
     }
 
     /// Each cluster's current revision (the resourceVersion of a list).
@@ -117,8 +141,11 @@ enum ClusterTreeBench {
 
     /// Creates the named pods (round-robin over `clients`; bound round-robin to `nodes` when given) with
     /// `creators` concurrent writers and waits until an informer on each client has seen every pod Running.
+    /// Without `rate` the writers create as fast as the servers take them; with it, pod `i` is due `i / rate`
+    /// seconds after the start and its time counts from then (so a writer that falls behind does not hide the
+    /// delay).
     static func wave(clients: [KubeClient], namespace: String, names: [String], nodes: [String]?,
-                     logger: Logger) async throws -> WaveResult {
+                     rate: Double? = nil, logger: Logger) async throws -> WaveResult {
         let created = Stamps()
         let running = Stamps()
         let wanted = Set(names)
@@ -150,7 +177,12 @@ enum ClusterTreeBench {
                             pod.spec.tolerations = [Toleration(key: TreeKeys.leafNodeLabel, operator: .exists,
                                                                effect: .noSchedule)]
                         }
-                        let t = ContinuousClock.now
+                        var t = ContinuousClock.now
+                        if let rate {
+                            let due = start + .milliseconds(Int64((Double(i) / rate * 1000).rounded()))
+                            try await Task.sleep(until: due, clock: .continuous)
+                            t = due
+                        }
                         _ = try await clients[i % clients.count].create(pod)
                         created.first(names[i], t)
                     }
