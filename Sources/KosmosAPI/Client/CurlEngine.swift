@@ -49,14 +49,38 @@ struct TransferRequest: Sendable {
     var settings: TransferSettings
 }
 
+/// One line of a watch stream as the producer hands it over: its bytes, and its envelope as parsed on the producer
+/// thread (so parsing overlaps with the consumer's work on the events before it).
+struct WatchLine: Sendable {
+    /// The line, without its newline.
+    var bytes: [UInt8]
+    /// `parseWatchEnvelope`'s outcome for the line.
+    var envelope: Result<WatchEnvelope?, any Error>
+
+    /// Parses `bytes`.
+    /// - Parameter strings: long strings shared with the watch's earlier lines.
+    init(_ bytes: [UInt8], strings: JSONStringTable? = nil) {
+        self.bytes = bytes
+        envelope = Result { try JSONValue.parseWatchEnvelope(bytes, strings: strings) }
+    }
+
+    private init() {
+        bytes = []
+        envelope = .success(nil)
+    }
+
+    /// What a queue slot holds once its line is taken (so the queue does not keep the parsed object alive).
+    static let taken = WatchLine()
+}
+
 /// Where a streaming transfer's lines go: a bounded queue with back-pressure.
 ///
-/// The producer is the curl driver thread; when the queue holds `highWater` bytes or more, the write callback
-/// pauses the transfer (libcurl keeps the data and delivers it again after the unpause), and the consumer asks the
-/// engine to unpause once it has drained the queue below `lowWater`.
+/// The producer is the curl driver thread, which also parses each line; when the queue holds `highWater` bytes of
+/// line text or more, the write callback pauses the transfer (libcurl keeps the data and delivers it again after
+/// the unpause), and the consumer asks the engine to unpause once it has drained the queue below `lowWater`.
 final class StreamSink: @unchecked Sendable {
     struct State {
-        var lines: [[UInt8]] = []
+        var lines: [WatchLine] = []
         var head = 0
         var queuedBytes = 0
         var finished = false
@@ -66,7 +90,7 @@ final class StreamSink: @unchecked Sendable {
         var maxQueuedBytes = 0
         /// How many times the producer was paused.
         var pauses = 0
-        var waiter: CheckedContinuation<[UInt8]?, any Error>?
+        var waiter: CheckedContinuation<WatchLine?, any Error>?
     }
 
     let state = ClientLock(State())
@@ -94,17 +118,17 @@ final class StreamSink: @unchecked Sendable {
     }
 
     /// Producer: queues lines and wakes a waiting consumer.
-    func push(_ newLines: [[UInt8]]) {
+    func push(_ newLines: [WatchLine]) {
         guard !newLines.isEmpty else { return }
-        let handoff: (CheckedContinuation<[UInt8]?, any Error>, [UInt8])? = state.withLock { s in
+        let handoff: (CheckedContinuation<WatchLine?, any Error>, WatchLine)? = state.withLock { s in
             var rest = newLines[...]
-            var handoff: (CheckedContinuation<[UInt8]?, any Error>, [UInt8])? = nil
+            var handoff: (CheckedContinuation<WatchLine?, any Error>, WatchLine)? = nil
             if let w = s.waiter, s.head == s.lines.count {
                 s.waiter = nil
                 handoff = (w, rest.removeFirst())
             }
             for l in rest {
-                s.queuedBytes += l.count
+                s.queuedBytes += l.bytes.count
                 s.lines.append(l)
             }
             s.maxQueuedBytes = max(s.maxQueuedBytes, s.queuedBytes)
@@ -115,7 +139,7 @@ final class StreamSink: @unchecked Sendable {
 
     /// Producer: the stream ended (with an error, or `nil` for a clean end).
     func finish(_ error: (any Error)?) {
-        let waiter: CheckedContinuation<[UInt8]?, any Error>? = state.withLock { s in
+        let waiter: CheckedContinuation<WatchLine?, any Error>? = state.withLock { s in
             guard !s.finished else { return nil }
             s.finished = true
             s.error = error
@@ -130,14 +154,57 @@ final class StreamSink: @unchecked Sendable {
         }
     }
 
+    /// Consumer: the lines queued now (at most `limit`, at least one, waiting for it), `nil` at a clean end.
+    /// Taking lines in batches keeps the consumer's hand-offs and lock rounds per line low.
+    func nextBatch(limit: Int) async throws -> [WatchLine]? {
+        enum Step { case lines([WatchLine], resume: Bool), end((any Error)?), wait }
+        let step: Step = state.withLock { s in
+            guard s.head < s.lines.count else { return s.finished ? .end(s.error) : .wait }
+            let n = min(limit, s.lines.count - s.head)
+            var batch: [WatchLine] = []
+            batch.reserveCapacity(n)
+            for i in s.head..<(s.head + n) {
+                s.queuedBytes -= s.lines[i].bytes.count
+                batch.append(s.lines[i])
+                s.lines[i] = .taken
+            }
+            s.head += n
+            if s.head == s.lines.count {
+                s.lines.removeAll(keepingCapacity: true)
+                s.head = 0
+            } else if s.head > 1024 && s.head * 2 > s.lines.count {
+                s.lines.removeFirst(s.head)
+                s.head = 0
+            }
+            var resume = false
+            if s.producerPaused && s.queuedBytes < lowWater {
+                s.producerPaused = false
+                resume = true
+            }
+            return .lines(batch, resume: resume)
+        }
+        switch step {
+        case .lines(let batch, let resume):
+            if resume { onResume?() }
+            return batch
+        case .end(let error):
+            if let error { throw error }
+            return nil
+        case .wait:
+            // One line after a wait: the producer hands it straight to the waiter.
+            return try await next().map { [$0] }
+        }
+    }
+
     /// Consumer: the next line, `nil` at a clean end.
-    func next() async throws -> [UInt8]? {
-        enum Step { case line([UInt8], resume: Bool), end((any Error)?), wait }
+    func next() async throws -> WatchLine? {
+        enum Step { case line(WatchLine, resume: Bool), end((any Error)?), wait }
         let step: Step = state.withLock { s in
             if s.head < s.lines.count {
                 let line = s.lines[s.head]
+                s.lines[s.head] = .taken
                 s.head += 1
-                s.queuedBytes -= line.count
+                s.queuedBytes -= line.bytes.count
                 if s.head > 1024 && s.head * 2 > s.lines.count {
                     s.lines.removeFirst(s.head)
                     s.head = 0
@@ -164,8 +231,9 @@ final class StreamSink: @unchecked Sendable {
                 let immediate: Step? = state.withLock { s in
                     if s.head < s.lines.count {
                         let line = s.lines[s.head]
+                        s.lines[s.head] = .taken
                         s.head += 1
-                        s.queuedBytes -= line.count
+                        s.queuedBytes -= line.bytes.count
                         return .line(line, resume: false)
                     }
                     if s.finished { return .end(s.error) }
@@ -204,6 +272,8 @@ final class CurlTransfer: @unchecked Sendable {
     var body: [UInt8] = []
     var started = false
     var splitter = WatchLineSplitter()
+    /// Long strings shared across the lines of a watch (driver thread only; made at the first line).
+    var strings: JSONStringTable?
 
     init(request: TransferRequest, sink: StreamSink?) {
         self.request = request
@@ -513,7 +583,10 @@ final class CurlEngine: @unchecked Sendable {
                                                  httpVersion: httpVersion(t))))
         }
         guard sink.hasRoomOrPause() else { return kosmos_curl_writefunc_pause() }
-        sink.push(t.splitter.feed(bytes))
+        let lines = t.splitter.feed(bytes)
+        if lines.isEmpty { return bytes.count }
+        if t.strings == nil { t.strings = JSONStringTable() }
+        sink.push(lines.map { WatchLine($0, strings: t.strings) })
         return bytes.count
     }
 
@@ -562,7 +635,7 @@ final class CurlEngine: @unchecked Sendable {
         let version = CurlEngine.httpVersion(t)
         cleanup(t)
         if let sink = t.sink, t.started {
-            if error == nil, let last = t.splitter.finish() { sink.push([last]) }
+            if error == nil, let last = t.splitter.finish() { sink.push([WatchLine(last, strings: t.strings)]) }
             sink.finish(error)
             return
         }

@@ -35,10 +35,17 @@ public struct WatchEvent<Object: JSONBacked>: Sendable, Hashable {
     /// - Throws: like `decode(line:kind:operation:)`.
     static func decodeKeepingJSON(line: [UInt8], kind: String, operation: String) throws
         -> (event: WatchEvent, json: ArraySlice<UInt8>) {
+        try decodeKeepingJSON(line: WatchLine(line), kind: kind, operation: operation)
+    }
+
+    /// The event of a watch line (parsed once, by the producer), and the object's JSON text as it stood in the line.
+    /// - Throws: like `decode(line:kind:operation:)`.
+    static func decodeKeepingJSON(line: WatchLine, kind: String, operation: String) throws
+        -> (event: WatchEvent, json: ArraySlice<UInt8>) {
         let envelope: WatchEnvelope
         do {
-            guard let parsed = try JSONValue.parseWatchEnvelope(line) else {
-                let value = try JSONValue.parse(line)
+            guard let parsed = try line.envelope.get() else {
+                let value = try JSONValue.parse(line.bytes)
                 throw KubeDecodingError(kind: kind, path: ".",
                                         message: "watch event is a \(value.typeName), not an object")
             }
@@ -60,7 +67,7 @@ public struct WatchEvent<Object: JSONBacked>: Sendable, Hashable {
         guard let type = WatchEventType(rawValue: typeName) else {
             throw KubeDecodingError(kind: kind, path: ".type", message: "unknown watch event type \(typeName)")
         }
-        return (WatchEvent(type: type, object: Object(json: object)), line[range])
+        return (WatchEvent(type: type, object: Object(json: object)), line.bytes[range])
     }
 }
 
@@ -107,14 +114,14 @@ public struct WatchStream<Object: JSONBacked>: AsyncSequence, Sendable {
 
         public mutating func next() async throws -> WatchEvent<Object>? {
             guard let line = try await handle.sink.next() else { return nil }
-            return try WatchEvent<Object>.decode(line: line, kind: handle.kind, operation: handle.operation)
+            return try WatchEvent<Object>.decodeKeepingJSON(line: line, kind: handle.kind,
+                                                            operation: handle.operation).event
         }
 
-        /// The next event with its object's JSON text as received.
-        mutating func nextKeepingJSON() async throws -> (event: WatchEvent<Object>, json: ArraySlice<UInt8>)? {
-            guard let line = try await handle.sink.next() else { return nil }
-            return try WatchEvent<Object>.decodeKeepingJSON(line: line, kind: handle.kind,
-                                                            operation: handle.operation)
+        /// The lines received now (at most `limit`, at least one; waits for it), `nil` at the end; decode them with
+        /// `WatchEvent.decodeKeepingJSON(line:kind:operation:)`.
+        func nextLines(limit: Int) async throws -> [WatchLine]? {
+            try await handle.sink.nextBatch(limit: limit)
         }
     }
 }
