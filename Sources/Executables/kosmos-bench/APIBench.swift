@@ -219,7 +219,9 @@ extension BenchProcess {
             seen += d.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
         }
         let t = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-        p.terminate()
+        // SIGKILL, not `terminate()`: the child inherits this process's signal mask, in which SIGTERM is blocked,
+        // so a terminated curl lived on until the server closed its watch (two minutes per bench run).
+        kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
         guard seen >= lines else { throw BenchError("\(argv[0]) wrote \(seen) lines, expected \(lines)") }
         return t
