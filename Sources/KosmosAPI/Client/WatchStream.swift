@@ -32,20 +32,15 @@ public struct WatchEvent<Object: JSONBacked>: Sendable, Hashable {
     }
 
     /// Parses one line of a watch stream once, and also returns the object's JSON text as it stood in the line.
+    /// - Parameter strings: long strings shared with the watch's earlier lines.
     /// - Throws: like `decode(line:kind:operation:)`.
-    static func decodeKeepingJSON(line: [UInt8], kind: String, operation: String) throws
-        -> (event: WatchEvent, json: ArraySlice<UInt8>) {
-        try decodeKeepingJSON(line: WatchLine(line), kind: kind, operation: operation)
-    }
-
-    /// The event of a watch line (parsed once, by the producer), and the object's JSON text as it stood in the line.
-    /// - Throws: like `decode(line:kind:operation:)`.
-    static func decodeKeepingJSON(line: WatchLine, kind: String, operation: String) throws
+    static func decodeKeepingJSON(line: [UInt8], kind: String, operation: String,
+                                  strings: JSONStringTable? = nil) throws
         -> (event: WatchEvent, json: ArraySlice<UInt8>) {
         let envelope: WatchEnvelope
         do {
-            guard let parsed = try line.envelope.get() else {
-                let value = try JSONValue.parse(line.bytes)
+            guard let parsed = try JSONValue.parseWatchEnvelope(line, strings: strings) else {
+                let value = try JSONValue.parse(line)
                 throw KubeDecodingError(kind: kind, path: ".",
                                         message: "watch event is a \(value.typeName), not an object")
             }
@@ -67,7 +62,7 @@ public struct WatchEvent<Object: JSONBacked>: Sendable, Hashable {
         guard let type = WatchEventType(rawValue: typeName) else {
             throw KubeDecodingError(kind: kind, path: ".type", message: "unknown watch event type \(typeName)")
         }
-        return (WatchEvent(type: type, object: Object(json: object)), line.bytes[range])
+        return (WatchEvent(type: type, object: Object(json: object)), line[range])
     }
 }
 
@@ -114,13 +109,12 @@ public struct WatchStream<Object: JSONBacked>: AsyncSequence, Sendable {
 
         public mutating func next() async throws -> WatchEvent<Object>? {
             guard let line = try await handle.sink.next() else { return nil }
-            return try WatchEvent<Object>.decodeKeepingJSON(line: line, kind: handle.kind,
-                                                            operation: handle.operation).event
+            return try WatchEvent<Object>.decode(line: line, kind: handle.kind, operation: handle.operation)
         }
 
         /// The lines received now (at most `limit`, at least one; waits for it), `nil` at the end; decode them with
         /// `WatchEvent.decodeKeepingJSON(line:kind:operation:)`.
-        func nextLines(limit: Int) async throws -> [WatchLine]? {
+        func nextLines(limit: Int) async throws -> [[UInt8]]? {
             try await handle.sink.nextBatch(limit: limit)
         }
     }

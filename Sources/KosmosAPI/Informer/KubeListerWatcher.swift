@@ -78,6 +78,8 @@ public struct KubeWatchEvents<R: Resource>: AsyncSequence, Sendable {
 
         /// An error met inside a batch, thrown after the events before it were returned.
         var failure: (any Error)?
+        /// Long strings shared across the watch's lines (keys and values repeat from event to event).
+        let strings = JSONStringTable()
     }
 }
 
@@ -105,7 +107,8 @@ extension KubeWatchEvents.AsyncIterator: ReflectorEventIterator {
         events.reserveCapacity(lines.count)
         for line in lines {
             do {
-                events.append(try Self.event(line, kind: stream.handle.kind, operation: stream.handle.operation))
+                events.append(try Self.event(line, kind: stream.handle.kind, operation: stream.handle.operation,
+                                             strings: strings))
             } catch {
                 // Deliver what came before the bad line; the error ends the watch at the next call.
                 if events.isEmpty { throw error }
@@ -116,9 +119,10 @@ extension KubeWatchEvents.AsyncIterator: ReflectorEventIterator {
         return events
     }
 
-    private static func event(_ line: WatchLine, kind: String, operation: String) throws
+    private static func event(_ line: [UInt8], kind: String, operation: String, strings: JSONStringTable) throws
         -> (event: ReflectorEvent<R>, json: CompactJSON?) {
-        let (received, text) = try WatchEvent<R>.decodeKeepingJSON(line: line, kind: kind, operation: operation)
+        let (received, text) = try WatchEvent<R>.decodeKeepingJSON(line: line, kind: kind, operation: operation,
+                                                                   strings: strings)
         var event = received
         // The text is the stored object only while `fillTypeMeta` has nothing to add (servers send both fields);
         // deletions and bookmarks store nothing.
