@@ -59,4 +59,49 @@ import Testing
         let v = try JSONValue.parse(#"{"a":[1,{"b":{}}]}"#)
         #expect(v.serializedString(.pretty) == "{\n  \"a\": [\n    1,\n    {\n      \"b\": {}\n    }\n  ]\n}")
     }
+
+    @Test func duplicateKeysLastWinsInFirstPlace() throws {
+        let small = try JSONValue.parse(#"{"a":1,"b":2,"a":3}"#)
+        #expect(small.serializedString() == #"{"a":3,"b":2}"#)
+        // An escaped key equals its plain spelling.
+        let escaped = try JSONValue.parse(#"{"abc":1,"x":0,"a\u0062c":2}"#)
+        #expect(escaped.serializedString() == #"{"abc":2,"x":0}"#)
+        // Past the linear-scan size the parser looks keys up by hash.
+        let fields = (0..<40).map { "\"key-\($0)\":\($0)" }.joined(separator: ",")
+        let large = try JSONValue.parse("{" + fields + #","key-3":"x","key-39":"y","new":true}"#)
+        let o = try #require(large.objectValue)
+        #expect(o.count == 41)
+        #expect(o["key-3"] == "x")
+        #expect(o["key-39"] == "y")
+        #expect(o.fieldNames[3] == "key-3")
+        #expect(o.fieldNames.last == "new")
+    }
+
+    @Test func repeatedLongStringsParseToEqualValues() throws {
+        // Long keys and values repeat across list items; each item must read back exactly.
+        let item = #"{"terminationMessagePath":"/dev/termination-log","lastTransitionTime":"2026-11-26T10:00:01Z","n":IDX}"#
+        let items = (0..<300).map { item.replacingOccurrences(of: "IDX", with: "\($0)") }
+        let text = "[" + items.joined(separator: ",") + "]"
+        let v = try JSONValue.parse(text)
+        #expect(v.serializedString() == text)
+        let a = try #require(v.arrayValue)
+        #expect(a.count == 300)
+        #expect(a[0]["terminationMessagePath"] == a[299]["terminationMessagePath"])
+        #expect(a[17]["n"] == 17)
+        // Strings that share a prefix, suffix and length but differ inside stay distinct.
+        let similar = try JSONValue.parse(#"["aaaaaaaaaaaaaaaa-1-zzzzzzzzzzzzzzz","aaaaaaaaaaaaaaaa-2-zzzzzzzzzzzzzzz"]"#)
+        #expect(similar.serializedString() == #"["aaaaaaaaaaaaaaaa-1-zzzzzzzzzzzzzzz","aaaaaaaaaaaaaaaa-2-zzzzzzzzzzzzzzz"]"#)
+    }
+
+    @Test func errorsInsideNestedContainersKeepLineAndColumn() {
+        do {
+            _ = try JSONValue.parse("{\"a\":[{\"b\":1},\n{\"c\":[1,2,}]}")
+            Issue.record("parse should fail")
+        } catch let e as JSONParseError {
+            #expect(e.line == 2)
+            #expect(e.column == 11)
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
 }

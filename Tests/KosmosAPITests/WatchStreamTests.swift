@@ -51,6 +51,33 @@ import Testing
         }
     }
 
+    @Test func eventsBeforeAnErrorInTheSameChunkArriveFirst() async throws {
+        // Two events and an ERROR in one chunk: the reflector takes them as one batch, so the events must be
+        // delivered and the error thrown only after them.
+        func cm(_ name: String, _ rv: Int) -> String {
+            #"{"type":"ADDED","object":{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":""#
+                + name + #"","namespace":"demo","resourceVersion":""# + "\(rv)" + #""},"data":{"k":"v"}}}"#
+        }
+        let gone = #"{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource version: 1 (5)","reason":"Expired","code":410}}"#
+        let body = Array((cm("a", 2) + "\n" + cm("b", 3) + "\n" + gone + "\n").utf8)
+        let raw = Array((String(body.count, radix: 16) + "\r\n").utf8) + body + Array("\r\n0\r\n\r\n".utf8)
+        let server = try ClientTestServer { _, _ in .rawChunked(status: 200, headers: [], raw: raw, pieceSize: 4096) }
+        defer { server.stop() }
+        let client = try ClientTests.client(server)
+        let events = try await KubeListerWatcher<ConfigMap>(client: client, namespace: "demo")
+            .watch(resourceVersion: "1", timeout: .seconds(5))
+        var names: [String] = []
+        do {
+            for try await e in events {
+                if case .added(let o) = e { names.append(o.metadata.name ?? "") }
+            }
+            Issue.record("expected an error")
+        } catch let e as KubeError {
+            #expect(e.isGone)
+        }
+        #expect(names == ["a", "b"])
+    }
+
     @Test func refusedWatchThrowsWhenOpened() async throws {
         guard ClientFixtures.available else { return clientSkip("fixtures not present") }
         let server = try ClientTestServer { _, _ in (try? ClientFixtures.response("313-namespace-not-found-404"))! }

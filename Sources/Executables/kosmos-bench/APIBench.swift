@@ -48,10 +48,17 @@ enum APIBench {
         let (delivered, deliveredSignal) = AsyncStream.makeStream(of: Void.self)
         let handled = ManagedCounter()
         informer.addEventHandler { _ in if handled.increment() == count { deliveredSignal.yield() } }
+        let cpuBefore = (ours: BenchCPU.selfSeconds(), server: BenchCPU.seconds(pid: server.process.processIdentifier))
         let t1 = DispatchTime.now().uptimeNanoseconds
         let run = Task { await informer.run() }
         for await _ in delivered { break }
         let watchSeconds = Double(DispatchTime.now().uptimeNanoseconds - t1) / 1e9
+        // CPU per event on each side (less sensitive to load than the rate): shows which side limits the rate.
+        let oursCPU = BenchCPU.selfSeconds() - cpuBefore.ours
+        let serverCPU = BenchCPU.seconds(pid: server.process.processIdentifier) - cpuBefore.server
+        FileHandle.standardError.write(String(
+            format: "watch: %.1f us CPU/event in kosmos-bench, %.1f us CPU/event in kosmos-apiserver\n",
+            oursCPU / Double(count) * 1e6, serverCPU / Double(count) * 1e6).data(using: .utf8)!)
         guard informer.store.count == count else {
             throw BenchError("informer cache holds \(informer.store.count) pods, expected \(count)")
         }
@@ -219,10 +226,34 @@ extension BenchProcess {
             seen += d.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
         }
         let t = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-        p.terminate()
+        // SIGKILL, not `terminate()`: the child inherits this process's signal mask, in which SIGTERM is blocked,
+        // so a terminated curl lived on until the server closed its watch (two minutes per bench run).
+        kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
         guard seen >= lines else { throw BenchError("\(argv[0]) wrote \(seen) lines, expected \(lines)") }
         return t
+    }
+}
+
+/// CPU time (user + system) of processes, from /proc.
+enum BenchCPU {
+    /// This process's CPU seconds.
+    static func selfSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// Another process's CPU seconds (utime + stime of /proc/<pid>/stat), 0 when unreadable.
+    static func seconds(pid: Int32) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return 0 }
+        // Fields after the command name: state is field 3, utime 14, stime 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 }
 

@@ -53,7 +53,9 @@ struct TransferRequest: Sendable {
 ///
 /// The producer is the curl driver thread; when the queue holds `highWater` bytes or more, the write callback
 /// pauses the transfer (libcurl keeps the data and delivers it again after the unpause), and the consumer asks the
-/// engine to unpause once it has drained the queue below `lowWater`.
+/// engine to unpause once it has drained the queue below `lowWater`. The consumer parses the lines: parsing on the
+/// driver thread was measured at 2.7 times the CPU per event (trees allocated on one thread and freed on another
+/// defeat malloc's per-thread caches), and it would serialise every watch's parsing on that one thread.
 final class StreamSink: @unchecked Sendable {
     struct State {
         var lines: [[UInt8]] = []
@@ -130,12 +132,55 @@ final class StreamSink: @unchecked Sendable {
         }
     }
 
+    /// Consumer: the lines queued now (at most `limit`, at least one, waiting for it), `nil` at a clean end.
+    /// Taking lines in batches keeps the consumer's hand-offs and lock rounds per line low.
+    func nextBatch(limit: Int) async throws -> [[UInt8]]? {
+        enum Step { case lines([[UInt8]], resume: Bool), end((any Error)?), wait }
+        let step: Step = state.withLock { s in
+            guard s.head < s.lines.count else { return s.finished ? .end(s.error) : .wait }
+            let n = min(limit, s.lines.count - s.head)
+            var batch: [[UInt8]] = []
+            batch.reserveCapacity(n)
+            for i in s.head..<(s.head + n) {
+                s.queuedBytes -= s.lines[i].count
+                batch.append(s.lines[i])
+                s.lines[i] = []
+            }
+            s.head += n
+            if s.head == s.lines.count {
+                s.lines.removeAll(keepingCapacity: true)
+                s.head = 0
+            } else if s.head > 1024 && s.head * 2 > s.lines.count {
+                s.lines.removeFirst(s.head)
+                s.head = 0
+            }
+            var resume = false
+            if s.producerPaused && s.queuedBytes < lowWater {
+                s.producerPaused = false
+                resume = true
+            }
+            return .lines(batch, resume: resume)
+        }
+        switch step {
+        case .lines(let batch, let resume):
+            if resume { onResume?() }
+            return batch
+        case .end(let error):
+            if let error { throw error }
+            return nil
+        case .wait:
+            // One line after a wait: the producer hands it straight to the waiter.
+            return try await next().map { [$0] }
+        }
+    }
+
     /// Consumer: the next line, `nil` at a clean end.
     func next() async throws -> [UInt8]? {
         enum Step { case line([UInt8], resume: Bool), end((any Error)?), wait }
         let step: Step = state.withLock { s in
             if s.head < s.lines.count {
                 let line = s.lines[s.head]
+                s.lines[s.head] = []
                 s.head += 1
                 s.queuedBytes -= line.count
                 if s.head > 1024 && s.head * 2 > s.lines.count {
@@ -164,6 +209,7 @@ final class StreamSink: @unchecked Sendable {
                 let immediate: Step? = state.withLock { s in
                     if s.head < s.lines.count {
                         let line = s.lines[s.head]
+                        s.lines[s.head] = []
                         s.head += 1
                         s.queuedBytes -= line.count
                         return .line(line, resume: false)

@@ -32,12 +32,14 @@ public struct WatchEvent<Object: JSONBacked>: Sendable, Hashable {
     }
 
     /// Parses one line of a watch stream once, and also returns the object's JSON text as it stood in the line.
+    /// - Parameter strings: long strings shared with the watch's earlier lines.
     /// - Throws: like `decode(line:kind:operation:)`.
-    static func decodeKeepingJSON(line: [UInt8], kind: String, operation: String) throws
+    static func decodeKeepingJSON(line: [UInt8], kind: String, operation: String,
+                                  strings: JSONStringTable? = nil) throws
         -> (event: WatchEvent, json: ArraySlice<UInt8>) {
         let envelope: WatchEnvelope
         do {
-            guard let parsed = try JSONValue.parseWatchEnvelope(line) else {
+            guard let parsed = try JSONValue.parseWatchEnvelope(line, strings: strings) else {
                 let value = try JSONValue.parse(line)
                 throw KubeDecodingError(kind: kind, path: ".",
                                         message: "watch event is a \(value.typeName), not an object")
@@ -110,11 +112,10 @@ public struct WatchStream<Object: JSONBacked>: AsyncSequence, Sendable {
             return try WatchEvent<Object>.decode(line: line, kind: handle.kind, operation: handle.operation)
         }
 
-        /// The next event with its object's JSON text as received.
-        mutating func nextKeepingJSON() async throws -> (event: WatchEvent<Object>, json: ArraySlice<UInt8>)? {
-            guard let line = try await handle.sink.next() else { return nil }
-            return try WatchEvent<Object>.decodeKeepingJSON(line: line, kind: handle.kind,
-                                                            operation: handle.operation)
+        /// The lines received now (at most `limit`, at least one; waits for it), `nil` at the end; decode them with
+        /// `WatchEvent.decodeKeepingJSON(line:kind:operation:)`.
+        func nextLines(limit: Int) async throws -> [[UInt8]]? {
+            try await handle.sink.nextBatch(limit: limit)
         }
     }
 }

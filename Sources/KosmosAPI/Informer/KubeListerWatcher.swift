@@ -62,10 +62,24 @@ public struct KubeWatchEvents<R: Resource>: AsyncSequence, Sendable {
     public struct AsyncIterator: AsyncIteratorProtocol {
         let stream: WatchStream<R>
         var base: WatchStream<R>.AsyncIterator
+        /// Events of the last batch not yet returned by `next()`.
+        var pending: [ReflectorEvent<R>] = []
+        var pendingIndex = 0
 
         public mutating func next() async throws -> ReflectorEvent<R>? {
-            try await nextEvent()?.event
+            if pendingIndex == pending.count {
+                guard let batch = try await nextEvents() else { return nil }
+                pending = batch.map(\.event)
+                pendingIndex = 0
+            }
+            defer { pendingIndex += 1 }
+            return pending[pendingIndex]
         }
+
+        /// An error met inside a batch, thrown after the events before it were returned.
+        var failure: (any Error)?
+        /// Long strings shared across the watch's lines (keys and values repeat from event to event).
+        let strings = JSONStringTable()
     }
 }
 
@@ -74,16 +88,41 @@ extension KubeWatchEvents: ReflectorEventSource {
 }
 
 extension KubeWatchEvents.AsyncIterator: ReflectorEventIterator {
-    mutating func nextEvent() async throws -> (event: ReflectorEvent<R>, json: CompactJSON?)? {
-        let stream = self.stream
-        var it = base
-        defer { base = it }
-        let received = try await withTaskCancellationHandler {
-            try await it.nextKeepingJSON()
-        } onCancel: {
-            stream.stop()
+    /// Lines taken from the stream per batch: enough to amortise hand-offs, few enough to keep handlers current.
+    static var batchLimit: Int { 64 }
+
+    mutating func nextEvents() async throws -> [(event: ReflectorEvent<R>, json: CompactJSON?)]? {
+        if let failure {
+            self.failure = nil
+            throw failure
         }
-        guard let (received, text) = received else { return nil }
+        let stream = self.stream
+        let base = self.base
+        guard let lines = try await withTaskCancellationHandler(operation: {
+            try await base.nextLines(limit: Self.batchLimit)
+        }, onCancel: {
+            stream.stop()
+        }) else { return nil }
+        var events: [(event: ReflectorEvent<R>, json: CompactJSON?)] = []
+        events.reserveCapacity(lines.count)
+        for line in lines {
+            do {
+                events.append(try Self.event(line, kind: stream.handle.kind, operation: stream.handle.operation,
+                                             strings: strings))
+            } catch {
+                // Deliver what came before the bad line; the error ends the watch at the next call.
+                if events.isEmpty { throw error }
+                failure = error
+                break
+            }
+        }
+        return events
+    }
+
+    private static func event(_ line: [UInt8], kind: String, operation: String, strings: JSONStringTable) throws
+        -> (event: ReflectorEvent<R>, json: CompactJSON?) {
+        let (received, text) = try WatchEvent<R>.decodeKeepingJSON(line: line, kind: kind, operation: operation,
+                                                                   strings: strings)
         var event = received
         // The text is the stored object only while `fillTypeMeta` has nothing to add (servers send both fields);
         // deletions and bookmarks store nothing.

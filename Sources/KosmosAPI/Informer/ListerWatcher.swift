@@ -85,6 +85,7 @@ protocol ReflectorEventSource<Object>: Sendable {
 /// Reads a `ReflectorEventSource`.
 protocol ReflectorEventIterator<Object> {
     associatedtype Object: JSONBacked
-    /// The next event and, when it is exactly the decoded object, that object's JSON text; `nil` at the end.
-    mutating func nextEvent() async throws -> (event: ReflectorEvent<Object>, json: CompactJSON?)?
+    /// The events available now (at least one; waits for it), each with its object's JSON text when that is
+    /// exactly the decoded object; `nil` at the end. An error ends the sequence after the events before it.
+    mutating func nextEvents() async throws -> [(event: ReflectorEvent<Object>, json: CompactJSON?)]?
 }

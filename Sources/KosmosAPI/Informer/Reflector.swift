@@ -6,10 +6,20 @@ protocol ReflectorSink<Object>: Sendable {
     associatedtype Object: JSONBacked
     /// A full list arrived: the cache must become exactly `items`.
     func replace(_ items: [Object], resourceVersion: String)
-    /// One watch event arrived (never a bookmark); `json`, when given, is the object's JSON text as received.
-    func apply(_ event: ReflectorEvent<Object>, json: CompactJSON?, resourceVersion: String?)
+    /// Watch events arrived, in order (never bookmarks); each `json`, when given, is the object's JSON text as
+    /// received, and `resourceVersion` the object's.
+    func apply(_ changes: [ReflectorChange<Object>])
     /// A bookmark moved the collection's resourceVersion.
     func bookmark(resourceVersion: String)
+}
+
+/// One watch event as a reflector hands it to its sink.
+struct ReflectorChange<Object: JSONBacked>: Sendable {
+    var event: ReflectorEvent<Object>
+    /// The object's JSON text as received, when it is exactly the object.
+    var json: CompactJSON?
+    /// The object's `metadata.resourceVersion`.
+    var resourceVersion: String?
 }
 
 /// Keeps a sink in step with a collection on a server (client-go's `Reflector`): list, then watch from the
@@ -53,24 +63,38 @@ struct Reflector<Source: ListerWatcher>: Sendable {
                 let timeout = Duration.seconds(lo < hi ? Double.random(in: lo...hi) : lo)
                 let stream = try await listerWatcher.watch(resourceVersion: from, timeout: timeout)
                 var delivered = 0
+                // Events go to the sink in batches (the ones received together), bookmarks one by one in order.
+                var changes: [ReflectorChange<Object>] = []
                 func handle(_ event: ReflectorEvent<Object>, json: CompactJSON?) {
                     delivered += 1
                     switch event {
                     case .bookmark(let rv):
+                        flush()
                         resourceVersion = rv
                         sink.bookmark(resourceVersion: rv)
                     case .added(let o), .modified(let o), .deleted(let o):
                         let rv = o.json["metadata"]?["resourceVersion"]?.stringValue
                         if let rv { resourceVersion = rv }
-                        sink.apply(event, json: json, resourceVersion: rv)
+                        changes.append(ReflectorChange(event: event, json: json, resourceVersion: rv))
                     }
+                }
+                func flush() {
+                    guard !changes.isEmpty else { return }
+                    sink.apply(changes)
+                    changes.removeAll(keepingCapacity: true)
                 }
                 if let source = stream as? any ReflectorEventSource<Object> {
                     // Events with their JSON text: the cache keeps the text instead of encoding it again.
                     var events = source.makeEventIterator()
-                    while let (event, json) = try await events.nextEvent() { handle(event, json: json) }
+                    while let batch = try await events.nextEvents() {
+                        for (event, json) in batch { handle(event, json: json) }
+                        flush()
+                    }
                 } else {
-                    for try await event in stream { handle(event, json: nil) }
+                    for try await event in stream {
+                        handle(event, json: nil)
+                        flush()
+                    }
                 }
                 try Task.checkCancellation()
                 if delivered == 0 && ContinuousClock.now - started < Self.shortWatch {

@@ -29,6 +29,8 @@ public final class SharedInformer<Object: JSONBacked>: Sendable {
 
     private enum Notification: Sendable {
         case event(InformerEvent<Object>)
+        /// Events of one batch of watch events, in order (one hand-off for many events).
+        case events([InformerEvent<Object>])
         case synced
     }
 
@@ -59,6 +61,11 @@ public final class SharedInformer<Object: JSONBacked>: Sendable {
 
         func notify(_ event: InformerEvent<Object>) {
             for l in listeners.values { l.continuation.yield(.event(event)) }
+        }
+
+        func notify(_ events: [InformerEvent<Object>]) {
+            guard !events.isEmpty else { return }
+            for l in listeners.values { l.continuation.yield(events.count == 1 ? .event(events[0]) : .events(events)) }
         }
     }
 
@@ -201,6 +208,7 @@ public final class SharedInformer<Object: JSONBacked>: Sendable {
         for await n in l.stream {
             switch n {
             case .event(let e): await l.handler(e)
+            case .events(let batch): for e in batch { await l.handler(e) }
             case .synced: l.synced.withLock { $0 = true }
             }
         }
@@ -237,39 +245,47 @@ public final class SharedInformer<Object: JSONBacked>: Sendable {
             }
         }
 
-        func apply(_ received: ReflectorEvent<Object>, json text: CompactJSON?, resourceVersion: String?) {
-            let (event, json) = transformed(received, text)
+        func apply(_ changes: [ReflectorChange<Object>]) {
+            // Transformed outside the lock: readers and handlers do not wait for it.
+            let changes = informer.transform == nil ? changes : changes.map(transformed)
             informer.state.withLock { s in
-                switch event {
-                case .added(let o), .modified(let o):
-                    let (old, cached) = informer.store.store(o, text: json)
-                    // With no handler registered the replaced object is not needed: skip decoding it.
-                    if let old, !s.listeners.isEmpty {
-                        s.notify(.updated(old: cached ?? Object(json: old.json.decode()), new: o))
-                    } else if old == nil {
-                        s.notify(.added(o))
+                var events: [InformerEvent<Object>] = []
+                events.reserveCapacity(changes.count)
+                for change in changes {
+                    switch change.event {
+                    case .added(let o), .modified(let o):
+                        let (old, cached) = informer.store.store(o, text: change.json)
+                        // With no handler registered the replaced object is not needed: skip decoding it.
+                        if let old, !s.listeners.isEmpty {
+                            events.append(.updated(old: cached ?? Object(json: old.json.decode()), new: o))
+                        } else if old == nil {
+                            events.append(.added(o))
+                        }
+                    case .deleted(let o):
+                        _ = informer.store.discard(ObjectKey(of: o))
+                        events.append(.deleted(o))
+                    case .bookmark:
+                        break
                     }
-                case .deleted(let o):
-                    _ = informer.store.discard(ObjectKey(of: o))
-                    s.notify(.deleted(o))
-                case .bookmark:
-                    break
+                    if let resourceVersion = change.resourceVersion { s.lastResourceVersion = resourceVersion }
                 }
-                if let resourceVersion { s.lastResourceVersion = resourceVersion }
+                if !s.listeners.isEmpty { s.notify(events) }
             }
         }
 
-        /// The event with the informer's transform applied, and the JSON text still valid for its object.
-        private func transformed(_ event: ReflectorEvent<Object>, _ json: CompactJSON?)
-            -> (ReflectorEvent<Object>, CompactJSON?) {
-            guard let transform = informer.transform else { return (event, json) }
+        /// The change with the informer's transform applied, and the JSON text still valid for its object.
+        private func transformed(_ change: ReflectorChange<Object>) -> ReflectorChange<Object> {
+            guard let transform = informer.transform else { return change }
             // The received text is no longer the object: the store encodes the transformed one.
-            switch event {
-            case .added(let o): return (.added(transform(o)), nil)
-            case .modified(let o): return (.modified(transform(o)), nil)
-            case .deleted(let o): return (.deleted(transform(o)), nil)
-            case .bookmark: return (event, nil)
+            var c = change
+            c.json = nil
+            switch change.event {
+            case .added(let o): c.event = .added(transform(o))
+            case .modified(let o): c.event = .modified(transform(o))
+            case .deleted(let o): c.event = .deleted(transform(o))
+            case .bookmark: break
             }
+            return c
         }
 
         func bookmark(resourceVersion: String) {

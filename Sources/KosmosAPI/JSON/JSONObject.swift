@@ -4,41 +4,46 @@
 /// diffs, so order is kept; lookups are linear for small objects and hashed once an object grows past 16 keys.
 /// Equality ignores order.
 public struct JSONObject: Sendable {
-    @usableFromInline var keys: [String]
-    @usableFromInline var values: [JSONValue]
+    /// The fields in order, in one array (one allocation per object; the parser sizes it exactly).
+    @usableFromInline var fields: [(key: String, value: JSONValue)]
+    /// Positions by key, kept only for objects of more than `indexThreshold` fields.
     @usableFromInline var index: [String: Int]?
 
-    private static let indexThreshold = 16
+    static var indexThreshold: Int { 16 }
 
     /// An empty object.
     public init() {
-        keys = []
-        values = []
+        fields = []
         index = nil
     }
 
     /// An object with room for `capacity` fields.
     public init(minimumCapacity capacity: Int) {
-        keys = []
-        values = []
-        keys.reserveCapacity(capacity)
-        values.reserveCapacity(capacity)
+        fields = []
+        fields.reserveCapacity(capacity)
         index = nil
     }
 
+    /// An object over fields whose keys are known to be distinct (the parser's path).
+    init(distinctFields: [(key: String, value: JSONValue)]) {
+        fields = distinctFields
+        index = nil
+        if fields.count > Self.indexThreshold { rebuildIndex() }
+    }
+
     /// The number of fields.
-    public var count: Int { keys.count }
+    public var count: Int { fields.count }
 
     /// Whether the object has no fields.
-    public var isEmpty: Bool { keys.isEmpty }
+    public var isEmpty: Bool { fields.isEmpty }
 
     /// The field names in order.
-    public var fieldNames: [String] { keys }
+    public var fieldNames: [String] { fields.map(\.key) }
 
     @inlinable
     func position(of key: String) -> Int? {
         if let index { return index[key] }
-        for i in keys.indices where keys[i] == key { return i }
+        for i in fields.indices where fields[i].key == key { return i }
         return nil
     }
 
@@ -46,15 +51,14 @@ public struct JSONObject: Sendable {
     public subscript(key: String) -> JSONValue? {
         get {
             guard let i = position(of: key) else { return nil }
-            return values[i]
+            return fields[i].value
         }
         set {
             if let i = position(of: key) {
                 if let newValue {
-                    values[i] = newValue
+                    fields[i].value = newValue
                 } else {
-                    keys.remove(at: i)
-                    values.remove(at: i)
+                    fields.remove(at: i)
                     if index != nil { rebuildIndex() }
                 }
             } else if let newValue {
@@ -66,11 +70,10 @@ public struct JSONObject: Sendable {
     /// Appends a field without looking for an existing one of the same name (for parsers and builders that
     /// know the key is new).
     public mutating func append(_ key: String, _ value: JSONValue) {
-        keys.append(key)
-        values.append(value)
+        fields.append((key, value))
         if index != nil {
-            index![key] = keys.count - 1
-        } else if keys.count > Self.indexThreshold {
+            index![key] = fields.count - 1
+        } else if fields.count > Self.indexThreshold {
             rebuildIndex()
         }
     }
@@ -87,12 +90,12 @@ public struct JSONObject: Sendable {
     public func contains(_ key: String) -> Bool { position(of: key) != nil }
 
     private mutating func rebuildIndex() {
-        if keys.count <= Self.indexThreshold {
+        if fields.count <= Self.indexThreshold {
             index = nil
             return
         }
-        var d = [String: Int](minimumCapacity: keys.count)
-        for (i, k) in keys.enumerated() { d[k] = i }
+        var d = [String: Int](minimumCapacity: fields.count)
+        for (i, f) in fields.enumerated() { d[f.key] = i }
         index = d
     }
 
@@ -103,9 +106,9 @@ public struct JSONObject: Sendable {
             i = p
         } else {
             append(key, `default`)
-            i = keys.count - 1
+            i = fields.count - 1
         }
-        return try body(&values[i])
+        return try body(&fields[i].value)
     }
 }
 
@@ -115,20 +118,29 @@ extension JSONObject: Sequence {
         var i = 0
         let object: JSONObject
         public mutating func next() -> (key: String, value: JSONValue)? {
-            guard i < object.keys.count else { return nil }
+            guard i < object.fields.count else { return nil }
             defer { i += 1 }
-            return (object.keys[i], object.values[i])
+            return object.fields[i]
         }
     }
 
     public func makeIterator() -> Iterator { Iterator(object: self) }
-    public var underestimatedCount: Int { keys.count }
+    public var underestimatedCount: Int { fields.count }
 }
 
 extension JSONObject: Hashable {
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
-        guard lhs.keys.count == rhs.keys.count else { return false }
-        if lhs.keys == rhs.keys { return lhs.values == rhs.values }
+        guard lhs.fields.count == rhs.fields.count else { return false }
+        // Same order (the common case): compare pairwise; otherwise look each key up.
+        var sameOrder = true
+        for i in lhs.fields.indices {
+            if lhs.fields[i].key != rhs.fields[i].key {
+                sameOrder = false
+                break
+            }
+            if lhs.fields[i].value != rhs.fields[i].value { return false }
+        }
+        if sameOrder { return true }
         for (k, v) in lhs {
             guard let o = rhs[k], o == v else { return false }
         }
@@ -144,7 +156,7 @@ extension JSONObject: Hashable {
             h.combine(v)
             acc ^= h.finalize()
         }
-        hasher.combine(keys.count)
+        hasher.combine(fields.count)
         hasher.combine(acc)
     }
 }
