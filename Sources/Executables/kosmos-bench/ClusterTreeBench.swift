@@ -6,9 +6,11 @@ import Logging
 import Synchronization
 
 /// `kosmos-bench clustertree`: a host and two member `LocalAPIServer`s in this process (plain HTTP on loopback);
-/// each member has 10 simulated 700-pod nodes and its own controllers and scheduler. A `ClusterTreeManager` runs
-/// in this process with unlimited member QPS (the local servers are on loopback; Go Kosmos caps leaf clients at
-/// 40 QPS, which alone would hold pods to a few dozen per second).
+/// each member has 10 simulated 700-pod nodes and its own controllers and scheduler. The ClusterTree manager is
+/// the `clustertree-manager` executable beside this one, in its own process as in a cluster, with unlimited QPS
+/// (the local servers are on loopback; Go Kosmos caps leaf clients at 40 QPS, which alone would hold pods to a
+/// few dozen per second); when it is not built, a `ClusterTreeManager` runs in this process instead (slower: it
+/// then shares this process's task pool) and the memory figure is skipped.
 ///
 /// Figures (one JSON line each):
 /// - `pods-per-second` (pods/s): 1,000 pods created in the host by 8 concurrent clients, bound to the two leaf
@@ -21,14 +23,16 @@ import Synchronization
 /// - `p50-seconds-per-pod-at-200-pods-per-s`, `p99-...` (s): the same for another 1,000 host pods that arrive
 ///   at 200 pods/s (the throughput goal), timed from each pod's due time; baseline: 1,000 pods arriving at that
 ///   rate straight in the members.
-/// - `manager-rss-10000-pods` (MiB): the resident memory of a `clustertree-manager` *process* (the executable
-///   beside this one, `--no-leader-elect --member-qps 0 --host-qps 0`) once 10,000 host pods (the 2,000 above
-///   plus 8,000) all show Running; measured in its own process so the API servers and kubelets of this process do
-///   not count.
-///   Baseline: the goal (300 MiB; ratio < 1 meets it). Skipped with a note when the executable is missing
-///   (build it with `--product clustertree-manager`).
+/// - `manager-rss-10000-pods` (MiB): the resident memory of the manager process once 10,000 host pods (the
+///   2,000 above plus 8,000) all show Running. Baseline: the goal (300 MiB; ratio < 1 meets it).
 ///
-/// `KOSMOS_BENCH_SCALE` (default 1) scales the pod counts down for a quick run (e.g. 0.1).
+/// Before any wave, each member has run one probe pod through its scheduler and a kubelet (a member's scheduler
+/// starts up to a second after its nodes are Ready; pods arriving before would time that start-up, not ClusterTree).
+///
+/// `KOSMOS_BENCH_SCALE` (default 1) scales the pod counts down for a quick run (e.g. 0.1). For diagnosis:
+/// `KOSMOS_BENCH_LOG` and `KOSMOS_BENCH_MANAGER_LOG` set the log level of this process and of the manager process
+/// (default `warning`); `KOSMOS_BENCH_TRACE=1` logs every change of the first pod in the host and its member, and
+/// the latency of every 50th pod of each wave in creation order.
 enum ClusterTreeBench {
     static let scenario = "clustertree"
     static let members = ["member1", "member2"]
@@ -44,7 +48,8 @@ enum ClusterTreeBench {
         let memorySize = max(waveSize, Int(10_000 * scale))
         let root = NSTemporaryDirectory() + "kosmos-bench-clustertree-\(UUID().uuidString.prefix(8))"
         var logger = Logger(label: "kosmos.bench.clustertree")
-        logger.logLevel = .warning
+        let level = ProcessInfo.processInfo.environment["KOSMOS_BENCH_LOG"]
+        logger.logLevel = level.flatMap { Logger.Level(rawValue: $0) } ?? .warning
         let env = try await BenchClusters.start(root: root, logger: logger)
         do {
             try await measure(env, waveSize: waveSize, memorySize: memorySize, logger: logger)
@@ -64,10 +69,19 @@ enum ClusterTreeBench {
             cluster.spec.json["clusterTreeOptions"] = ["enable": true]
             _ = try await host.create(cluster)
         }
-        let manager = ClusterTreeManager(
-            host: host, configuration: .init(leafNodes: .init(syncInterval: .seconds(10)), memberQPS: 0),
-            logger: logger)
-        let managerTask = Task { await manager.run() }
+        let manager = try ManagerUnderTest.start(env, logger: logger)
+        do {
+            try await waves(env, manager: manager, waveSize: waveSize, memorySize: memorySize, logger: logger)
+        } catch {
+            await manager.stop()
+            throw error
+        }
+        await manager.stop()
+    }
+
+    static func waves(_ env: BenchClusters, manager: ManagerUnderTest, waveSize: Int, memorySize: Int,
+                      logger: Logger) async throws {
+        let host = env.host.client
         let leaves = members.map { "kosmos-\($0)" }
         try await waitUntil("leaf nodes Ready", timeout: .seconds(60)) {
             let nodes = try await host.listAll(Node.self).items
@@ -76,6 +90,25 @@ enum ClusterTreeBench {
         log("leaf nodes Ready; creating \(waveSize) pods in the host")
 
         let clients = [host] + env.members.map(\.client)
+        var traces: [Task<Void, Never>] = []
+        if ProcessInfo.processInfo.environment["KOSMOS_BENCH_TRACE"] != nil {
+            // Every change of the first pod in the host and in its member, timed from now.
+            let t0 = ContinuousClock.now
+            for (label, client) in [("host", host), ("member1", env.members[0].client)] {
+                let factory = SharedInformerFactory(provider: client, namespace: "bench", logger: logger)
+                factory.informer(for: Pod.self).addEventHandler { event in
+                    let pod = event.object
+                    guard pod.metadata.name == "web-0" else { return }
+                    log(String(format: "  trace +%.3f s %@ web-0 %@ phase=%@ node=%@ rv=%@",
+                               seconds(ContinuousClock.now - t0), label, "\(event)".prefix(9).description,
+                               pod.status.phase.rawValue, pod.spec.nodeName ?? "-",
+                               pod.metadata.resourceVersion ?? "-"))
+                }
+                traces.append(Task { await factory.run() })
+            }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        defer { for t in traces { t.cancel() } }
         let before = try await revisions(clients)
         let ours = try await wave(clients: [host], namespace: "bench", names: (0..<waveSize).map { "web-\($0)" },
                                   nodes: leaves, logger: logger)
@@ -111,10 +144,8 @@ enum ClusterTreeBench {
         NetBench.report(scenario, "p99-seconds-per-pod-at-\(Int(rate))-pods-per-s", unit: "s", ours: paced.p99,
                         baseline: directPaced.p99)
 
-        managerTask.cancel()
-        await managerTask.value
-        try await measureManagerMemory(env, hostPods: 2 * waveSize, total: memorySize, leaves: leaves,
-                                       logger: logger)
+        try await measureManagerMemory(env, manager: manager, hostPods: 2 * waveSize, total: memorySize,
+                                       leaves: leaves, logger: logger)
     }
 
     /// Each cluster's current revision (the resourceVersion of a list).
@@ -199,6 +230,13 @@ enum ClusterTreeBench {
             return seconds(b - a)
         }.sorted()
         let last = r.values.max() ?? start
+        if ProcessInfo.processInfo.environment["KOSMOS_BENCH_TRACE"] != nil {
+            let byCreate = names.compactMap { n in c[n].map { (n, $0) } }.sorted { $0.1 < $1.1 }
+            for (i, (n, t)) in byCreate.enumerated() where i % 50 == 0 || i == byCreate.count - 1 {
+                let done = r[n].map { String(format: "%.3f", seconds($0 - t)) } ?? "-"
+                log(String(format: "  #%d %@ created +%.3f s, Running after %@ s", i, n, seconds(t - start), done))
+            }
+        }
         return WaveResult(podsPerSecond: Double(names.count) / max(1e-9, seconds(last - start)),
                           p50: percentile(latencies, 0.50), p99: percentile(latencies, 0.99), running: r.count)
     }
@@ -215,29 +253,14 @@ enum ClusterTreeBench {
 
     // MARK: - Manager memory
 
-    /// Runs the manager as its own process and reads its resident memory once `total` host pods are Running.
-    static func measureManagerMemory(_ env: BenchClusters, hostPods existing: Int, total: Int, leaves: [String],
-                                     logger: Logger) async throws {
-        let exe = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("clustertree-manager").path
-        guard FileManager.default.isExecutableFile(atPath: exe) else {
-            log("manager memory skipped: \(exe) not found (swift build --product clustertree-manager)")
+    /// Fills the host up to `total` pods and reads the manager process's resident memory once all are Running.
+    static func measureManagerMemory(_ env: BenchClusters, manager: ManagerUnderTest, hostPods existing: Int,
+                                     total: Int, leaves: [String], logger: Logger) async throws {
+        guard let pid = manager.pid else {
+            log("manager memory skipped: the manager ran in this process")
             return
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: exe)
-        process.arguments = ["--kubeconfig", env.host.server.kubeconfigPath, "--no-leader-elect", "--member-qps", "0",
-                             "--host-qps", "0", "--log-level", "warning"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.standardError
-        try process.run()
-        defer {
-            if process.isRunning {
-                process.terminate()
-                process.waitUntilExit()
-            }
-        }
-        log("clustertree-manager pid \(process.processIdentifier); creating \(total - existing) more host pods")
+        log("creating \(total - existing) more host pods")
         let more = (existing..<total).map { "web-\($0)" }
         let result = try await wave(clients: [env.host.client], namespace: "bench", names: more, nodes: leaves,
                                     logger: logger)
@@ -246,10 +269,60 @@ enum ClusterTreeBench {
         var rss = 0
         for _ in 0..<5 {
             try await Task.sleep(for: .seconds(2))
-            rss = max(rss, residentBytes(pid: process.processIdentifier))
+            rss = max(rss, residentBytes(pid: pid))
         }
         NetBench.report(scenario, "manager-rss-\(total)-pods", unit: "MiB", ours: Double(rss) / 1_048_576,
                         baseline: 300)
+    }
+
+    /// The ClusterTree manager under test: the `clustertree-manager` executable beside this one in a process of
+    /// its own, as it runs in a cluster (`--no-leader-elect --member-qps 0 --host-qps 0`); when that executable is
+    /// not built, a `ClusterTreeManager` in this process, noted in the log (it then shares this process's
+    /// two-thread task pool with the clients of the API servers, kubelets and controllers, and runs slower).
+    final class ManagerUnderTest: @unchecked Sendable {
+        // @unchecked: both properties are set once; the process is only started and stopped by the bench's task.
+        let process: Process?
+        let task: Task<Void, Never>?
+
+        /// The manager process, or `nil` when the manager runs in this process.
+        var pid: Int32? { process?.processIdentifier }
+
+        private init(process: Process?, task: Task<Void, Never>?) {
+            self.process = process
+            self.task = task
+        }
+
+        static func start(_ env: BenchClusters, logger: Logger) throws -> ManagerUnderTest {
+            let exe = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(
+                atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+                .deletingLastPathComponent().appendingPathComponent("clustertree-manager").path
+            guard FileManager.default.isExecutableFile(atPath: exe) else {
+                log("\(exe) not found (swift build --product clustertree-manager): the manager runs in this process")
+                let manager = ClusterTreeManager(
+                    host: env.host.client,
+                    configuration: .init(leafNodes: .init(syncInterval: .seconds(10)), memberQPS: 0), logger: logger)
+                return ManagerUnderTest(process: nil, task: Task { await manager.run() })
+            }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: exe)
+            process.arguments = ["--kubeconfig", env.host.server.kubeconfigPath, "--no-leader-elect",
+                                 "--member-qps", "0", "--host-qps", "0", "--log-level",
+                                 ProcessInfo.processInfo.environment["KOSMOS_BENCH_MANAGER_LOG"] ?? "warning"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.standardError
+            try process.run()
+            log("clustertree-manager pid \(process.processIdentifier)")
+            return ManagerUnderTest(process: process, task: nil)
+        }
+
+        func stop() async {
+            task?.cancel()
+            await task?.value
+            if let process, process.isRunning {
+                process.terminate()
+                process.waitUntilExit()
+            }
+        }
     }
 
     static func residentBytes(pid: Int32) -> Int {
@@ -328,6 +401,16 @@ struct BenchClusters {
             try await ClusterTreeBench.waitUntil("member nodes Ready", timeout: .seconds(60)) {
                 try await m.client.listAll(Node.self).items.filter(\.isReady).count == ClusterTreeBench.nodesPerMember
             }
+            // A member is ready for work once its scheduler places pods (it starts after its caches sync, up to a
+            // second after the nodes): one pod through scheduler and kubelet, then gone.
+            var probe = Pod(name: "bench-probe", namespace: "default")
+            probe.spec.containers = [Container(name: "probe", image: "pause")]
+            _ = try await m.client.create(probe)
+            try await ClusterTreeBench.waitUntil("a probe pod Running in each member", timeout: .seconds(60)) {
+                try await m.client.get(Pod.self, namespace: "default", name: "bench-probe").status.phase == .running
+            }
+            try await m.client.delete(Pod.self, namespace: "default", name: "bench-probe",
+                                      options: DeleteOptions(gracePeriodSeconds: 0))
         }
         return env
     }
