@@ -69,6 +69,30 @@ final class StreamSink: @unchecked Sendable {
         /// How many times the producer was paused.
         var pauses = 0
         var waiter: CheckedContinuation<[UInt8]?, any Error>?
+
+        /// Takes up to `limit` queued lines (some must be queued), drops the consumed slots now and then, and
+        /// says whether a producer paused for back-pressure may resume (`lowWater` reached).
+        mutating func take(_ limit: Int, lowWater: Int) -> (lines: [[UInt8]], resume: Bool) {
+            let n = min(limit, lines.count - head)
+            var taken: [[UInt8]] = []
+            taken.reserveCapacity(n)
+            for i in head..<(head + n) {
+                queuedBytes -= lines[i].count
+                taken.append(lines[i])
+                lines[i] = []
+            }
+            head += n
+            if head == lines.count {
+                lines.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head > 1024 && head * 2 > lines.count {
+                lines.removeFirst(head)
+                head = 0
+            }
+            guard producerPaused && queuedBytes < lowWater else { return (taken, false) }
+            producerPaused = false
+            return (taken, true)
+        }
     }
 
     let state = ClientLock(State())
@@ -138,27 +162,7 @@ final class StreamSink: @unchecked Sendable {
         enum Step { case lines([[UInt8]], resume: Bool), end((any Error)?), wait }
         let step: Step = state.withLock { s in
             guard s.head < s.lines.count else { return s.finished ? .end(s.error) : .wait }
-            let n = min(limit, s.lines.count - s.head)
-            var batch: [[UInt8]] = []
-            batch.reserveCapacity(n)
-            for i in s.head..<(s.head + n) {
-                s.queuedBytes -= s.lines[i].count
-                batch.append(s.lines[i])
-                s.lines[i] = []
-            }
-            s.head += n
-            if s.head == s.lines.count {
-                s.lines.removeAll(keepingCapacity: true)
-                s.head = 0
-            } else if s.head > 1024 && s.head * 2 > s.lines.count {
-                s.lines.removeFirst(s.head)
-                s.head = 0
-            }
-            var resume = false
-            if s.producerPaused && s.queuedBytes < lowWater {
-                s.producerPaused = false
-                resume = true
-            }
+            let (batch, resume) = s.take(limit, lowWater: lowWater)
             return .lines(batch, resume: resume)
         }
         switch step {
@@ -179,20 +183,8 @@ final class StreamSink: @unchecked Sendable {
         enum Step { case line([UInt8], resume: Bool), end((any Error)?), wait }
         let step: Step = state.withLock { s in
             if s.head < s.lines.count {
-                let line = s.lines[s.head]
-                s.lines[s.head] = []
-                s.head += 1
-                s.queuedBytes -= line.count
-                if s.head > 1024 && s.head * 2 > s.lines.count {
-                    s.lines.removeFirst(s.head)
-                    s.head = 0
-                }
-                var resume = false
-                if s.producerPaused && s.queuedBytes < lowWater {
-                    s.producerPaused = false
-                    resume = true
-                }
-                return .line(line, resume: resume)
+                let (lines, resume) = s.take(1, lowWater: lowWater)
+                return .line(lines[0], resume: resume)
             }
             if s.finished { return .end(s.error) }
             return .wait
