@@ -1,22 +1,13 @@
 import KosmosAPI
 
 /// Label, annotation and finalizer keys that ClusterTree reads and writes, spelt as the Go Kosmos spells them so
-/// that objects written by either implementation are understood by the other.
+/// that objects written by either implementation are understood by the other. Keys that other components read
+/// too (the leaf-node label and taint, cluster owners, ...) are in KosmosAPI's `KosmosKeys`.
 public enum TreeKeys {
-    /// Label and taint key marking a virtual (leaf) node in the host cluster.
-    public static let leafNodeLabel = KosmosKeys.leafNode
-    /// Label naming the member cluster a leaf node stands for.
-    public static let clusterLabel = KosmosKeys.cluster
-    /// Annotation on a leaf node naming the Cluster that owns it.
-    public static let ownedByCluster = KosmosKeys.ownedByCluster
     /// Annotation on a leaf node: `one2cluster`, `one2one` or `one2party`.
     public static let leafNodeMode = "leafNodeMode"
-    /// Annotation on a leaf node with the free resources of each member node (read by KosmosSched).
-    public static let memberNodeFree = KosmosKeys.memberNodeFree
     /// Label on a member pod created by ClusterTree.
     public static let kosmosPod = "kosmos-io/pod"
-    /// Annotation on a host ConfigMap/Secret: comma list of member clusters holding a copy.
-    public static let clusterOwners = KosmosKeys.clusterOwners
     /// Annotation on a member copy (ConfigMap, Secret, PVC) managed by ClusterTree.
     public static let global = "kosmos.io/global"
     /// Annotation on a host pod: JSON `{nodeSelector, affinity, tolerations, topologySpreadConstraints}` for the

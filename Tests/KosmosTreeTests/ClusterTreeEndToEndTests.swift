@@ -25,7 +25,7 @@ import Testing
         }
         p.spec.containers = [c]
         p.spec.nodeName = node
-        p.spec.tolerations = [Toleration(key: TreeKeys.leafNodeLabel, operator: .exists, effect: .noSchedule)]
+        p.spec.tolerations = [Toleration(key: KosmosKeys.leafNode, operator: .exists, effect: .noSchedule)]
         return p
     }
 
@@ -78,7 +78,7 @@ import Testing
             #expect(node.spec.taints.contains { $0.key == "kosmos.io/node" && $0.effect == .noSchedule })
             #expect(node.status.nodeInfo.operatingSystem == "linux")
             #expect(node.status.daemonEndpoints.kubeletPort == 10250)
-            let free = try #require(node.metadata.annotations[TreeKeys.memberNodeFree])
+            let free = try #require(node.metadata.annotations[KosmosKeys.memberNodeFree])
             let entries = try #require(try JSONValue.parse(free).arrayValue)
             #expect(entries.compactMap { $0["name"]?.stringValue } == ["member1-node-1", "member1-node-2"])
             #expect(entries.first?["free"]?["cpu"] == "4")
@@ -123,7 +123,7 @@ import Testing
             #expect(copy.data == ["GREETING": "hello"])
             #expect(copy.metadata.annotations[TreeKeys.global] == "true")
             let source = try await host.client.get(ConfigMap.self, namespace: "default", name: "web-config")
-            #expect(source.metadata.annotations[TreeKeys.clusterOwners] == "member1")
+            #expect(source.metadata.annotations[KosmosKeys.clusterOwners] == "member1")
 
             try await host.client.delete(Pod.self, namespace: "default", name: "web")
             #expect(await eventually("member pod and host pod are gone") {

@@ -102,7 +102,7 @@ import Testing
             })
             #expect(await eventually("the host ConfigMap no longer lists the member") {
                 let source = try await host.client.get(ConfigMap.self, namespace: "default", name: "settings")
-                return source.metadata.annotations[TreeKeys.clusterOwners] == nil
+                return source.metadata.annotations[KosmosKeys.clusterOwners] == nil
             })
             // The member's own ConfigMap was never touched.
             let after = try await member.client.get(ConfigMap.self, namespace: "default", name: "theirs")
@@ -127,14 +127,14 @@ import Testing
                 #expect(await Self.running(host, "one"))
                 #expect(await Self.running(host, "two"))
                 let owners = try await host.client.get(ConfigMap.self, namespace: "default", name: "common")
-                    .metadata.annotations[TreeKeys.clusterOwners]
+                    .metadata.annotations[KosmosKeys.clusterOwners]
                 #expect(Set(ClusterOwners.list(owners)) == ["member1", "member2"])
 
                 try await host.client.delete(Pod.self, namespace: "default", name: "one")
                 #expect(await eventually("member1's copy goes and the list keeps member2 only") {
                     let source = try await host.client.get(ConfigMap.self, namespace: "default", name: "common")
                     return try await !Self.exists(ConfigMap.self, member.client, "common")
-                        && source.metadata.annotations[TreeKeys.clusterOwners] == "member2"
+                        && source.metadata.annotations[KosmosKeys.clusterOwners] == "member2"
                 })
                 #expect(try await Self.exists(ConfigMap.self, second.client, "common"))
             }
@@ -170,7 +170,7 @@ import Testing
             // another member.
             for (name, owner) in [("pvc-gone", "member1"), ("pvc-other", "member2")] {
                 var volume = PersistentVolume(name: name)
-                volume.metadata.annotations[TreeKeys.clusterOwners] = owner
+                volume.metadata.annotations[KosmosKeys.clusterOwners] = owner
                 volume.spec.capacity = ["storage": "1Gi"]
                 volume.spec.accessModes = ["ReadWriteOnce"]
                 volume.spec.json["hostPath"] = ["path": .string("/tmp/\(name)")]
@@ -362,7 +362,7 @@ import Testing
                 return up?.status.phase == "Bound"
             })
             let twin = try #require(up)
-            #expect(twin.metadata.annotations[TreeKeys.clusterOwners] == "member1")
+            #expect(twin.metadata.annotations[KosmosKeys.clusterOwners] == "member1")
             #expect(twin.spec.claimRef?.uid == hostClaim.metadata.uid)
             #expect(twin.spec.nodeAffinity?.required?.json["nodeSelectorTerms"]
                 == [["matchExpressions": [["key": "kubernetes.io/hostname", "operator": "In",

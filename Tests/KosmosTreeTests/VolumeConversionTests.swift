@@ -36,7 +36,7 @@ import Testing
         #expect(up.metadata.uid == nil)
         #expect(up.metadata.resourceVersion == nil)
         #expect(up.metadata.labels == ["tier": "fast"])
-        #expect(up.metadata.annotations[TreeKeys.clusterOwners] == "member1")
+        #expect(up.metadata.annotations[KosmosKeys.clusterOwners] == "member1")
         #expect(up.spec.claimRef?.uid == "host-claim-uid")
         #expect(up.spec.claimRef?.resourceVersion == nil)
         #expect(up.spec.claimRef?.name == "data")
@@ -63,7 +63,7 @@ import Testing
 
     @Test func claimCopyDropsHostBindingAndResizeFollows() throws {
         var host = Self.hostClaim(volumeName: "pvc-1")
-        host.metadata.annotations = [TreeKeys.clusterOwners: "member1", TreeKeys.selectedNode: "kosmos-member1",
+        host.metadata.annotations = [KosmosKeys.clusterOwners: "member1", TreeKeys.selectedNode: "kosmos-member1",
                                      "pv.kubernetes.io/bind-completed": "yes", "team": "a"]
         let copy = VolumeConversion.memberClaim(from: host)
         #expect(copy.spec.volumeName == nil)

@@ -205,7 +205,7 @@ enum ClusterTreeBench {
                         pod.spec.containers = [c]
                         if let nodes {
                             pod.spec.nodeName = nodes[i % nodes.count]
-                            pod.spec.tolerations = [Toleration(key: TreeKeys.leafNodeLabel, operator: .exists,
+                            pod.spec.tolerations = [Toleration(key: KosmosKeys.leafNode, operator: .exists,
                                                                effect: .noSchedule)]
                         }
                         var t = ContinuousClock.now

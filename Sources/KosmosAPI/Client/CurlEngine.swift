@@ -156,16 +156,23 @@ final class StreamSink: @unchecked Sendable {
         }
     }
 
+    /// What a consumer finds under the lock: queued lines (and whether the paused producer may resume), the end,
+    /// or nothing yet.
+    private enum Taken { case lines([[UInt8]], resume: Bool), end((any Error)?), wait }
+
+    /// Takes up to `limit` queued lines now, without waiting.
+    private func takeNow(_ limit: Int) -> Taken {
+        state.withLock { s in
+            guard s.head < s.lines.count else { return s.finished ? .end(s.error) : .wait }
+            let (lines, resume) = s.take(limit, lowWater: lowWater)
+            return .lines(lines, resume: resume)
+        }
+    }
+
     /// Consumer: the lines queued now (at most `limit`, at least one, waiting for it), `nil` at a clean end.
     /// Taking lines in batches keeps the consumer's hand-offs and lock rounds per line low.
     func nextBatch(limit: Int) async throws -> [[UInt8]]? {
-        enum Step { case lines([[UInt8]], resume: Bool), end((any Error)?), wait }
-        let step: Step = state.withLock { s in
-            guard s.head < s.lines.count else { return s.finished ? .end(s.error) : .wait }
-            let (batch, resume) = s.take(limit, lowWater: lowWater)
-            return .lines(batch, resume: resume)
-        }
-        switch step {
+        switch takeNow(limit) {
         case .lines(let batch, let resume):
             if resume { onResume?() }
             return batch
@@ -180,40 +187,31 @@ final class StreamSink: @unchecked Sendable {
 
     /// Consumer: the next line, `nil` at a clean end.
     func next() async throws -> [UInt8]? {
-        enum Step { case line([UInt8], resume: Bool), end((any Error)?), wait }
-        let step: Step = state.withLock { s in
-            if s.head < s.lines.count {
-                let (lines, resume) = s.take(1, lowWater: lowWater)
-                return .line(lines[0], resume: resume)
-            }
-            if s.finished { return .end(s.error) }
-            return .wait
-        }
-        switch step {
-        case .line(let line, let resume):
+        switch takeNow(1) {
+        case .lines(let lines, let resume):
             if resume { onResume?() }
-            return line
+            return lines[0]
         case .end(let error):
             if let error { throw error }
             return nil
         case .wait:
             return try await withCheckedThrowingContinuation { c in
-                let immediate: Step? = state.withLock { s in
+                // Lines may have come in since the look above; otherwise wait for the producer's hand-off.
+                let immediate: Taken = state.withLock { s in
                     if s.head < s.lines.count {
-                        let line = s.lines[s.head]
-                        s.lines[s.head] = []
-                        s.head += 1
-                        s.queuedBytes -= line.count
-                        return .line(line, resume: false)
+                        let (lines, resume) = s.take(1, lowWater: lowWater)
+                        return .lines(lines, resume: resume)
                     }
                     if s.finished { return .end(s.error) }
                     s.waiter = c
-                    return nil
+                    return .wait
                 }
                 switch immediate {
-                case .line(let l, _): c.resume(returning: l)
+                case .lines(let lines, let resume):
+                    if resume { onResume?() }
+                    c.resume(returning: lines[0])
                 case .end(let e): if let e { c.resume(throwing: e) } else { c.resume(returning: nil) }
-                default: break
+                case .wait: break
                 }
             }
         }

@@ -476,7 +476,7 @@ struct JSONParser {
 
 /// A watch event line taken apart by one parse: its `type`, its `object`, and where the object's text lies in
 /// the line (so a cache can keep that text instead of encoding the decoded object again).
-struct WatchEnvelope: Sendable {
+struct WatchEnvelope {
     /// The `type` field when it is a string.
     var type: String?
     /// The `object` field.

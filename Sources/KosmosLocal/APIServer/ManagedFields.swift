@@ -175,7 +175,7 @@ enum ManagedFields {
             if k == "metadata" {
                 // Only these metadata fields are owned; `f:metadata` itself is no path.
                 let om = o[k]
-                for mk in ["labels", "annotations", "finalizers", "ownerReferences"] {
+                for mk in ObjectFormat.managedMetadataFields {
                     if let mv = nv[mk] {
                         diff.node(["f:metadata", "f:" + mk], mv, om?[mk], field: mk, parent: "metadata")
                     } else if let ov = om?[mk] {
@@ -188,7 +188,7 @@ enum ManagedFields {
         }
         for (k, ov) in o where !skipped(k) && n[k] == nil {
             if k == "metadata" {
-                for mk in ["labels", "annotations", "finalizers", "ownerReferences"] {
+                for mk in ObjectFormat.managedMetadataFields {
                     if let mv = ov[mk] { diff.removeAll(["f:metadata", "f:" + mk], mv, field: mk, parent: "metadata") }
                 }
             } else {

@@ -124,6 +124,9 @@ enum ObjectFormat {
 
     // MARK: - managedFields
 
+    /// The fields of `metadata` that managedFields track (kube tracks no other metadata field).
+    static let managedMetadataFields = ["labels", "annotations", "finalizers", "ownerReferences"]
+
     /// A `FieldsV1` set of the fields an object sets: maps as `f:` keys with `"."`, elements of keyed lists as
     /// `k:{...}` with the list's keys (`ManagedFields.listKeys`), strings of sets as `v:"..."`.
     static func fieldsV1(of object: JSONValue, excludingStatus: Bool) -> JSONValue {
@@ -135,7 +138,7 @@ enum ObjectFormat {
             case "status" where excludingStatus: continue
             case "metadata":
                 var meta: [String: JSONValue] = [:]
-                for mk in ["labels", "annotations", "finalizers", "ownerReferences"] {
+                for mk in managedMetadataFields {
                     if let mv = v[mk] { meta["f:" + mk] = fields(mv, field: mk, parent: "metadata") }
                 }
                 if !meta.isEmpty { out["f:metadata"] = sortedMap(meta) }

@@ -122,9 +122,9 @@ public final class LeafNodeController: Sendable {
         if reachable || !exists {
             for (k, v) in VirtualNode.labels(for: plan, members: members) { meta.labels[k] = v }
         }
-        meta.annotations[TreeKeys.ownedByCluster] = plan.cluster
+        meta.annotations[KosmosKeys.ownedByCluster] = plan.cluster
         meta.annotations[TreeKeys.leafNodeMode] = plan.mode.rawValue
-        if reachable { meta.annotations[TreeKeys.memberNodeFree] = MemberNodeFreeEntry.render(resources.memberNodes) }
+        if reachable { meta.annotations[KosmosKeys.memberNodeFree] = MemberNodeFreeEntry.render(resources.memberNodes) }
         var spec = node.spec
         // Taints of the node lifecycle controller stay; the rest are ours to set.
         spec.taints = VirtualNode.taints(for: plan)
@@ -189,9 +189,9 @@ public final class LeafNodeController: Sendable {
     /// - Throws: `KubeError` or a transport error from listing or deleting.
     public static func removeLeafNodes(ofCluster cluster: String, keeping: Set<String> = [],
                                        host: KubeClient) async throws {
-        let options = ListOptions(labelSelector: TreeKeys.leafNodeLabel)
+        let options = ListOptions(labelSelector: KosmosKeys.leafNode)
         let nodes = try await host.listAll(Node.self, options: options).items
-        for node in nodes where node.metadata.annotations[TreeKeys.ownedByCluster] == cluster {
+        for node in nodes where node.metadata.annotations[KosmosKeys.ownedByCluster] == cluster {
             guard let name = node.metadata.name, !keeping.contains(name) else { continue }
             do { try await host.delete(Node.self, namespace: nil, name: name) } catch let e as KubeError
                 where e.isNotFound {}

@@ -3,7 +3,7 @@ import KosmosAPI
 /// Builds the host Node object that stands for a leaf: labels, taints, annotations and status.
 public enum VirtualNode {
     /// The taint every leaf node carries, so only pods that tolerate it (placed there on purpose) land on it.
-    public static let kosmosTaint = Taint(key: TreeKeys.leafNodeLabel, value: "true", effect: .noSchedule)
+    public static let kosmosTaint = Taint(key: KosmosKeys.leafNode, value: "true", effect: .noSchedule)
     /// The kubelet port advertised in `status.daemonEndpoints`.
     public static let kubeletPort: Int32 = 10250
 
@@ -30,13 +30,13 @@ public enum VirtualNode {
             let values = Set(members.map { $0.metadata.labels[key] })
             if values.count == 1, let v = values.first ?? nil { labels[key] = v }
         }
-        labels[TreeKeys.leafNodeLabel] = "true"
+        labels[KosmosKeys.leafNode] = "true"
         labels["kubernetes.io/role"] = "agent"
         labels["kubernetes.io/hostname"] = plan.name
         labels["kubernetes.io/arch"] = "amd64"
         labels["kubernetes.io/os"] = "linux"
         labels["beta.kubernetes.io/os"] = "linux"
-        labels[TreeKeys.clusterLabel] = plan.cluster
+        labels[KosmosKeys.cluster] = plan.cluster
         for (k, v) in plan.labels { labels[k] = v }
         return labels
     }

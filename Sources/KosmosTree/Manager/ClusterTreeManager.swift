@@ -91,8 +91,8 @@ public final class ClusterTreeManager: Sendable {
     private func removeOrphanLeafNodes() async {
         do {
             let nodes = try await host.listAll(Node.self,
-                                               options: ListOptions(labelSelector: TreeKeys.leafNodeLabel))
-            let owners = Set(nodes.items.compactMap { $0.metadata.annotations[TreeKeys.ownedByCluster] })
+                                               options: ListOptions(labelSelector: KosmosKeys.leafNode))
+            let owners = Set(nodes.items.compactMap { $0.metadata.annotations[KosmosKeys.ownedByCluster] })
             for owner in owners where clusters.store.get(namespace: nil, name: owner) == nil {
                 try await LeafNodeController.removeLeafNodes(ofCluster: owner, host: host)
             }

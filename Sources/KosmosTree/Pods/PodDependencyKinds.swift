@@ -8,7 +8,7 @@ func memberCopyMeta(_ meta: ObjectMeta) -> ObjectMeta {
     out.namespace = meta.namespace
     out.labels = meta.labels
     var annotations = meta.annotations
-    for key in [TreeKeys.clusterOwners, TreeKeys.selectedNode, TreeKeys.serviceAccountUID,
+    for key in [KosmosKeys.clusterOwners, TreeKeys.selectedNode, TreeKeys.serviceAccountUID,
                 "kubectl.kubernetes.io/last-applied-configuration"] {
         annotations[key] = nil
     }

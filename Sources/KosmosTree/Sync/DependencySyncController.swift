@@ -118,8 +118,8 @@ public final class DependencySyncController<Object: NamespacedResource>: PodDepe
                                 reconciler: ReconcileFunction { key in try await Self.reconcile(key, shared) },
                                 workers: 2, logger: logger)
         controller.watch(hostObjects) { event in
-            var owners = [event.object.metadata.annotations[TreeKeys.clusterOwners]]
-            if case .updated(let old, _) = event { owners.append(old.metadata.annotations[TreeKeys.clusterOwners]) }
+            var owners = [event.object.metadata.annotations[KosmosKeys.clusterOwners]]
+            if case .updated(let old, _) = event { owners.append(old.metadata.annotations[KosmosKeys.clusterOwners]) }
             return owners.contains { ClusterOwners.has($0, clusterName) } ? [event.key] : []
         }
         if watchesHostPods {
@@ -178,7 +178,7 @@ public final class DependencySyncController<Object: NamespacedResource>: PodDepe
             try await s.kind.mirror.remove(key, lastSource: nil)
             return .done
         }
-        let owned = ClusterOwners.has(source.metadata.annotations[TreeKeys.clusterOwners], s.clusterName)
+        let owned = ClusterOwners.has(source.metadata.annotations[KosmosKeys.clusterOwners], s.clusterName)
         let pods = needingPods(key, s)
         if pods.isEmpty {
             if s.kind.removesUnneeded {
@@ -223,7 +223,7 @@ public final class DependencySyncController<Object: NamespacedResource>: PodDepe
     }
 
     private static func recordOwner(_ object: Object, _ s: Shared) async throws {
-        guard !ClusterOwners.has(object.metadata.annotations[TreeKeys.clusterOwners], s.clusterName) else { return }
+        guard !ClusterOwners.has(object.metadata.annotations[KosmosKeys.clusterOwners], s.clusterName) else { return }
         try await changeOwners(object, s) { ClusterOwners.add($0, s.clusterName) }
     }
 
@@ -236,11 +236,11 @@ public final class DependencySyncController<Object: NamespacedResource>: PodDepe
     private static func changeOwners(_ object: Object, _ s: Shared, _ change: (String?) -> String?) async throws {
         var current = object
         for _ in 0..<5 {
-            let before = current.metadata.annotations[TreeKeys.clusterOwners]
+            let before = current.metadata.annotations[KosmosKeys.clusterOwners]
             let after = change(before)
             if after == before { return }
             var annotations = JSONObject()
-            annotations.append(TreeKeys.clusterOwners, after.map { .string($0) } ?? .null)
+            annotations.append(KosmosKeys.clusterOwners, after.map { .string($0) } ?? .null)
             var metadata = JSONObject()
             metadata.append("annotations", .object(annotations))
             if let version = current.metadata.resourceVersion { metadata.append("resourceVersion", .string(version)) }
@@ -257,7 +257,7 @@ public final class DependencySyncController<Object: NamespacedResource>: PodDepe
                 catch let e as KubeError where e.isNotFound { return }
             }
         }
-        throw ClusterTreeError("\(Object.kind) \(object.key): annotation \(TreeKeys.clusterOwners) kept changing")
+        throw ClusterTreeError("\(Object.kind) \(object.key): annotation \(KosmosKeys.clusterOwners) kept changing")
     }
 
     /// Registers the pod index by dependency on the shared host pod store, once.

@@ -53,7 +53,7 @@ public final class PersistentVolumeSyncController: Sendable {
                 }
                 return VolumeConversion.hostVolume(from: volume, claim: claim, clusterName: clusterName, plans: plans)
             },
-            marker: MirrorMarker(.annotation, key: TreeKeys.clusterOwners, value: clusterName),
+            marker: MirrorMarker(.annotation, key: KosmosKeys.clusterOwners, value: clusterName),
             update: { current, desired in
                 var next = current
                 next.metadata.labels = desired.metadata.labels

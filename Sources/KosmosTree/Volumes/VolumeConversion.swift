@@ -79,7 +79,7 @@ public enum VolumeConversion {
         meta.name = volume.metadata.name
         meta.labels = volume.metadata.labels
         meta.annotations = volume.metadata.annotations
-        meta.annotations[TreeKeys.clusterOwners] = clusterName
+        meta.annotations[KosmosKeys.clusterOwners] = clusterName
         copy.metadata = meta
         var spec = volume.spec
         if var ref = spec.json["claimRef"], ref != .null {
